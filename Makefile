@@ -1,0 +1,45 @@
+# The README's two commands: `make run` and `make test`. Both set everything up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KB     := $(BIN)/kb
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+KB_INDEX_DIR := $(or $(KB_INDEX),instance/index)
+
+.PHONY: install run index test test-fast browser-deps check bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+index: install
+	$(KB) index
+
+run: install
+	@test -f $(KB_INDEX_DIR)/CURRENT || $(KB) index
+	$(KB) serve --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and a Japanese font for the browser tests (never a downloaded browser).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipagothic; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
+	fi
+
+test: install browser-deps
+	$(BIN)/pytest -q
+
+test-fast: install
+	$(BIN)/pytest -q -m "not browser"
+
+check: install
+	$(KB) check
+
+clean:
+	rm -rf $(VENV) instance tests/artifacts

@@ -1,0 +1,1 @@
+"""Everything Whoosh and Sudachi: analyzer, schema, index generations, search, eval."""

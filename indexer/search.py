@@ -1,0 +1,215 @@
+"""Search over the live index generation: query building, filtering, ranking, snippets."""
+from __future__ import annotations
+
+import threading
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import highlight, query as Q, scoring
+
+from indexer import generations
+from indexer.query import QueryPlan, plan_query
+
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 100
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    doc_title: str
+    kind: str
+    section_id: str
+    heading: str
+    breadcrumb: list[str]
+    text: str
+    snippet: str
+    url: str
+    score: float
+    status: str = "in_force"
+    in_force: bool = True
+    date: str = ""
+    department: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    message: str = ""          # shown to users (Japanese), e.g. when the query was cut
+    page: int = 1
+    limit: int = 10
+    facets: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits],
+                "page": self.page, "limit": self.limit, "elapsed_ms": round(self.elapsed_ms, 1),
+                "message": self.message, "facets": self.facets}
+
+
+@dataclass
+class Filters:
+    kinds: tuple[str, ...] = ()
+    department: str | None = None
+    in_force_only: bool = False
+    # Confidentiality levels and roles the caller may read (None = everything, e.g. the CLI).
+    access: "Access | None" = None
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a reader may see: levels and their role/department names for restricted documents."""
+    levels: tuple[str, ...] = ("public",)
+    groups: tuple[str, ...] = ()
+
+
+class SearchEngine:
+    """One long-lived Whoosh searcher per process, reopened when the live generation changes."""
+
+    def __init__(self, home: Path, dictionary: Path | None = None):
+        self.home = Path(home)
+        self.dictionary_dir = Path(dictionary) if dictionary else None
+        self._lock = threading.Lock()
+        self._generation: str | None = None
+        self._ix = None
+        self._searcher = None
+        self._local = threading.local()
+        self._vocab = None
+
+    # -- index access -------------------------------------------------------------------
+    @property
+    def generation(self) -> str | None:
+        return self._generation
+
+    def _refresh(self):
+        name = generations.current_name(self.home)
+        if name != self._generation or self._ix is None:
+            with self._lock:
+                if name != self._generation or self._ix is None:
+                    from whoosh import index as windex
+                    path = generations.current_path(self.home)
+                    self._ix = windex.open_dir(str(path))
+                    self._generation = path.name
+                    self._vocab = None
+        return self._ix
+
+    def searcher(self):
+        """A searcher for the calling thread on the live generation (Whoosh searchers are not shared)."""
+        ix = self._refresh()
+        s = getattr(self._local, "searcher", None)
+        if s is None or getattr(self._local, "generation", None) != self._generation:
+            if s is not None:
+                s.close()
+            s = ix.searcher(weighting=weighting())
+            self._local.searcher = s
+            self._local.generation = self._generation
+        elif not s.up_to_date():
+            s = s.refresh()
+            self._local.searcher = s
+        return s
+
+    def plan(self, text: str) -> QueryPlan:
+        from indexer.dictionary import load_dictionary
+        return plan_query(text, load_dictionary(self.dictionary_dir))
+
+    # -- search -------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
+               highlight_hits: bool = True) -> SearchResult:
+        t0 = time.perf_counter()
+        filters = filters or Filters()
+        limit = max(1, min(int(limit or 10), MAX_LIMIT))
+        page = max(1, int(page or 1))
+        text = unicodedata.normalize("NFKC", text or "").strip()
+        message = ""
+        if len(text) > MAX_QUERY_CHARS:
+            text = text[:MAX_QUERY_CHARS]
+            message = f"検索語が長すぎるため、先頭の{MAX_QUERY_CHARS}文字で検索しました。"
+        result = SearchResult(query=text, total=0, message=message, page=page, limit=limit)
+        if not text:
+            result.message = result.message or "検索語を入力してください。"
+            return result
+        plan = self.plan(text)
+        if plan.query is None:
+            result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
+            return result
+        s = self.searcher()
+        mask = filter_query(filters)
+        hits = run_plan(s, plan, mask, page, limit)
+        result.total = hits.total
+        result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
+        result.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return result
+
+
+def weighting():
+    return scoring.BM25F(B=0.6, K1=1.2, heading_B=0.3, doc_title_B=0.2)
+
+
+def filter_query(f: Filters):
+    """A Whoosh filter query for the chosen filters and the reader's access (None = no filter)."""
+    parts = []
+    if f.kinds:
+        parts.append(Q.Or([Q.Term("kind", k) for k in f.kinds]))
+    if f.department:
+        parts.append(Q.Term("department", f.department))
+    if f.in_force_only:
+        parts.append(Q.Term("in_force", True))
+    if f.access is not None:
+        allowed = [Q.Term("confidentiality", lvl) for lvl in f.access.levels if lvl != "restricted"]
+        if "restricted" in f.access.levels:
+            allowed.append(Q.Term("confidentiality", "restricted"))
+        elif f.access.groups:
+            allowed.append(Q.And([Q.Term("confidentiality", "restricted"),
+                                  Q.Or([Q.Term("allowed", g) for g in f.access.groups])]))
+        parts.append(Q.Or(allowed) if allowed else Q.NullQuery)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+class _Page(list):
+    total = 0
+
+
+def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int):
+    """Execute the plan: strict query first, broader fallback when it finds too little."""
+    wanted = page * limit
+    results = searcher.search(plan.query, limit=wanted, filter=mask, terms=True)
+    if plan.fallback is not None and len(results) < min(plan.min_strict, wanted):
+        results = searcher.search(plan.fallback, limit=wanted, filter=mask, terms=True)
+    out = _Page(results[(page - 1) * limit: wanted])
+    out.total = len(results)
+    return out
+
+
+_formatter = highlight.HtmlFormatter(tagname="mark", between="…")
+_fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
+
+
+def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
+    f = h.fields()
+    snippet = ""
+    if with_snippet:
+        h.results.formatter = _formatter
+        h.results.fragmenter = _fragmenter
+        try:
+            snippet = h.highlights("body", top=2) or ""
+        except Exception:  # highlighting must never break a search
+            snippet = ""
+    if not snippet:
+        from markupsafe import escape
+        snippet = str(escape(f.get("body", "")[:160]))
+    return Hit(
+        doc_id=f["doc_id"], doc_title=f["doc_title"], kind=f["kind"], section_id=f["section_id"],
+        heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),
+        snippet=snippet, url=f"/docs/{f['doc_id']}#{f['section_id']}", score=round(h.score, 4),
+        status=f.get("status", "in_force"), in_force=bool(f.get("in_force", True)),
+        date=f.get("date", ""), department=f.get("department", ""),
+    )

@@ -1,0 +1,1 @@
+"""Domain layer of the police knowledge base: documents, sections, corpus store, importer."""

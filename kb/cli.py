@@ -1,0 +1,183 @@
+"""The `kb` command line: parse, call the domain or the indexer, print."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def _paths():
+    from kb.config import paths
+    return paths()
+
+
+def _engine():
+    from indexer.search import SearchEngine
+    p = _paths()
+    return SearchEngine(p.index, p.dictionary)
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"kb: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+def main():
+    """Police knowledge base: import, index, search and evaluate the corpus."""
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["law", "regulation", "notice", "manual"]), default=None)
+@click.option("--id", "doc_id", default=None, help="document id (default: file name)")
+@click.option("--source", default=None, help="source line for the front matter")
+@click.option("--stdout", "to_stdout", is_flag=True, help="print instead of writing into the corpus")
+@click.option("--force", is_flag=True, help="overwrite an existing document")
+def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
+    """Turn an official plain-text FILE into a structured Markdown document in the corpus."""
+    from kb.document import parse_document
+    from kb.importer import import_text
+    from kb.store import atomic_write, document_path
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        _fail(f"{file}: not valid UTF-8 (byte {e.start}); nothing was written")
+    try:
+        md = import_text(text, kind=kind, doc_id=doc_id or file.stem, source=source)
+    except ValueError as e:
+        _fail(f"{file}: {e}")
+    if to_stdout:
+        click.echo(md, nl=False)
+        return
+    doc = parse_document(md)
+    dest = document_path(_paths().corpus, doc.kind, doc.id)
+    if dest.exists() and not force:
+        _fail(f"{dest} exists; use --force to overwrite")
+    atomic_write(dest, md)
+    click.echo(f"{dest}: {len(doc.sections)} sections")
+
+
+@main.command("index")
+def index_cmd():
+    """Rebuild the whole index from the corpus and switch to it atomically."""
+    from indexer.build import rebuild
+    from indexer.generations import RebuildRunning
+    p = _paths()
+    try:
+        report = rebuild(p.corpus, p.index)
+    except RebuildRunning:
+        _fail("another index rebuild is running; try again when it has finished", 75)
+    for err in report.errors:
+        click.echo(f"skipped {err.error}", err=True)
+    click.echo(f"indexed {report.documents} documents, {report.sections} sections "
+               f"({report.characters:,} chars) in {report.seconds:.1f}s -> {report.generation}")
+
+
+def _search_kwargs(kind, limit):
+    from indexer.search import Filters
+    return {"limit": limit, "filters": Filters(kinds=tuple(kind))}
+
+
+def _print_result(res):
+    click.echo(f"「{res.query}」 {res.total}件 ({res.elapsed_ms:.0f} ms)")
+    if res.message:
+        click.echo(res.message)
+    for i, h in enumerate(res.hits, 1):
+        click.echo(f"{i:>2}. {' > '.join(h.breadcrumb)}  [{h.score:.2f}]")
+        click.echo(f"    {h.url}")
+        text = h.text.replace("\n", " ")
+        click.echo(f"    {text[:120]}{'…' if len(text) > 120 else ''}")
+
+
+@main.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--kind", multiple=True, type=click.Choice(["law", "regulation", "notice", "manual", "inquiry"]))
+@click.option("--json", "as_json", is_flag=True, help="JSON output")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="one query per line (JSON with 'query' or plain)")
+def search_cmd(query, limit, kind, as_json, batch):
+    """Search the index."""
+    from indexer.generations import IndexMissing
+    engine = _engine()
+    kwargs = _search_kwargs(kind, limit)
+    try:
+        if batch:
+            for line in batch:
+                line = line.rstrip("\n")
+                if not line.strip():
+                    continue
+                q = line
+                if line.lstrip().startswith("{"):
+                    try:
+                        q = json.loads(line).get("query", "")
+                    except json.JSONDecodeError:
+                        q = line
+                res = engine.search(str(q), **kwargs)
+                click.echo(json.dumps(res.to_json(), ensure_ascii=False) if as_json else "")
+                if not as_json:
+                    _print_result(res)
+            return
+        res = engine.search(query, **kwargs)
+    except IndexMissing:
+        _fail("no index yet: run `kb index` first")
+    if as_json:
+        click.echo(json.dumps(res.to_json(), ensure_ascii=False))
+    else:
+        _print_result(res)
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--verbose", "-v", is_flag=True, help="one line per query")
+def eval_cmd(file, verbose):
+    """Recall@1/5/10 and MRR@10 of the search on a JSON Lines file of queries."""
+    from indexer.eval import by_type, evaluate, load_cases, metrics
+    cases = load_cases(file)
+    results = evaluate(_engine(), cases)
+    if verbose:
+        for r in results:
+            click.echo(f"{r.case.id:<6} {r.case.type:<10} rank={r.rank or '-':<3} {r.case.query}")
+    for t, m in by_type(results).items():
+        click.echo(m.row(t))
+    click.echo(metrics(results).row("ALL"))
+
+
+@main.command("anonymize")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSON Lines with a 'text' field")
+def anonymize_cmd(as_json, batch):
+    """Mask personal data in text read from standard input (or --batch FILE)."""
+    from kb.anonymize import anonymize
+    if batch:
+        for n, line in enumerate(batch, 1):
+            if not line.strip():
+                continue
+            try:
+                text = json.loads(line)["text"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                _fail(f"line {n}: expected a JSON object with a 'text' field")
+            r = anonymize(text)
+            click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text)
+        return
+    r = anonymize(sys.stdin.read())
+    click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text, nl=not as_json or True)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve_cmd(host, port, threads):
+    """Serve the web UI and JSON API with waitress."""
+    from waitress import serve
+    from webui import create_app
+    app = create_app()
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    serve(app, host=host, port=port, threads=threads, ident="kb")
+
+
+if __name__ == "__main__":
+    main()

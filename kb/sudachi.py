@@ -1,0 +1,33 @@
+"""One Sudachi dictionary per process, one tokenizer per thread (Sudachi tokenizers are not thread-safe)."""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from sudachipy import Dictionary, SplitMode
+
+_local = threading.local()
+
+MODE_A = SplitMode.A
+MODE_B = SplitMode.B
+MODE_C = SplitMode.C
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary:
+    """The sudachidict-core dictionary, loaded once per process."""
+    return Dictionary(dict="core")
+
+
+def tokenizer():
+    """A tokenizer for the calling thread (created on first use)."""
+    tok = getattr(_local, "tokenizer", None)
+    if tok is None:
+        tok = dictionary().tokenizer()
+        _local.tokenizer = tok
+    return tok
+
+
+def tokenize(text: str, mode: SplitMode = SplitMode.C):
+    """Morphemes of `text` in the given split mode."""
+    return tokenizer().tokenize(text, mode)
