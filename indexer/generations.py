@@ -57,7 +57,8 @@ def new_build_dir(home: Path) -> Path:
     """An empty folder for a generation under construction."""
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 100000:05d}"
+    now = time.time_ns()  # names sort in build order: date, time, nanoseconds
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
     path = home / f".build-{stamp}"
     path.mkdir()
     return path
