@@ -1,5 +1,5 @@
 """The Sudachi analyzer: search-mode terms, normalized forms, dropped particles, exact offsets."""
-from indexer.analysis import JapaneseAnalyzer, ReadingAnalyzer
+from indexer.analysis import JapaneseAnalyzer, ReadingAnalyzer, ReadingBigramTokenizer
 
 
 class Tok:
@@ -56,5 +56,7 @@ def test_historical_small_kana_meets_modern_spelling():
     assert {t.text for t in tokens("ものであつて")} & {t.text for t in tokens("ものであって")}
 
 
-def test_reading_analyzer_gives_katakana():
-    assert [t.text for t in ReadingAnalyzer()("週休日")] == ["シュウキュウビ"]
+def test_reading_bigrams_of_kanji_text_meet_a_hiragana_query():
+    indexed = [t.text for t in ReadingAnalyzer()("週休日")]
+    typed = [t.text for t in ReadingBigramTokenizer(kana_input=True)("しゅうきゅうび")]
+    assert indexed == typed == ["シュ", "ュウ", "ウキ", "キュ", "ュウ", "ウビ"]
