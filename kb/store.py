@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,10 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            # mkstemp makes 0600 files; corpus files are ordinary files (0666 less the umask)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(f.fileno(), 0o666 & ~umask)
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())
@@ -67,3 +72,20 @@ def document_path(corpus: Path, kind: str, doc_id: str, year: int | None = None)
     if kind == "inquiry" and year:
         folder = folder / str(year)
     return folder / f"{doc_id}.md"
+
+
+_DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
+
+
+def find_document(corpus: Path, doc_id: str) -> Path | None:
+    """Path of the document with this id (file name = id), or None; a few stat calls, no scan."""
+    if not _DOC_ID.fullmatch(doc_id or "") or ".." in doc_id:
+        return None
+    corpus = Path(corpus)
+    for folder in KIND_DIRS.values():
+        p = corpus / folder / f"{doc_id}.md"
+        if p.is_file():
+            return p
+    for p in sorted((corpus / KIND_DIRS["inquiry"]).glob(f"*/{doc_id}.md")):
+        return p
+    return None

@@ -1,0 +1,62 @@
+"""Japanese era dates (令和元年5月1日, 昭和四十四年十一月一日) and article numbers (第三条の二)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Iterator
+
+from kb.numerals import NUMERAL, parse_number
+
+# First day of each era; year 1 (元年) of an era is the Gregorian year of that day.
+ERAS = {
+    "明治": dt.date(1868, 1, 25),
+    "大正": dt.date(1912, 7, 30),
+    "昭和": dt.date(1926, 12, 25),
+    "平成": dt.date(1989, 1, 8),
+    "令和": dt.date(2019, 5, 1),
+}
+
+_SP = r"[ 　]*"
+ERA_DATE = re.compile(
+    rf"({'|'.join(ERAS)}){_SP}(元|{NUMERAL}){_SP}年{_SP}({NUMERAL}){_SP}月{_SP}({NUMERAL}){_SP}日")
+_ARTICLE = re.compile(rf"第({NUMERAL})条((?:の(?:{NUMERAL}))*)")
+_BRANCH = re.compile(rf"の({NUMERAL})")
+
+
+def era_year(era: str, year: str) -> int:
+    """Gregorian year of an era year ('元' or a numeral): ('令和', '元') → 2019."""
+    n = 1 if year == "元" else parse_number(year)
+    return ERAS[era].year + n - 1
+
+
+def iter_era_dates(text: str) -> Iterator[tuple[dt.date, re.Match]]:
+    """Every valid era date in the text, with its match (impossible dates are skipped)."""
+    for m in ERA_DATE.finditer(text):
+        try:
+            yield dt.date(era_year(m.group(1), m.group(2)),
+                          parse_number(m.group(3)), parse_number(m.group(4))), m
+        except ValueError:
+            continue
+
+
+def parse_era_date(text: str) -> dt.date | None:
+    """The first era date found in the text, or None: '令和元年5月1日' → 2019-05-01."""
+    for date, _ in iter_era_dates(text):
+        return date
+    return None
+
+
+def to_arabic_article(text: str) -> str | None:
+    """Arabic form of the first article number, as used in anchors: '第三条の二' → '3-2'."""
+    m = _ARTICLE.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    return number_path(m.group(1), m.group(2))
+
+
+def number_path(main: str, branches: str = "") -> str:
+    """'三', 'の二の三' → '3-2-3' (branch numbers of 条, 章, 節 …)."""
+    parts = [str(parse_number(main))]
+    parts += [str(parse_number(b)) for b in _BRANCH.findall(branches)]
+    return "-".join(parts)
