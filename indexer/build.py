@@ -1,6 +1,7 @@
 """Full index builds from the corpus into a new generation."""
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,29 @@ from whoosh import index as windex
 from indexer import generations
 from indexer.records import section_records
 from indexer.schema import section_schema
-from kb.store import LoadError, iter_documents
+from kb.document import Document
+from kb.store import LoadError, atomic_write, iter_documents
+
+CATALOG = "catalog.json"
+
+
+def catalog_entry(doc: Document) -> dict:
+    """What searchers need to know of a document without opening it."""
+    m = doc.meta
+    return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
+            "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
+            "department": m["department"], "sections": [s.id for s in doc.sections]}
+
+
+def write_catalog(gen_dir: Path, catalog: dict) -> None:
+    atomic_write(Path(gen_dir) / CATALOG, json.dumps(catalog, ensure_ascii=False))
+
+
+def read_catalog(gen_dir: Path) -> dict:
+    try:
+        return json.loads((Path(gen_dir) / CATALOG).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
 
 
 @dataclass
@@ -29,10 +52,12 @@ def write_generation(corpus: Path, build_dir: Path, progress=None) -> BuildRepor
     ix = windex.create_in(str(build_dir), section_schema())
     errors: list[LoadError] = []
     docs = sections = chars = 0
+    catalog = {}
     writer = ix.writer(limitmb=256)
     try:
         for doc in iter_documents(corpus, errors):
             docs += 1
+            catalog[doc.id] = catalog_entry(doc)
             for rec in section_records(doc):
                 writer.add_document(**rec)
                 sections += 1
@@ -43,6 +68,7 @@ def write_generation(corpus: Path, build_dir: Path, progress=None) -> BuildRepor
     except BaseException:
         writer.cancel()
         raise
+    write_catalog(build_dir, catalog)
     return BuildReport(build_dir.name, docs, sections, chars, time.perf_counter() - t0, errors)
 
 

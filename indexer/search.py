@@ -47,11 +47,12 @@ class SearchResult:
     page: int = 1
     limit: int = 10
     facets: dict = field(default_factory=dict)
+    article: dict | None = None   # the section the query named (警職法2条), offered as この条文を開く
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits],
                 "page": self.page, "limit": self.limit, "elapsed_ms": round(self.elapsed_ms, 1),
-                "message": self.message, "facets": self.facets}
+                "message": self.message, "facets": self.facets, "article": self.article}
 
 
 @dataclass
@@ -82,6 +83,8 @@ class SearchEngine:
         self._searcher = None
         self._local = threading.local()
         self._vocab = None
+        self._names = None
+        self.catalog: dict = {}
 
     # -- index access -------------------------------------------------------------------
     @property
@@ -95,10 +98,44 @@ class SearchEngine:
                 if name != self._generation or self._ix is None:
                     from whoosh import index as windex
                     path = generations.current_path(self.home)
+                    from indexer.build import read_catalog
                     self._ix = windex.open_dir(str(path))
+                    self.catalog = read_catalog(path)
                     self._generation = path.name
                     self._vocab = None
+                    self._names = None
         return self._ix
+
+    def law_names(self):
+        """Titles and short names of the documents of the live generation (for article references)."""
+        from indexer.dictionary import load_dictionary
+        from indexer.refs import LawNames
+        self._refresh()
+        d = load_dictionary(self.dictionary_dir)
+        cached = self._names
+        if cached is None or cached[0] != d.stamp:
+            titles = {doc_id: e["title"] for doc_id, e in self.catalog.items()}
+            cached = self._names = (d.stamp, LawNames(titles, d.law_aliases))
+        return cached[1]
+
+    def resolve_ref(self, text: str):
+        """The section a query names (警職法2条), if it exists in the live generation."""
+        from indexer.refs import SectionRef, resolve_query_ref
+        names = self.law_names()
+        ref = resolve_query_ref(text, names)
+        if ref is None and "通達" in text:
+            # 「通達 記2(1)」 without a name: the one notice that has that item
+            from kb.citations import find_notice_item
+            item = find_notice_item(text)
+            owners = [d for d, e in self.catalog.items() if e["kind"] == "notice" and item in e["sections"]]
+            if item and len(owners) == 1:
+                ref = SectionRef(owners[0], item, f"{names.doc_titles[owners[0]]} {item}")
+        if ref is None or ref.doc_id not in self.catalog:
+            return None
+        sections = self.catalog[ref.doc_id]["sections"]
+        if ref.section_id not in sections:
+            return None
+        return ref
 
     def searcher(self):
         """A searcher for the calling thread on the live generation (Whoosh searchers are not shared)."""
@@ -121,7 +158,7 @@ class SearchEngine:
 
     # -- search -------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
-               highlight_hits: bool = True) -> SearchResult:
+               highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
         t0 = time.perf_counter()
         filters = filters or Filters()
         limit = max(1, min(int(limit or 10), MAX_LIMIT))
@@ -141,9 +178,16 @@ class SearchEngine:
             return result
         s = self.searcher()
         mask = filter_query(filters)
-        hits = run_plan(s, plan, mask, page, limit)
+        ref = self.resolve_ref(text)
+        hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
+        if ref and hits.jumped:
+            result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
+                              "url": f"/docs/{ref.doc_id}#{ref.section_id}"}
+        if with_facets:
+            from indexer.facets import kind_counts
+            result.facets = {"kind": kind_counts(s, plan, filters)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -176,16 +220,28 @@ def filter_query(f: Filters):
 
 class _Page(list):
     total = 0
+    jumped = False
 
 
-def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int):
-    """Execute the plan: strict query first, broader fallback when it finds too little."""
+def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None):
+    """Execute the plan; a section the query names by article goes first."""
     wanted = page * limit
     results = searcher.search(plan.query, limit=wanted, filter=mask, terms=True)
     if plan.fallback is not None and len(results) < min(plan.min_strict, wanted):
         results = searcher.search(plan.fallback, limit=wanted, filter=mask, terms=True)
-    out = _Page(results[(page - 1) * limit: wanted])
-    out.total = len(results)
+    ranked = list(results)
+    total = len(results)
+    jumped = False
+    if jump_key:
+        named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask, terms=True)
+        if len(named):
+            jumped = True
+            rest = [h for h in ranked if h["key"] != jump_key]
+            total += len(rest) == len(ranked)
+            ranked = [named[0]] + rest
+    out = _Page(ranked[(page - 1) * limit: wanted])
+    out.total = total
+    out.jumped = jumped
     return out
 
 

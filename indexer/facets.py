@@ -1,0 +1,18 @@
+"""Facet counts for the search page: how many hits each kind would give for the same query."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from whoosh import sorting
+
+
+def kind_counts(searcher, plan, filters) -> dict[str, int]:
+    """Hits per kind under every filter except the kind filter itself (so chips can show counts)."""
+    from indexer.search import filter_query
+    mask = filter_query(replace(filters, kinds=()))
+    facet = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count)}
+    results = searcher.search(plan.query, limit=1, filter=mask, groupedby=facet)
+    # Same rule as run_plan: the broader fallback query answers when the strict one finds too little.
+    if plan.fallback is not None and len(results) < plan.min_strict:
+        results = searcher.search(plan.fallback, limit=1, filter=mask, groupedby=facet)
+    return {str(k): int(v) for k, v in results.groups("kind").items()}
