@@ -28,7 +28,8 @@ QUESTION_WORDS = {"為る", "居る", "有る", "成る", "出来る", "時", "�
                   "如何", "良い", "いい", "要る", "必要", "場合", "もの", "こと", "とき", "ため", "其の",
                   "此の", "彼の", "どう", "の", "か", "とか", "ね", "よ", "言う", "思う", "て", "いる",
                   "ある", "なる", "できる", "する", "貰う", "呉れる", "話"}
-_KANA_RUN = re.compile(r"[ぁ-ゖァ-ヺー]{3,}")
+# A word typed in kana for want of kanji: a whole space-separated chunk of 3+ kana (しゅうきゅうび).
+_KANA_WORD = re.compile(r"(?:(?<=\s)|^)[ぁ-ゖァ-ヺー]{3,}(?=\s|$)")
 _ASCII = re.compile(r"[a-z0-9]")
 
 
@@ -143,7 +144,7 @@ def plan_query(text: str, dictionary: SearchDictionary) -> QueryPlan:
             continue
         used.update(w.pos for w in inside)
         plan.concepts.append(Concept(text[start:end], Q.Or(alts), [key]))
-    kana_spans = [(m.start(), m.end()) for m in _KANA_RUN.finditer(text)]
+    kana_spans = [(m.start(), m.end()) for m in _KANA_WORD.finditer(text)]
     for start, end in kana_spans:
         if any(s <= start < e for s, e, _ in matches):
             continue

@@ -27,4 +27,6 @@ def section_schema() -> Schema:
         date=STORED(),
         order=NUMERIC(stored=True, sortable=True),
         length=NUMERIC(stored=True),
+        # prior weight in percent (a float column trips a Whoosh bug), see indexer.scoring
+        weight=NUMERIC(int, bits=32, stored=True, sortable=True),
     )

@@ -179,7 +179,8 @@ class SearchEngine:
         s = self.searcher()
         mask = filter_query(filters)
         ref = self.resolve_ref(text)
-        hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None)
+        scope = None if ref else self.law_names().named_in(text)
+        hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
         if ref and hits.jumped:
@@ -193,7 +194,8 @@ class SearchEngine:
 
 
 def weighting():
-    return scoring.BM25F(B=0.6, K1=1.2, heading_B=0.3, doc_title_B=0.2)
+    from indexer.scoring import WeightedBM25F
+    return WeightedBM25F(B=0.6, K1=1.2, heading_B=0.3, doc_title_B=0.2)
 
 
 def filter_query(f: Filters):
@@ -223,14 +225,22 @@ class _Page(list):
     jumped = False
 
 
-def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None):
-    """Execute the plan; a section the query names by article goes first."""
+def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
+             scope_doc: str | None = None):
+    """Execute the plan. A section the query names by article goes first; when the query names a
+    document (軽犯罪法 のぞき), that document's matching sections come before the others."""
     wanted = page * limit
     results = searcher.search(plan.query, limit=wanted, filter=mask, terms=True)
     if plan.fallback is not None and len(results) < min(plan.min_strict, wanted):
         results = searcher.search(plan.fallback, limit=wanted, filter=mask, terms=True)
     ranked = list(results)
     total = len(results)
+    if scope_doc:
+        in_doc = Q.Term("doc_id", scope_doc)
+        scoped = list(searcher.search(plan.query, limit=wanted, terms=True,
+                                      filter=Q.And([mask, in_doc]) if mask is not None else in_doc))
+        keys = {h["key"] for h in scoped}
+        ranked = scoped + [h for h in ranked if h["key"] not in keys]
     jumped = False
     if jump_key:
         named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask, terms=True)
