@@ -16,3 +16,11 @@ def kind_counts(searcher, plan, filters) -> dict[str, int]:
     if plan.fallback is not None and len(results) < plan.min_strict:
         results = searcher.search(plan.fallback, limit=1, filter=mask, groupedby=facet)
     return {str(k): int(v) for k, v in results.groups("kind").items()}
+
+
+def field_values(engine, field: str) -> list[str]:
+    """Distinct indexed values of an ID field (e.g. every department), for filter chips."""
+    reader = engine.searcher().reader()
+    if field not in reader.schema:
+        return []
+    return sorted(v for v in reader.field_terms(field) if v)

@@ -2,14 +2,14 @@
 
 The query text is never handed to Whoosh's query parser, so syntax characters (AND, *, ", :, ~)
 are plain text and cannot raise. A query is a list of *concepts*: one word of the query (with its
-compound sub-units) or one dictionary term found in it (with its synonyms); a section that matches
-more concepts ranks higher, and the strict plan (all concepts) falls back to any concept.
+compound sub-units), one dictionary term found in it (with its synonyms), or one word typed in kana
+(matched against readings); a section that matches more concepts ranks higher.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from whoosh import query as Q
@@ -17,12 +17,30 @@ from whoosh import query as Q
 from indexer.analysis import JapaneseAnalyzer, ReadingBigramTokenizer
 from indexer.dictionary import SearchDictionary
 
-# Field weights; decided by measurement on the dev set (see docs/search-quality.md).
-FIELD_BOOSTS = {"heading": 2.5, "doc_title": 1.2, "crumbs": 1.0, "body": 1.0}
-SUBUNIT_WEIGHT = 0.5
-SYNONYM_WEIGHT = 0.8
-READING_WEIGHT = 0.6
-PHRASE_BOOST = 1.5
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every knob of query building; FULL is decided by measurement on the dev set
+    (docs/search-quality.md), PLAIN is the baseline it is compared with (`kb eval --compare`)."""
+    fields: tuple[tuple[str, float], ...] = (("body", 1.0),)  # heading and title are in body
+    subunit_weight: float = 0.5
+    synonyms: bool = True
+    synonym_weight: float = 0.8
+    readings: bool = True
+    reading_weight: float = 0.6
+    phrase_boost: float = 0.0
+    coord_scale: float | None = None     # bonus for sections matching more concepts
+    question_words: bool = True
+    references: bool = True              # 警職法2条 jumps; a named law scopes the results
+    priors: bool = True                  # section weights (kind, validity, 附則)
+
+
+FULL = Ranking()
+PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False,
+                phrase_boost=0.0, coord_scale=None, question_words=False, references=False,
+                priors=False)
+PROFILES = {"full": FULL, "plain": PLAIN}
+
 # Words that carry no topic in a question (normalized forms): 〜するとき誰の指示がいる？
 QUESTION_WORDS = {"為る", "居る", "有る", "成る", "出来る", "時", "事", "物", "誰", "何", "何処", "方",
                   "如何", "良い", "いい", "要る", "必要", "場合", "もの", "こと", "とき", "ため", "其の",
@@ -66,49 +84,106 @@ class _Word:
     end: int
     alternatives: list[tuple[str, float]]
 
+    @property
+    def term(self) -> str:
+        return self.alternatives[0][0]
 
-def analyze_words(text: str) -> list[_Word]:
+
+def analyze_words(text: str, subunit_weight: float = FULL.subunit_weight) -> list[_Word]:
     """Analyzed words, each with its compound sub-units (same position) and offsets."""
     words: dict[int, _Word] = {}
     for t in _analyzer()(text, positions=True, chars=True):
         w = words.get(t.pos)
         if w is None:
             words[t.pos] = _Word(t.pos, t.startchar, t.endchar, [(t.text, 1.0)])
-        elif all(t.text != x for x, _ in w.alternatives):
-            w.alternatives.append((t.text, SUBUNIT_WEIGHT))
+        elif subunit_weight > 0 and all(t.text != x for x, _ in w.alternatives):
+            w.alternatives.append((t.text, subunit_weight))
     return [w for _, w in sorted(words.items())]
 
 
-def _field_or(term: str, weight: float) -> Q.Query:
-    return Q.Or([Q.Term(f, term, boost=b * weight) for f, b in FIELD_BOOSTS.items()])
+class QueryBuilder:
+    """Builds Whoosh queries for one ranking profile."""
 
+    def __init__(self, ranking: Ranking = FULL):
+        self.r = ranking
 
-def words_query(words: list[_Word], weight: float = 1.0) -> Q.Query | None:
-    """All words of a phrase (each in any field), plus a phrase bonus in body and heading."""
-    parts = [Q.Or([_field_or(t, w * weight) for t, w in word.alternatives]) for word in words]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    main = [w.alternatives[0][0] for w in words]
-    return Q.AndMaybe(Q.And(parts), Q.Or([Q.Phrase("body", main, boost=PHRASE_BOOST * weight),
-                                          Q.Phrase("heading", main, boost=PHRASE_BOOST * weight)]))
+    def field_or(self, term: str, weight: float) -> Q.Query:
+        qs = [Q.Term(f, term, boost=b * weight) for f, b in self.r.fields]
+        return qs[0] if len(qs) == 1 else Q.Or(qs)
 
+    def words_query(self, words: list[_Word], weight: float = 1.0) -> Q.Query | None:
+        """All words of a phrase (each in any field), plus a phrase bonus in body and heading."""
+        parts = []
+        for word in words:
+            alts = [self.field_or(t, w * weight) for t, w in word.alternatives]
+            parts.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        if not self.r.phrase_boost:
+            return Q.And(parts)
+        main = [w.term for w in words]
+        b = self.r.phrase_boost * weight
+        return Q.AndMaybe(Q.And(parts), Q.Or([Q.Phrase("body", main, boost=b),
+                                              Q.Phrase("heading", main, boost=b)]))
 
-def text_query(text: str, weight: float = 1.0) -> Q.Query | None:
-    return words_query(analyze_words(text), weight)
+    def text_query(self, text: str, weight: float = 1.0) -> Q.Query | None:
+        return self.words_query(analyze_words(text, self.r.subunit_weight), weight)
 
+    def reading_query(self, kana: str) -> Q.Query | None:
+        """A kana word matched against the reading bigrams of the sections."""
+        grams = [t.text for t in ReadingBigramTokenizer(kana_input=True)(kana)]
+        w = self.r.reading_weight
+        if not grams:
+            return None
+        if len(grams) == 1:
+            return Q.Term("reading", grams[0], boost=w)
+        return Q.Or([Q.Phrase("reading", grams, boost=w * 2),
+                     Q.Or([Q.Term("reading", g, boost=w / len(grams)) for g in grams],
+                          minmatch=max(2, int(len(grams) * 0.6)))])
 
-def reading_query(kana: str) -> Q.Query | None:
-    """A kana word matched against the reading bigrams of the sections."""
-    grams = [t.text for t in ReadingBigramTokenizer(kana_input=True)(kana)]
-    if not grams:
-        return None
-    if len(grams) == 1:
-        return Q.Term("reading", grams[0], boost=READING_WEIGHT)
-    return Q.Or([Q.Phrase("reading", grams, boost=READING_WEIGHT * 2),
-                 Q.Or([Q.Term("reading", g, boost=READING_WEIGHT / len(grams)) for g in grams],
-                      minmatch=max(2, int(len(grams) * 0.6)))])
+    def plan(self, text: str, dictionary: SearchDictionary) -> QueryPlan:
+        text = unicodedata.normalize("NFKC", text)
+        plan = QueryPlan(text=text)
+        words = analyze_words(text, self.r.subunit_weight)
+        stop = QUESTION_WORDS if self.r.question_words else set()
+        used: set[int] = set()
+        matches = dictionary_matches(text, dictionary) if self.r.synonyms else []
+        for start, end, key in matches:
+            inside = [w for w in words if w.start >= start and w.end <= end]
+            alts = [q for q in [self.words_query(inside)] if q is not None]
+            alts += [q for q in (self.text_query(e, self.r.synonym_weight)
+                                 for e in dictionary.equivalents(key)) if q is not None]
+            if not alts:
+                continue
+            used.update(w.pos for w in inside)
+            plan.concepts.append(Concept(text[start:end], alts[0] if len(alts) == 1 else Q.Or(alts), [key]))
+        if self.r.readings:
+            for m in _KANA_WORD.finditer(text):
+                if any(s <= m.start() < e for s, e, _ in matches):
+                    continue
+                rq = self.reading_query(m.group())
+                inside = [w for w in words if w.start >= m.start() and w.end <= m.end()]
+                wq = self.words_query([w for w in inside if w.term not in stop])
+                if rq is None:
+                    continue
+                used.update(w.pos for w in inside)
+                plan.concepts.append(Concept(m.group(), Q.Or([q for q in (wq, rq) if q is not None]),
+                                             [m.group()]))
+        for w in words:
+            if w.pos in used or w.term in stop:
+                continue
+            plan.concepts.append(Concept(text[w.start:w.end], self.words_query([w]),
+                                         [t for t, _ in w.alternatives]))
+        if not plan.concepts:
+            # only question words: search them anyway rather than finding nothing
+            plan.concepts = [Concept(text[w.start:w.end], self.words_query([w]),
+                                     [t for t, _ in w.alternatives]) for w in words]
+        if plan.concepts:
+            qs = [c.query for c in plan.concepts]
+            plan.query = qs[0] if len(qs) == 1 else Q.Or(qs, scale=self.r.coord_scale)
+        return plan
 
 
 def dictionary_matches(text: str, dictionary: SearchDictionary) -> list[tuple[int, int, str]]:
@@ -130,42 +205,5 @@ def dictionary_matches(text: str, dictionary: SearchDictionary) -> list[tuple[in
     return sorted(found)
 
 
-def plan_query(text: str, dictionary: SearchDictionary) -> QueryPlan:
-    text = unicodedata.normalize("NFKC", text)
-    plan = QueryPlan(text=text)
-    words = analyze_words(text)
-    matches = dictionary_matches(text, dictionary)
-    used: set[int] = set()
-    for start, end, key in matches:
-        inside = [w for w in words if w.start >= start and w.end <= end]
-        alts = [q for q in [words_query(inside)] if q is not None]
-        alts += [q for q in (text_query(e, SYNONYM_WEIGHT) for e in dictionary.equivalents(key)) if q is not None]
-        if not alts:
-            continue
-        used.update(w.pos for w in inside)
-        plan.concepts.append(Concept(text[start:end], Q.Or(alts), [key]))
-    kana_spans = [(m.start(), m.end()) for m in _KANA_WORD.finditer(text)]
-    for start, end in kana_spans:
-        if any(s <= start < e for s, e, _ in matches):
-            continue
-        rq = reading_query(text[start:end])
-        inside = [w for w in words if w.start >= start and w.end <= end]
-        wq = words_query([w for w in inside if w.alternatives[0][0] not in QUESTION_WORDS])
-        if rq is None:
-            continue
-        used.update(w.pos for w in inside)
-        plan.concepts.append(Concept(text[start:end], Q.Or([q for q in (wq, rq) if q is not None]),
-                                     [text[start:end]]))
-    for w in words:
-        if w.pos in used or w.alternatives[0][0] in QUESTION_WORDS:
-            continue
-        plan.concepts.append(Concept(text[w.start:w.end], words_query([w]),
-                                     [t for t, _ in w.alternatives]))
-    if not plan.concepts:
-        # only question words: search them anyway rather than finding nothing
-        plan.concepts = [Concept(text[w.start:w.end], words_query([w]), [t for t, _ in w.alternatives])
-                         for w in words]
-    if plan.concepts:
-        qs = [c.query for c in plan.concepts]
-        plan.query = Q.Or(qs, scale=0.9) if len(qs) > 1 else qs[0]
-    return plan
+def plan_query(text: str, dictionary: SearchDictionary, ranking: Ranking = FULL) -> QueryPlan:
+    return QueryBuilder(ranking).plan(text, dictionary)

@@ -18,9 +18,10 @@ def section_schema() -> Schema:
         department=ID(stored=True),
         confidentiality=ID(stored=True),
         allowed=KEYWORD(stored=True, commas=True),
-        doc_title=TEXT(analyzer=text, stored=True, field_boost=1.0),
-        heading=TEXT(analyzer=text, stored=True, phrase=True),
-        crumbs=TEXT(analyzer=text, phrase=False),
+        doc_title=STORED(),
+        heading=TEXT(analyzer=text, stored=True),
+        # indexed: title, chapter headings, tags, heading and text of the section (one field keeps
+        # queries small: Whoosh is pure Python); stored: the section's plain text, for snippets
         body=TEXT(analyzer=text, stored=True, phrase=True),
         reading=TEXT(analyzer=ReadingAnalyzer(), phrase=True),
         breadcrumb=STORED(),

@@ -10,7 +10,7 @@ from pathlib import Path
 from whoosh import highlight, query as Q, scoring
 
 from indexer import generations
-from indexer.query import QueryPlan, plan_query
+from indexer.query import FULL, QueryPlan, Ranking, plan_query
 
 MAX_QUERY_CHARS = 200
 MAX_LIMIT = 100
@@ -74,8 +74,9 @@ class Access:
 class SearchEngine:
     """One long-lived Whoosh searcher per process, reopened when the live generation changes."""
 
-    def __init__(self, home: Path, dictionary: Path | None = None):
+    def __init__(self, home: Path, dictionary: Path | None = None, ranking: Ranking = FULL):
         self.home = Path(home)
+        self.ranking = ranking
         self.dictionary_dir = Path(dictionary) if dictionary else None
         self._lock = threading.Lock()
         self._generation: str | None = None
@@ -144,7 +145,7 @@ class SearchEngine:
         if s is None or getattr(self._local, "generation", None) != self._generation:
             if s is not None:
                 s.close()
-            s = ix.searcher(weighting=weighting())
+            s = ix.searcher(weighting=weighting(self.ranking))
             self._local.searcher = s
             self._local.generation = self._generation
         elif not s.up_to_date():
@@ -154,7 +155,7 @@ class SearchEngine:
 
     def plan(self, text: str) -> QueryPlan:
         from indexer.dictionary import load_dictionary
-        return plan_query(text, load_dictionary(self.dictionary_dir))
+        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking)
 
     # -- search -------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
@@ -178,8 +179,8 @@ class SearchEngine:
             return result
         s = self.searcher()
         mask = filter_query(filters)
-        ref = self.resolve_ref(text)
-        scope = None if ref else self.law_names().named_in(text)
+        ref = self.resolve_ref(text) if self.ranking.references else None
+        scope = None if ref or not self.ranking.references else self.law_names().named_in(text)
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
@@ -193,8 +194,10 @@ class SearchEngine:
         return result
 
 
-def weighting():
+def weighting(ranking: Ranking = FULL):
     from indexer.scoring import WeightedBM25F
+    if not ranking.priors:
+        return scoring.BM25F()
     return WeightedBM25F(B=0.6, K1=1.2, heading_B=0.3, doc_title_B=0.2)
 
 

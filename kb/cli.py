@@ -13,10 +13,11 @@ def _paths():
     return paths()
 
 
-def _engine():
+def _engine(profile: str = "full"):
+    from indexer.query import PROFILES
     from indexer.search import SearchEngine
     p = _paths()
-    return SearchEngine(p.index, p.dictionary)
+    return SearchEngine(p.index, p.dictionary, PROFILES[profile])
 
 
 def _fail(message: str, code: int = 1):
@@ -132,11 +133,31 @@ def search_cmd(query, limit, kind, as_json, batch):
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--verbose", "-v", is_flag=True, help="one line per query")
-def eval_cmd(file, verbose):
+@click.option("--compare", is_flag=True,
+              help="also run the plain configuration (Sudachi C normalized BM25, body only, no "
+                   "synonyms/readings/boosts) in the same process and print both")
+def eval_cmd(file, verbose, compare):
     """Recall@1/5/10 and MRR@10 of the search on a JSON Lines file of queries."""
     from indexer.eval import by_type, evaluate, load_cases, metrics
-    cases = load_cases(file)
-    results = evaluate(_engine(), cases)
+    from indexer.generations import IndexMissing
+    try:
+        cases = load_cases(file)
+    except (ValueError, KeyError) as e:
+        _fail(f"{file}: {e}")
+    try:
+        if compare:
+            import time
+            rows = []
+            for profile in ("plain", "full"):
+                t0 = time.perf_counter()
+                m = metrics(evaluate(_engine(profile), cases))
+                rows.append(m.row(profile) + f" ({(time.perf_counter() - t0) * 1000 / max(1, len(cases)):.1f} ms/query)")
+            for row in rows:
+                click.echo(row)
+            return
+        results = evaluate(_engine(), cases)
+    except IndexMissing:
+        _fail("no index yet: run `kb index` first")
     if verbose:
         for r in results:
             click.echo(f"{r.case.id:<6} {r.case.type:<10} rank={r.rank or '-':<3} {r.case.query}")
