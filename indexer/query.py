@@ -149,12 +149,14 @@ class QueryBuilder:
         words = analyze_words(text, self.r.subunit_weight)
         stop = QUESTION_WORDS if self.r.question_words else set()
         used: set[int] = set()
-        matches = dictionary_matches(text, dictionary) if self.r.synonyms else []
+        matches = dictionary_matches(text, dictionary, words) if self.r.synonyms else []
         for start, end, key in matches:
             inside = [w for w in words if w.start >= start and w.end <= end]
             alts = [q for q in [self.words_query(inside)] if q is not None]
             alts += [q for q in (self.text_query(e, self.r.synonym_weight)
                                  for e in dictionary.equivalents(key)) if q is not None]
+            if self.r.readings and _KANA_WORD.fullmatch(key):
+                alts += [q for q in [self.reading_query(key)] if q is not None]
             if not alts:
                 continue
             used.update(w.pos for w in inside)
@@ -186,11 +188,45 @@ class QueryBuilder:
         return plan
 
 
-def dictionary_matches(text: str, dictionary: SearchDictionary) -> list[tuple[int, int, str]]:
-    """Non-overlapping (start, end, key) of dictionary terms in the query, longest first."""
+_key_terms_cache: dict[tuple, dict[tuple[str, ...], str]] = {}
+
+
+def key_sequences(dictionary: SearchDictionary) -> dict[tuple[str, ...], str]:
+    """Dictionary keys as sequences of analyzed terms, so 訪ねて meets the key 訪ねる."""
+    cached = _key_terms_cache.get(id(dictionary))
+    if cached is not None and cached[0] is dictionary:
+        return cached[1]
+    seqs = {}
+    for key in dictionary.expansions:
+        terms = tuple(w.term for w in analyze_words(key, 0))
+        if terms and (len(terms) > 1 or not _ASCII.match(key)):
+            seqs.setdefault(terms, key)
+    _key_terms_cache[id(dictionary)] = (dictionary, seqs)
+    return seqs
+
+
+def dictionary_matches(text: str, dictionary: SearchDictionary,
+                       words: list | None = None) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, key) of dictionary terms in the query, longest first: by
+    surface (PC, 職質) or by analyzed terms (訪ねて回る → 訪ねる)."""
     low = text.lower()
     found: list[tuple[int, int, str]] = []
     taken = [False] * len(low)
+    if words:
+        seqs = key_sequences(dictionary)
+        longest = max((len(k) for k in seqs), default=0)
+        i = 0
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 0, -1):
+                key = seqs.get(tuple(w.term for w in words[i:i + n]))
+                if key:
+                    start, end = words[i].start, words[i + n - 1].end
+                    found.append((start, end, key))
+                    for k in range(start, end):
+                        taken[k] = True
+                    i += n - 1
+                    break
+            i += 1
     for key in sorted(dictionary.expansions, key=len, reverse=True):
         start = low.find(key)
         while start != -1:
