@@ -30,13 +30,14 @@ class Ranking:
     reading_weight: float = 0.6
     phrase_boost: float = 0.0
     coord_scale: float | None = None     # bonus for sections matching more concepts
+    tiebreak: float | None = None        # alternatives of a concept: max + tiebreak × rest (None: sum)
     question_words: bool = True
     references: bool = True              # 警職法2条 jumps; a named law scopes the results
     priors: bool = True                  # section weights (kind, validity, 附則)
 
 
 FULL = Ranking()
-PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False,
+PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False, tiebreak=None,
                 phrase_boost=0.0, coord_scale=None, question_words=False, references=False,
                 priors=False)
 PROFILES = {"full": FULL, "plain": PLAIN}
@@ -107,6 +108,13 @@ class QueryBuilder:
     def __init__(self, ranking: Ranking = FULL):
         self.r = ranking
 
+    def either(self, alternatives: list[Q.Query]) -> Q.Query:
+        """Ways of saying one thing: the best match counts (plus a little of the others), so a
+        concept with many synonyms does not outweigh a concept with none."""
+        if self.r.tiebreak is None:
+            return Q.Or(alternatives)
+        return Q.DisjunctionMax(alternatives, tiebreak=self.r.tiebreak)
+
     def field_or(self, term: str, weight: float) -> Q.Query:
         qs = [Q.Term(f, term, boost=b * weight) for f, b in self.r.fields]
         return qs[0] if len(qs) == 1 else Q.Or(qs)
@@ -116,7 +124,7 @@ class QueryBuilder:
         parts = []
         for word in words:
             alts = [self.field_or(t, w * weight) for t, w in word.alternatives]
-            parts.append(alts[0] if len(alts) == 1 else Q.Or(alts))
+            parts.append(alts[0] if len(alts) == 1 else self.either(alts))
         if not parts:
             return None
         if len(parts) == 1:
@@ -160,7 +168,7 @@ class QueryBuilder:
             if not alts:
                 continue
             used.update(w.pos for w in inside)
-            plan.concepts.append(Concept(text[start:end], alts[0] if len(alts) == 1 else Q.Or(alts), [key]))
+            plan.concepts.append(Concept(text[start:end], alts[0] if len(alts) == 1 else self.either(alts), [key]))
         if self.r.readings:
             for m in _KANA_WORD.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in matches):
@@ -171,7 +179,7 @@ class QueryBuilder:
                 if rq is None:
                     continue
                 used.update(w.pos for w in inside)
-                plan.concepts.append(Concept(m.group(), Q.Or([q for q in (wq, rq) if q is not None]),
+                plan.concepts.append(Concept(m.group(), self.either([q for q in (wq, rq) if q is not None]),
                                              [m.group()]))
         for w in words:
             if w.pos in used or w.term in stop:

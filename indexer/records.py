@@ -27,6 +27,8 @@ def section_records(doc: Document):
     for s in doc.sections:
         plain = s.plain_text
         middle = s.breadcrumb[1:-1]
+        # what a section is about, in the words people ask with: title, chapters, tags, caption
+        context = "\n".join([doc.title, *middle, *(m.get("tags") or []), s.heading])
         yield {
             "key": f"{doc.id}#{s.id}",
             "doc_id": doc.id,
@@ -39,9 +41,9 @@ def section_records(doc: Document):
             "allowed": ",".join(m.get("allowed") or []),
             "doc_title": doc.title,
             "heading": s.heading,
-            "body": "\n".join([doc.title, *middle, *(m.get("tags") or []), s.heading, plain]),
+            "body": context + "\n" + plain,
             "_stored_body": plain,
-            "reading": s.heading + "\n" + plain,
+            "reading": context + "\n" + plain,
             "breadcrumb": list(s.breadcrumb),
             "date": date.isoformat() if date else "",
             "order": s.order,
