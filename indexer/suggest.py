@@ -33,6 +33,11 @@ def suggest_terms(engine, text: str, limit: int = 5) -> list[str]:
         for field in SUGGEST_FIELDS:
             maxdist = 1 if len(word) <= 3 else 2
             for cand in s.corrector(field).suggest(word, limit=limit, maxdist=maxdist):
-                if cand != word and cand not in found:
+                if cand != word and cand not in found and _worth_suggesting(cand):
                     found[cand] = sum(s.doc_frequency(f, cand) for f in SUGGEST_FIELDS)
     return [w for w, _ in sorted(found.items(), key=lambda kv: -kv[1])[:limit]]
+
+
+def _worth_suggesting(word: str) -> bool:
+    """Content words only: no single characters, numbers or pure-hiragana function words."""
+    return len(word) >= 2 and not word.isdigit() and not all("\u3041" <= c <= "\u309f" for c in word)
