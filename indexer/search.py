@@ -247,7 +247,7 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     jumped = False
     if jump_key:
         named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask, terms=True)
-        if len(named):
+        if named.scored_length():
             jumped = True
             rest = [h for h in ranked if h["key"] != jump_key]
             total += len(rest) == len(ranked)
