@@ -107,52 +107,6 @@ def to_katakana(text: str) -> str:
     return text.translate(_HIRA_TO_KATA)
 
 
-def reading_string(text: str) -> str:
-    """The katakana reading of a text, with a space where punctuation or a gap breaks it."""
-    out = []
-    for offset, chunk in _chunks(text):
-        for m in sudachi.tokenize(chunk, sudachi.MODE_C):
-            if m.part_of_speech()[0] in ("補助記号", "空白"):
-                out.append(" ")
-                continue
-            r = m.reading_form()
-            # unknown words read as "キゴウ"/empty: keep the surface, in katakana
-            out.append(to_katakana(m.surface()) if not r or (r == "キゴウ" and m.surface() != "記号") else r)
-    return "".join(out)
-
-
-class ReadingBigramTokenizer(Tokenizer):
-    """Character bigrams of the katakana reading, so kana typed for a kanji word still meets it.
-
-    Word boundaries of a kana query rarely match Sudachi's split of the kanji text
-    (しゅうきゅうび vs 週休日), so the reading is matched as a phrase of bigrams instead of words.
-    """
-
-    def __init__(self, kana_input: bool = False):
-        self.kana_input = kana_input
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other.kana_input == self.kana_input
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        reading = to_katakana(value) if self.kana_input else reading_string(value)
-        pos = start_pos
-        for run in unicodedata.normalize("NFKC", reading).split():
-            for i in range(max(1, len(run) - 1)):
-                t.text = run[i:i + 2]
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar = t.endchar = start_char
-                yield t
-                pos += 1
-            pos += 1  # no phrase across a break
-
-
 def ReadingAnalyzer():
-    """Katakana reading bigrams of the text, for queries typed in kana."""
-    return ReadingBigramTokenizer()
+    """Katakana readings of the words (and compound parts), for queries typed in kana."""
+    return SudachiTokenizer(subunits=True, reading=True) | NfkcFilter()

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from whoosh import query as Q
 
-from indexer.analysis import JapaneseAnalyzer, ReadingBigramTokenizer
+from indexer.analysis import JapaneseAnalyzer, to_katakana
 from indexer.dictionary import SearchDictionary
 
 
@@ -59,6 +59,7 @@ class Concept:
     text: str
     query: Q.Query
     terms: list[str] = field(default_factory=list)
+    synonyms: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +73,11 @@ class QueryPlan:
     @property
     def terms(self) -> list[str]:
         return [t for c in self.concepts for t in c.terms]
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """Strings to mark in snippets: what was typed, its normalized forms and its synonyms."""
+        return tuple(sorted({n for c in self.concepts for n in (c.text, *c.terms, *c.synonyms)}))
 
 
 @lru_cache(maxsize=1)
@@ -106,8 +112,9 @@ def analyze_words(text: str, subunit_weight: float = FULL.subunit_weight) -> lis
 class QueryBuilder:
     """Builds Whoosh queries for one ranking profile."""
 
-    def __init__(self, ranking: Ranking = FULL):
+    def __init__(self, ranking: Ranking = FULL, reading_vocab: frozenset[str] = frozenset()):
         self.r = ranking
+        self.reading_vocab = reading_vocab
 
     def either(self, alternatives: list[Q.Query]) -> Q.Query:
         """Ways of saying one thing: the best match counts (plus a little of the others), so a
@@ -141,16 +148,14 @@ class QueryBuilder:
         return self.words_query(analyze_words(text, self.r.subunit_weight), weight)
 
     def reading_query(self, kana: str) -> Q.Query | None:
-        """A kana word matched against the reading bigrams of the sections."""
-        grams = [t.text for t in ReadingBigramTokenizer(kana_input=True)(kana)]
-        w = self.r.reading_weight
-        if not grams:
+        """A word typed in kana, as the sequence of indexed readings it spells (しゅうきゅうび →
+        シュウキュウビ; けいさつてちょう → ケイサツ + テチョウ)."""
+        pieces = segment_reading(to_katakana(kana), self.reading_vocab)
+        if not pieces:
             return None
-        if len(grams) == 1:
-            return Q.Term("reading", grams[0], boost=w)
-        return Q.Or([Q.Phrase("reading", grams, boost=w * 2),
-                     Q.Or([Q.Term("reading", g, boost=w / len(grams)) for g in grams],
-                          minmatch=max(2, int(len(grams) * 0.6)))])
+        w = self.r.reading_weight
+        qs = [Q.Term("reading", p, boost=w) for p in pieces]
+        return qs[0] if len(qs) == 1 else Q.And(qs)
 
     def plan(self, text: str, dictionary: SearchDictionary) -> QueryPlan:
         text = unicodedata.normalize("NFKC", text)
@@ -169,7 +174,8 @@ class QueryBuilder:
             if not alts:
                 continue
             used.update(w.pos for w in inside)
-            plan.concepts.append(Concept(text[start:end], alts[0] if len(alts) == 1 else self.either(alts), [key]))
+            plan.concepts.append(Concept(text[start:end], alts[0] if len(alts) == 1 else self.either(alts),
+                                         [key] + [w.term for w in inside], dictionary.equivalents(key)))
         if self.r.readings:
             for m in _KANA_WORD.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in matches):
@@ -250,5 +256,23 @@ def dictionary_matches(text: str, dictionary: SearchDictionary,
     return sorted(found)
 
 
-def plan_query(text: str, dictionary: SearchDictionary, ranking: Ranking = FULL) -> QueryPlan:
-    return QueryBuilder(ranking).plan(text, dictionary)
+def segment_reading(kana: str, vocab: frozenset[str], longest: int = 16) -> list[str] | None:
+    """Split a katakana string into the fewest readings known to the index (None if it cannot)."""
+    n = len(kana)
+    if not n or not vocab:
+        return None
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(min(n, i + longest), i, -1):
+            piece = kana[i:j]
+            if piece in vocab and (best[j] is None or len(best[i]) + 1 < len(best[j])):
+                best[j] = best[i] + [piece]
+    return best[n]
+
+
+def plan_query(text: str, dictionary: SearchDictionary, ranking: Ranking = FULL,
+               reading_vocab: frozenset[str] = frozenset()) -> QueryPlan:
+    return QueryBuilder(ranking, reading_vocab).plan(text, dictionary)

@@ -85,6 +85,7 @@ class SearchEngine:
         self._local = threading.local()
         self._vocab = None
         self._names = None
+        self._reading_vocab = None
         self.catalog: dict = {}
 
     # -- index access -------------------------------------------------------------------
@@ -155,7 +156,19 @@ class SearchEngine:
 
     def plan(self, text: str) -> QueryPlan:
         from indexer.dictionary import load_dictionary
-        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking)
+        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab())
+
+    def reading_vocab(self) -> frozenset[str]:
+        """Every reading in the live generation's reading field (for kana queries), loaded once."""
+        if not self.ranking.readings:
+            return frozenset()
+        self._refresh()
+        vocab = self._reading_vocab
+        if vocab is None or vocab[0] != self._generation:
+            with self._ix.reader() as r:
+                words = frozenset(t.decode("utf-8") for t in r.lexicon("reading"))
+            vocab = self._reading_vocab = (self._generation, words)
+        return vocab[1]
 
     # -- search -------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
@@ -238,6 +251,8 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
         results = searcher.search(plan.fallback, limit=wanted, filter=mask, terms=True)
     ranked = list(results)
     total = len(results)
+    if mask is not None:  # with terms=True Whoosh's count ignores the filter: count it apart
+        total = len(searcher.search(results.q, limit=None, scored=False, filter=mask))
     if scope_doc:
         in_doc = Q.Term("doc_id", scope_doc)
         scoped = list(searcher.search(plan.query, limit=wanted, terms=True,
@@ -258,23 +273,10 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     return out
 
 
-_formatter = highlight.HtmlFormatter(tagname="mark", between="…")
-_fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
-
-
 def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
+    from indexer.snippets import make_snippet
     f = h.fields()
-    snippet = ""
-    if with_snippet:
-        h.results.formatter = _formatter
-        h.results.fragmenter = _fragmenter
-        try:
-            snippet = h.highlights("body", top=2) or ""
-        except Exception:  # highlighting must never break a search
-            snippet = ""
-    if not snippet:
-        from markupsafe import escape
-        snippet = str(escape(f.get("body", "")[:160]))
+    snippet = make_snippet(f.get("body", ""), plan.needles) if with_snippet else ""
     return Hit(
         doc_id=f["doc_id"], doc_title=f["doc_title"], kind=f["kind"], section_id=f["section_id"],
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),

@@ -1,5 +1,6 @@
 """The Sudachi analyzer: search-mode terms, normalized forms, dropped particles, exact offsets."""
-from indexer.analysis import JapaneseAnalyzer, ReadingAnalyzer, ReadingBigramTokenizer
+from indexer.analysis import JapaneseAnalyzer, ReadingAnalyzer
+from indexer.query import segment_reading
 
 
 class Tok:
@@ -56,7 +57,9 @@ def test_historical_small_kana_meets_modern_spelling():
     assert {t.text for t in tokens("ものであつて")} & {t.text for t in tokens("ものであって")}
 
 
-def test_reading_bigrams_of_kanji_text_meet_a_hiragana_query():
-    indexed = [t.text for t in ReadingAnalyzer()("週休日")]
-    typed = [t.text for t in ReadingBigramTokenizer(kana_input=True)("しゅうきゅうび")]
-    assert indexed == typed == ["シュ", "ュウ", "ウキ", "キュ", "ュウ", "ウビ"]
+def test_readings_of_kanji_text_meet_a_kana_query():
+    vocab = frozenset(t.text for t in ReadingAnalyzer()("週休日の指定。警察手帳を呈示する。"))
+    assert "シュウキュウビ" in vocab
+    assert segment_reading("シュウキュウビ", vocab) == ["シュウキュウビ"]
+    assert segment_reading("ケイサツテチョウ", vocab) in (["ケイサツテチョウ"], ["ケイサツ", "テチョウ"])
+    assert segment_reading("ピヨピヨ", vocab) is None
