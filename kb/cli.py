@@ -187,6 +187,28 @@ def anonymize_cmd(as_json, batch):
     click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text, nl=not as_json or True)
 
 
+@main.command("check")
+@click.option("--list-unresolved", is_flag=True, help="print every citation that links nowhere")
+def check_cmd(list_unresolved):
+    """Lint the corpus: front matter, duplicate ids, links, cross-references, sizes, validity."""
+    from indexer.dictionary import load_dictionary
+    from kb.check import check_corpus
+    p = _paths()
+    report = check_corpus(p.corpus, load_dictionary(p.dictionary).law_aliases)
+    for f in report.findings:
+        click.echo(str(f))
+    unresolved = sum(len(v) for v in report.unresolved.values())
+    if list_unresolved:
+        for doc_id, items in sorted(report.unresolved.items()):
+            for item in items:
+                click.echo(f"{doc_id}#{item}: unresolved citation")
+    elif unresolved:
+        click.echo(f"{unresolved} citations stay plain text (not in the corpus); --list-unresolved shows them")
+    click.echo(f"checked {report.documents} documents: {len(report.errors)} errors, "
+               f"{len(report.findings) - len(report.errors)} warnings")
+    sys.exit(1 if report.errors else 0)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

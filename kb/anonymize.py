@@ -1,0 +1,677 @@
+"""Find and mask personal information in Japanese inquiry texts before the desk publishes them.
+
+`anonymize(text)` returns the masked text and the spans it masked; `mask(text, spans)` applies any
+span list (the review UI calls it after the user has masked or unmasked spans by hand).
+
+Span types follow the evaluation data (`pii_dev.jsonl`); the issue's names are accepted as aliases:
+``bank_account`` → ``account``, ``workplace`` → ``org_identifying``.
+
+Detection is rules, not a model: Sudachi part-of-speech tags (人名・地名) and the words around a
+name (さん, 容疑者, 巡査部長, 氏名は …) for persons; pattern families for numbers (phone, plate,
+ID, account, dates of birth, ages, addresses); context for workplaces and schools. What an answer
+needs stays: law articles, police units, event dates and times, amounts, generic places.
+"""
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Iterable, NamedTuple
+
+from kb import pii_patterns as P
+from kb.sudachi import MODE_C, tokenize
+
+TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
+         "org_identifying")
+TYPE_ALIASES = {"bank_account": "account", "workplace": "org_identifying", "name": "person"}
+
+MASK_LABELS = {
+    "person": "氏名",
+    "address": "住所",
+    "phone": "電話番号",
+    "email": "メールアドレス",
+    "plate": "車両番号",
+    "birthdate": "生年月日",
+    "age": "年齢",
+    "id_number": "個人番号等",
+    "account": "口座番号",
+    "org_identifying": "勤務先等",
+}
+
+# When two candidates overlap, the lower rank wins (then the longer one).
+_RANK = {"email": 0, "id_number": 1, "account": 1, "phone": 2, "plate": 2, "birthdate": 3, "address": 4,
+         "org_identifying": 5, "age": 6, "person": 7}
+
+_SUDACHI_CHUNK = 8000  # characters; Sudachi refuses very long inputs
+
+
+@dataclass(frozen=True, order=True)
+class PiiSpan:
+    """A stretch of the input text holding personal information; offsets index the input."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "type": self.type, "text": self.text}
+
+
+@dataclass
+class Anonymized:
+    """The masked text and the spans of the input that were masked (sorted, non-overlapping)."""
+
+    text: str
+    spans: list[PiiSpan] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "spans": [s.to_dict() for s in self.spans]}
+
+
+class _Tok(NamedTuple):
+    s: str
+    b: int
+    e: int
+    pos: tuple
+
+    @property
+    def is_name(self) -> bool:
+        return self.pos[2] == "人名"
+
+    @property
+    def is_surname(self) -> bool:
+        return self.pos[2] == "人名" and self.pos[3] == "姓"
+
+    @property
+    def is_place(self) -> bool:
+        return self.pos[2] == "地名"
+
+    @property
+    def is_proper(self) -> bool:
+        return self.pos[1] == "固有名詞"
+
+    @property
+    def is_noun(self) -> bool:
+        return self.pos[0] in ("名詞", "接尾辞", "接頭辞") and self.pos[1] != "数詞"
+
+    @property
+    def is_space(self) -> bool:
+        return self.pos[0] == "空白"
+
+
+_KATAKANA = re.compile(r"^[ァ-ヶー]+$")
+_NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
+
+
+# ============================================================================ public API
+
+def anonymize(text: str) -> Anonymized:
+    """Detect personal information in `text` and mask it."""
+    spans = detect(text)
+    return Anonymized(mask(text, spans), spans)
+
+
+def detect(text: str) -> list[PiiSpan]:
+    """The personal-information spans of `text`: sorted, non-overlapping, offsets into `text`."""
+    if not text:
+        return []
+    folded = P.fold(text)
+    toks = _tokens(text)
+    cands: list[tuple[int, int, str]] = []
+    cands += _emails(folded)
+    cands += _ids(folded)
+    cands += _accounts(folded)
+    cands += _phones(folded)
+    cands += _plates(folded)
+    cands += _birthdates(folded)
+    cands += _ages(folded)
+    cands += _addresses(text, folded, toks)
+    cands += _organisations(text, toks)
+    cands += _persons(text, folded, toks)
+    chosen = _resolve(cands)
+    chosen = _propagate_persons(text, toks, chosen)
+    return [PiiSpan(b, e, t, text[b:e]) for b, e, t in chosen]
+
+
+def mask(text: str, spans: Iterable) -> str:
+    """`text` with each span replaced by a label such as 〔氏名A〕 or 〔電話番号〕.
+
+    Accepts PiiSpan objects or dicts with start/end/type (as the review UI sends them); overlapping
+    spans are merged into the first one, out-of-range spans are clipped. The same person (same name,
+    or a surname-only mention of an earlier full name) gets the same letter within the text.
+    """
+    norm = []
+    for s in spans:
+        if isinstance(s, dict):
+            b, e, t = int(s["start"]), int(s["end"]), str(s.get("type", ""))
+        else:
+            b, e, t = int(s.start), int(s.end), str(s.type)
+        b, e = max(0, b), min(len(text), e)
+        if b < e:
+            norm.append((b, e, TYPE_ALIASES.get(t, t)))
+    norm.sort(key=lambda x: (x[0], -x[1]))
+    merged: list[tuple[int, int, str]] = []
+    for b, e, t in norm:
+        if merged and b < merged[-1][1]:
+            pb, pe, pt = merged[-1]
+            merged[-1] = (pb, max(pe, e), pt)
+            continue
+        merged.append((b, e, t))
+    letters = _person_letters([text[b:e] for b, e, t in merged if t == "person"])
+    out, pos = [], 0
+    for b, e, t in merged:
+        out.append(text[pos:b])
+        label = MASK_LABELS.get(t, "個人情報")
+        if t == "person":
+            label += letters[_name_key(text[b:e])]
+        out.append(f"〔{label}〕")
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def run_batch(lines: Iterable[str]) -> list[dict]:
+    """Anonymise one text per line: plain text, or a JSON object with "text" (other keys are kept)."""
+    results = []
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        record: dict = {}
+        text = line
+        if line.lstrip().startswith("{"):
+            try:
+                record = json.loads(line)
+                text = str(record.get("text", ""))
+            except json.JSONDecodeError:
+                record, text = {}, line
+        extra = {k: v for k, v in record.items() if k not in ("text", "spans")}
+        results.append({**extra, **anonymize(text).to_json()})
+    return results
+
+
+# ============================================================================ letters for persons
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[\s　・]", "", name)
+
+
+def _person_letters(names: list[str]) -> dict[str, str]:
+    """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its letter."""
+    keys: list[str] = []
+    for n in names:
+        k = _name_key(n)
+        if k not in keys:
+            keys.append(k)
+    canon: dict[str, str] = {}
+    for k in keys:
+        longer = [o for o in keys if o != k and o.startswith(k) and len(k) >= 1]
+        # a surname shared by two different full names stays its own person
+        canon[k] = longer[0] if len(longer) == 1 else k
+    for k in keys:  # follow chains (佐藤 → 佐藤健 → 佐藤健一)
+        seen = {k}
+        while canon[canon[k]] != canon[k] and canon[canon[k]] not in seen:
+            seen.add(canon[k])
+            canon[k] = canon[canon[k]]
+    order: list[str] = []
+    for k in keys:
+        if canon[k] not in order:
+            order.append(canon[k])
+    letter_of = {c: _letter(i) for i, c in enumerate(order)}
+    return {k: letter_of[canon[k]] for k in keys}
+
+
+def _letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(ord("A") + r) + s
+    return s
+
+
+# ============================================================================ tokens
+
+def _tokens(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for base, chunk in _chunks(text):
+        for m in tokenize(chunk, MODE_C):
+            toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), tuple(m.part_of_speech())))
+    return toks
+
+
+def _chunks(text: str):
+    """Pieces of at most _SUDACHI_CHUNK characters, cut after a newline or 。 where possible."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _SUDACHI_CHUNK)
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind("。", start, end))
+            if cut > start:
+                end = cut + 1
+        yield start, text[start:end]
+        start = end
+
+
+# ============================================================================ pattern families
+
+def _emails(f: str):
+    return [(m.start(), m.end(), "email") for m in P.EMAIL.finditer(f)]
+
+
+def _phones(f: str):
+    out = []
+    for m in P.PHONE.finditer(f):
+        s = m.group()
+        digits = re.sub(r"[^0-9]", "", s)
+        if s.startswith("+81"):
+            ok = 9 <= len(digits) - 2 <= 10
+        else:
+            ok = digits.startswith("0") and len(digits) in (10, 11) and not digits.startswith("00")
+            if ok and not re.search(r"[ ()-]", s):
+                # an unseparated run of digits is a phone number only if it looks like one
+                ok = bool(re.match(r"0(?:[789]0|120|[1-9])", digits))
+        if ok:
+            b, e = m.start(), m.end()
+            if f[b] == "(" and ")" not in s:
+                b += 1
+            out.append((b, e, "phone"))
+    return out
+
+
+def _plates(f: str):
+    out = []
+    for m in P.PLATE.finditer(f):
+        b = m.start()
+        region = m.group("region")
+        if region not in P.PLATE_REGION_SET:
+            known = [r for r in P.PLATE_REGIONS if region.endswith(r)]
+            if known:
+                b = m.start() + len(region) - len(known[0])
+            elif len(region) > 3:
+                continue
+        out.append((b, m.end(), "plate"))
+    return out
+
+
+def _birthdates(f: str):
+    out = []
+    for m in P.DATE.finditer(f):
+        after = f[m.end():m.end() + 4]
+        before = f[max(0, m.start() - 12):m.start()]
+        if P.BIRTH_AFTER.match(after) or P.BIRTH_BEFORE.search(before):
+            out.append((m.start(), m.end(), "birthdate"))
+    return out
+
+
+def _ages(f: str):
+    out = []
+    for m in P.AGE.finditer(f):
+        before = f[max(0, m.start() - 3):m.start()]
+        if before.endswith("満") and re.match(r"(?:に|の者|以)", f[m.end():m.end() + 3]):
+            continue  # 満20歳に達した者: a legal threshold
+        if not re.match(r"[0-9]", m.group()):
+            # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時
+            if not (re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)
+                    and re.match(r"[）)、,]", f[m.end():m.end() + 1]) and not f[m.end():m.end() + 3].startswith("、政令")):
+                continue
+        out.append((m.start(), m.end(), "age"))
+    return out
+
+
+def _ids(f: str):
+    out = []
+    for m in P.ID_CONTEXT.finditer(f):
+        b, e = m.span("id")
+        while e > b and f[e - 1] in " -":
+            e -= 1
+        out.append((b, e, "id_number"))
+    for rx in (P.RESIDENCE_CARD, P.PASSPORT):
+        out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
+    for m in P.TWELVE_DIGITS.finditer(f):
+        if P.my_number_valid(re.sub(r"[^0-9]", "", m.group())):
+            out.append((m.start(), m.end(), "id_number"))
+    return out
+
+
+def _accounts(f: str):
+    out = [(m.start("num"), m.end("num"), "account") for m in P.ACCOUNT.finditer(f)]
+    out += [(m.start("num"), m.end("num"), "account") for m in P.YUCHO.finditer(f)]
+    return out
+
+
+# ============================================================================ addresses
+
+def _addresses(text: str, f: str, toks: list[_Tok]):
+    """A place name followed by a block number (丁目・番地・号, 1-2-3), plus building and room."""
+    out = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not t.is_place:
+            i += 1
+            continue
+        # the place: consecutive 地名 tokens and following kanji/kana nouns (表町, 瀬戸)
+        j = i
+        has_admin = bool(P.ADMIN_UNIT.search(t.s))
+        while j + 1 < n:
+            nx = toks[j + 1]
+            if nx.is_place or (nx.is_noun and nx.pos[0] == "名詞" and _NAME_CHARS.match(nx.s)
+                               and not P.POLICE_UNIT.search(nx.s) and len(nx.s) <= 6):
+                j += 1
+                has_admin = has_admin or bool(P.ADMIN_UNIT.search(nx.s))
+            else:
+                break
+        b, e = t.b, toks[j].e
+        m = P.ADDRESS_NUMBER.match(f, e)
+        if m and m.end() > m.start() and not P.NOT_ADDRESS_AFTER.match(f, m.end()):
+            number = m.group().strip()
+            strong = bool(P.STRONG_ADDRESS_NUMBER.match(number))
+            context = bool(P.ADDRESS_CONTEXT_BEFORE.search(f[max(0, b - 10):b]))
+            if strong or has_admin or context:
+                end = m.end()
+                bm = P.BUILDING.match(f, end)
+                if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
+                    end = bm.end()
+                out.append((b, end, "address"))
+                while i < n and toks[i].b < end:
+                    i += 1
+                continue
+        i = j + 1
+    # "住所は表町1-9-22" where Sudachi does not tag the town as a place name
+    for m in re.finditer(r"(?:住所|居所|自宅|現住所)[はがを：:\s（(]{0,3}", f):
+        start = m.end()
+        am = re.match(r"[一-龥々ヶァ-ヶーぁ-ゖ]{1,15}?(?=[0-9])", f[start:])
+        if am:
+            nm = P.ADDRESS_NUMBER.match(f, start + am.end())
+            if nm:
+                end = nm.end()
+                bm = P.BUILDING.match(f, end)
+                if bm:
+                    end = bm.end()
+                out.append((start, end, "address"))
+    return out
+
+
+# ============================================================================ organisations
+
+def _organisations(text: str, toks: list[_Tok]):
+    """Companies (株式会社…) and named schools, hospitals, shops tied to a person."""
+    out = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        marker = t.s in P.COMPANY_MARKERS
+        suffix = next((s for s in P.ORG_SUFFIXES if t.s.endswith(s)), None)
+        if not marker and not suffix:
+            continue
+        if marker:
+            # name after the marker (株式会社瀬戸内ロジテック岡山支店), or before it (瀬戸内ロジテック株式会社)
+            j = i
+            while j + 1 < n and _org_word(toks[j + 1]) and toks[j + 1].e - t.b < 40:
+                j += 1
+            if j > i:
+                b, e = t.b, toks[j].e
+            else:
+                k = i
+                while k - 1 >= 0 and _org_word(toks[k - 1]) and t.e - toks[k - 1].b < 40:
+                    k -= 1
+                if k == i:
+                    continue
+                b, e = toks[k].b, t.e
+            out.append(_org_span(text, b, e))
+            continue
+        # suffix word: walk back over the name (岡山市 立 青葉台 中学校)
+        k = i
+        while k - 1 >= 0 and _org_word(toks[k - 1]) and t.e - toks[k - 1].b < 30:
+            k -= 1
+        name_toks = toks[k:i]
+        own_name = t.s[: len(t.s) - len(suffix)]
+        words = [x.s for x in name_toks] + ([own_name] if own_name else [])
+        words = [w for w in words if w not in P.ORG_GENERIC]
+        if not words or P.POLICE_UNIT.search(text[toks[k].b:t.e]):
+            continue
+        # a named place (岡山桃花大学, ハヤシ工務店, さくら病院), not a kind of place (精神科病院)
+        if not (t.is_proper or any(x.is_proper or re.match(r"^[ァ-ヶーぁ-ゖA-Za-zＡ-Ｚａ-ｚ・]+$", x.s)
+                                   for x in name_toks)):
+            continue
+        b, e = toks[k].b, t.e
+        gm = P.GRADE.match(text, e)
+        tied = bool(gm) or bool(P.ORG_TIE_AFTER.match(text, e)) \
+            or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e)
+        if not tied:
+            continue
+        if gm:
+            e = gm.end()
+        out.append(_org_span(text, b, e))
+    return [s for s in out if s]
+
+
+def _org_word(t: _Tok) -> bool:
+    if t.is_space or not t.is_noun:
+        return t.s in ("・", "&", "＆") or (t.pos[0] == "接頭辞" and t.s != "第")
+    if t.s in P.ORG_GENERIC or t.s in ("勤務", "勤務先", "在学", "社員", "従業員", "職員", "代表", "社長"):
+        return False
+    if t.pos[1] == "数詞" or t.s.endswith("者") or P.POLICE_UNIT.search(t.s):
+        return False
+    return bool(re.match(r"^[一-龥々ヶァ-ヶーA-Za-zＡ-Ｚａ-ｚ0-9ぁ-ゖ・&＆]+$", t.s))
+
+
+def _org_span(text: str, b: int, e: int):
+    if text[e:e + 1] == "法" or text[b:e].endswith("法"):
+        return None  # 株式会社…法: the name of a law
+    bm = P.ORG_BRANCH.match(text, e)
+    if bm and not re.match(r"^(?:勤務|在籍)", text[bm.start():]):
+        e = bm.end()
+    return (b, e, "org_identifying")
+
+
+def _in_person_parenthesis(text: str, b: int, e: int) -> bool:
+    """True inside a parenthesis that also holds an age: 佐々木さん（19歳、岡山桃花大学2年）."""
+    open_ = max(text.rfind("（", 0, b), text.rfind("(", 0, b))
+    if open_ < 0 or max(text.rfind("）", open_, b), text.rfind(")", open_, b)) >= 0:
+        return False
+    close = min([c for c in (text.find("）", e), text.find(")", e)) if c >= 0] or [-1])
+    if close < 0:
+        return False
+    inner = text[open_:close]
+    return bool(re.search(r"[0-9０-９一二三四五六七八九十]\s?[歳才]", inner))
+
+
+# ============================================================================ persons
+
+def _persons(text: str, f: str, toks: list[_Tok]):
+    out = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if t.is_name and t.s not in P.NOT_A_NAME:
+            j = _extend_name(toks, i)
+            b, e = t.b, toks[j].e
+            names = [x for x in toks[i:j + 1] if x.is_name]
+            after = text[e:e + 8]
+            context = bool(P.PERSON_CONTEXT_AFTER.match(after)) or _name_context_before(text, b) \
+                or _quoted(text, b, e)
+            if P.PLACE_AFTER.match(after) and not context:
+                i = j + 1
+                continue
+            if _org_prefix(text, b):
+                i = j + 1
+                continue
+            if _plausible_name(text, toks, i, j, names, context):
+                out.append((b, e, "person"))
+            i = j + 1
+            continue
+        # a proper noun or katakana word right before an honorific: ヤマダさん, 岡山さん
+        if (t.is_proper or _KATAKANA.match(t.s)) and t.pos[0] == "名詞" and not P.POLICE_UNIT.search(t.s):
+            after = text[t.e:t.e + 6]
+            if re.match(r"^[ 　]?(?:さん|様|さま|氏|君|くん|ちゃん|容疑者|被疑者|被告人)", after) and t.s not in P.NOT_A_NAME:
+                if t.is_proper or _name_context_before(text, t.b):
+                    out.append((t.b, t.e, "person"))
+        i += 1
+    # 「みずき」と名乗り, 「ヤマダ」とだけ答え
+    for m in P.QUOTED_NAME.finditer(text):
+        name = m.group("name")
+        if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
+            out.append((m.start("name"), m.end("name"), "person"))
+    # 氏名は/口座名義は + the name, when Sudachi does not know it
+    for k, t in enumerate(toks):
+        if not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
+            continue
+        if not re.search(r"(?:氏名|名前|名義人?|通称|偽名|本名)(?:は|を|が|：|:)?[ 　]?$", text[max(0, t.b - 8):t.b]):
+            continue
+        j, size = k, 0
+        while j < n and size < 12 and (toks[j].is_noun or toks[j].is_space or toks[j].s == "・") \
+                and _NAME_CHARS.match(toks[j].s) and toks[j].s not in P.NOT_A_NAME:
+            size += len(toks[j].s)
+            j += 1
+        while j > k and toks[j - 1].is_space:
+            j -= 1
+        if j > k:
+            seg = toks[k:j]
+            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
+                out.append((seg[0].b, seg[-1].e, "person"))
+    return out
+
+
+_NUMERALS = set("〇一二三四五六七八九十百千万")
+_NAME_FOLLOWERS = ("宅", "方", "家", "名義", "夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "本人",
+                   "ら", "等", "側", "から", "と", "に", "は", "が", "の", "を", "へ", "も", "や")
+
+
+def _plausible_name(text: str, toks: list[_Tok], i: int, j: int, names: list[_Tok], context: bool) -> bool:
+    """Reject what the dictionary tags as a name but the surroundings show is not (第一条, 国又は, 張込)."""
+    cand = text[toks[i].b:toks[j].e]
+    chars = set(cand)
+    if chars <= _NUMERALS or (chars & _NUMERALS and chars & set("年月日条項号")):
+        return False
+    if re.search(r"[又若及並等]$", cand) or re.match(r"(?:明治|大正|昭和|平成|令和)", cand):
+        return False
+    before, after = text[max(0, toks[i].b - 1):toks[i].b], text[toks[j].e:toks[j].e + 1]
+    if before == "第" or re.match(r"[条項号編章節款]", after):
+        return False
+    if context:
+        return True
+    if len(_name_key(cand)) < 2:
+        return False
+    # a name glued to a following noun that is not a title: 張込, 原議, もり銃
+    if j + 1 < len(toks):
+        nx = toks[j + 1]
+        if nx.pos[0] in ("名詞", "接尾辞") and nx.pos[1] != "数詞" and not nx.is_space \
+                and not nx.s.startswith(_NAME_FOLLOWERS) and nx.s not in P.HONORIFICS and nx.s not in P.RANKS:
+            return False
+    if len(names) >= 2:
+        # 多+数人: a one-character surname glued to a "given name" needs a title or a space
+        if len(names[0].s) == 1 and toks[i + 1].is_name:
+            return False
+        return True
+    return names[0].is_surname
+
+
+def _extend_name(toks: list[_Tok], i: int) -> int:
+    """The last token of the name starting at toks[i]: 山田 太郎, グエン・ヴァン・ナム, 中村勇気."""
+    n = len(toks)
+    j = i
+    while True:
+        k = j + 1
+        if k < n and toks[k].is_space and len(toks[k].s) == 1 and k + 1 < n and toks[k + 1].is_name \
+                and not toks[k + 1].is_place:
+            j = k + 1
+            continue
+        if k < n and toks[k].is_name and toks[k].pos[3] in ("名", "姓", "一般"):
+            j = k
+            continue
+        # katakana names joined by ・ (グエン・ヴァン・ナム)
+        if k + 1 < n and toks[k].s in ("・", "･", "＝", "=") and _KATAKANA.match(toks[j].s) \
+                and _KATAKANA.match(toks[k + 1].s):
+            j = k + 1
+            continue
+        break
+    # a surname followed by a given name the dictionary does not know (中村 勇気さん)
+    if toks[j].is_surname and j == i:
+        k = j + 1
+        if k < n and toks[k].is_space and len(toks[k].s) == 1:
+            k += 1
+        if k < n and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" and not toks[k].is_place \
+                and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", toks[k].s) \
+                and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
+                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(])", toks[k + 1].s)):
+            j = k
+    return j
+
+
+def _name_context_before(text: str, b: int) -> bool:
+    before = text[max(0, b - 10):b]
+    return bool(re.search(
+        r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
+        r"|長男|長女|次男|次女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
+        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る)(?:の|は|が|：|:|、)?[ 　]?$",
+        before))
+
+
+def _quoted(text: str, b: int, e: int) -> bool:
+    return text[b - 1:b] == "「" and text[e:e + 1] == "」"
+
+
+def _org_prefix(text: str, b: int) -> bool:
+    return any(text[max(0, b - len(m)):b] == m for m in P.COMPANY_MARKERS)
+
+
+def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int, str]]):
+    """Mask every other mention of a found person: the full name anywhere, its surname as a word."""
+    names = {text[b:e] for b, e, t in chosen if t == "person"}
+    if not names:
+        return chosen
+    surnames: set[str] = set()
+    given: set[str] = set()
+    starts = [x.b for x in toks]
+    for b, e, t in chosen:
+        if t != "person":
+            continue
+        k = bisect_left(starts, b)
+        inner = []
+        while k < len(toks) and toks[k].e <= e:
+            if not toks[k].is_space:
+                inner.append(toks[k])
+            k += 1
+        if len(inner) >= 2 and inner[0].is_surname:
+            surnames.add(inner[0].s)
+            given.add("".join(x.s for x in inner[1:]))
+        elif len(inner) == 1:
+            surnames.add(inner[0].s)
+    extra = []
+    for name in sorted(names, key=len, reverse=True):
+        if len(_name_key(name)) < 2:
+            continue
+        for m in re.finditer(re.escape(name), text):
+            extra.append((m.start(), m.end(), "person"))
+    for x in toks:
+        if x.s in surnames and len(x.s) >= 1 and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
+            extra.append((x.b, x.e, "person"))
+        elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
+            extra.append((x.b, x.e, "person"))
+    taken = [(b, e) for b, e, t in chosen]
+    for b, e, t in extra:
+        if not any(b < te and tb < e for tb, te in taken):
+            chosen.append((b, e, t))
+            taken.append((b, e))
+    chosen.sort()
+    return chosen
+
+
+# ============================================================================ overlaps
+
+def _resolve(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans: the higher-priority type wins, then the longer span."""
+    cands = [c for c in cands if c[0] < c[1]]
+    cands.sort(key=lambda c: (_RANK[c[2]], -(c[1] - c[0]), c[0]))
+    chosen: list[tuple[int, int, str]] = []
+    for b, e, t in cands:
+        if any(b < ce and cb < e for cb, ce, _ in chosen):
+            continue
+        chosen.append((b, e, t))
+    chosen.sort()
+    return chosen

@@ -1,0 +1,197 @@
+"""Pattern families and vocabularies for the anonymiser, compiled once at import.
+
+The regexes run on a *folded* copy of the text (`fold()`): full-width digits, letters and
+punctuation become half-width one character for one character, and dash look-alikes between
+digits become "-", so every offset found in the folded text is an offset into the input.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Dash look-alikes used in phone numbers, plates and addresses (ー only when between digits).
+_DASHES = set("‐‑‒–—―−－﹣")
+
+
+def fold(text: str) -> str:
+    """A same-length copy of `text` with full-width forms and dashes normalised."""
+    out = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _DASHES:
+            out.append("-")
+            continue
+        if ch == "ー" and 0 < i < n - 1 and _is_digit(text[i - 1]) and _is_digit(text[i + 1]):
+            out.append("-")
+            continue
+        f = unicodedata.normalize("NFKC", ch)
+        out.append(f if len(f) == 1 else ch)
+    return "".join(out)
+
+
+def _is_digit(ch: str) -> bool:
+    return "0" <= ch <= "9" or "０" <= ch <= "９"
+
+
+KANJI = r"[\u4e00-\u9fff\u3005\u3006\u30f6]"  # 漢字, 々, 〆, ヶ
+KNUM = r"[0-9〇一二三四五六七八九十]"
+
+# ---------------------------------------------------------------- e-mail
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+# ---------------------------------------------------------------- phone
+# Digit groups separated by "-", spaces or brackets; the digit count is validated afterwards.
+PHONE = re.compile(
+    r"(?<![0-9A-Za-z+.,])"
+    r"(?:\+81[ -]?(?:\(0\)[ -]?)?[1-9][0-9]{0,3}|\(?0[0-9]{1,4}\)?)"
+    r"(?:(?:[ -]|\(|\)|\) ?)?[0-9]{1,4}){1,3}"
+    r"(?![0-9])"
+)
+
+# ---------------------------------------------------------------- vehicle number plates
+# 地名 (運輸支局・自動車検査登録事務所の表示) + 分類番号 + ひらがな + 一連指定番号.
+PLATE_REGIONS = sorted("""
+札幌 函館 旭川 室蘭 苫小牧 釧路 知床 帯広 北見 青森 八戸 弘前 岩手 盛岡 平泉 宮城 仙台 秋田 山形 庄内
+福島 会津 いわき 郡山 白河 水戸 土浦 つくば 宇都宮 那須 とちぎ 群馬 前橋 高崎 大宮 川口 所沢 川越 熊谷
+春日部 越谷 千葉 成田 習志野 市川 船橋 袖ヶ浦 市原 野田 柏 松戸 品川 世田谷 練馬 杉並 板橋 足立 江東
+葛飾 八王子 多摩 横浜 川崎 湘南 相模 山梨 富士山 新潟 長岡 上越 長野 松本 諏訪 富山 石川 金沢 福井
+岐阜 飛騨 静岡 浜松 沼津 伊豆 愛知 名古屋 豊橋 三河 岡崎 豊田 尾張小牧 一宮 春日井 三重 鈴鹿 四日市
+伊勢志摩 滋賀 京都 大阪 なにわ 和泉 堺 奈良 飛鳥 和歌山 神戸 姫路 鳥取 島根 出雲 岡山 倉敷 広島
+福山 山口 下関 徳島 香川 高松 愛媛 高知 福岡 北九州 久留米 筑豊 佐賀 長崎 佐世保 熊本 大分 宮崎
+鹿児島 奄美 沖縄 日光 江戸川 杉並 葛飾 足立 板橋 松戸 市川 船橋 柏 成田 木更津 上尾 越谷 春日部
+""".split(), key=len, reverse=True)
+PLATE_REGION_SET = frozenset(PLATE_REGIONS)
+PLATE = re.compile(
+    r"(?P<region>" + "|".join(map(re.escape, PLATE_REGIONS)) + r"|(?<!" + KANJI + r")" + KANJI + r"{2,5})"
+    r" ?[0-9]{1,3} ?[ぁ-ゖ] ?"
+    r"(?:[0-9]{1,2}-[0-9]{2}|[・.]{1,3} ?[0-9]{1,3}|[0-9]{4})"
+    r"(?![0-9])"
+)
+
+# ---------------------------------------------------------------- dates (birth dates)
+_ERA = r"(?:明治|大正|昭和|平成|令和)"
+DATE = re.compile(
+    r"(?:" + _ERA + r"(?:" + KNUM + r"{1,3}|元)年" + KNUM + r"{1,3}月(?:" + KNUM + r"{1,3}日)?"
+    r"|" + _ERA + r"(?:" + KNUM + r"{1,3}|元)年(?=生まれ|生[）)、。 ]|生$)"
+    r"|[0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}日)?"
+    r"|[0-9]{4}年(?=生まれ)"
+    r"|(?<![0-9年])[0-9]{1,2}月[0-9]{1,2}日(?=生まれ|生[）)、。 ]|生$)"
+    r"|(?<![A-Za-z])[MTSHR]\.? ?[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{1,2}"
+    r"|(?<![0-9])(?:19|20)[0-9]{2}[./-][0-9]{1,2}[./-][0-9]{1,2}(?![0-9])"
+    r")"
+)
+# "生" right after the date marks a birth date; not 生活安全課, 生徒, 生じた ...
+BIRTH_AFTER = re.compile(r"\s?(?:生まれ|出生|生(?![活徒産じず成命存涯前後還息地])|誕生)")
+BIRTH_BEFORE = re.compile(r"(?:生年月日|誕生日|出生日|生まれ)[はがをの：:\s（(、]{0,3}$")
+
+# ---------------------------------------------------------------- ages
+AGE = re.compile(
+    r"(?<![0-9.,])(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s?[歳才]"
+    r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
+)
+AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
+
+# ---------------------------------------------------------------- ID numbers
+ID_CONTEXT = re.compile(
+    r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
+    r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
+    r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号)"
+    r"[^0-9A-Za-z。\n]{0,6}?"
+    r"(?P<id>[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
+)
+RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
+PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
+TWELVE_DIGITS = re.compile(r"(?<![0-9-])[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9]|-[0-9])")
+
+
+def my_number_valid(digits: str) -> bool:
+    """The check digit of a 12-digit 個人番号 (総務省令の検査用数字)."""
+    if len(digits) != 12 or not digits.isdigit():
+        return False
+    body = digits[:11]
+    total = 0
+    for n in range(1, 12):  # P_n: nth digit from the right of the 11-digit body
+        p = int(body[11 - n])
+        q = n + 1 if n <= 6 else n - 5
+        total += p * q
+    r = total % 11
+    check = 0 if r <= 1 else 11 - r
+    return check == int(digits[11])
+
+
+# ---------------------------------------------------------------- bank accounts
+ACCOUNT = re.compile(
+    r"(?:口座番号|預金口座|口座|普通預金|当座預金|貯蓄預金|総合口座|普通|当座)(?:口座)?(?:番号)?"
+    r"[\s：:はがのを（(、]{0,3}"
+    r"(?P<num>[0-9]{6,8})(?![0-9])"
+)
+YUCHO = re.compile(r"記号\s?[：:]?\s?(?P<num>[0-9]{5}\s?[-、,]?\s?番号\s?[：:]?\s?[0-9]{6,8})(?![0-9])")
+
+# ---------------------------------------------------------------- addresses
+_NUM = r"[0-9]+"
+ADDRESS_NUMBER = re.compile(
+    r" ?(?:"
+    + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:-" + _NUM + r"){0,2}(?:号)?)?"
+    r"|" + _NUM + r"番地(?:の?" + _NUM + r"号?)?"
+    r"|" + _NUM + r"番" + _NUM + r"号?"
+    r"|" + _NUM + r"(?:-" + _NUM + r"){1,3}(?:号)?"
+    r"|" + _NUM + r"番地?"
+    r")(?:-[0-9]+)*(?:号室|号)?(?![0-9])"
+)
+# A weak number (bare "12番", "3-7") needs a place name with an administrative unit in front.
+STRONG_ADDRESS_NUMBER = re.compile(r".*(?:丁目|番地|番[0-9]+|号)")
+ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
+BUILDING = re.compile(
+    r"[ 　]?(?:[^\s、。，,（）()「」]{1,20}?[0-9]{1,4}号室"
+    r"|[ァ-ヶー一-龥々A-Za-z]{1,15}(?:マンション|ハイツ|アパート|コーポ|荘|ビル|レジデンス|タワー|ハウス|メゾン|ハイム|パレス|コート|団地)"
+    r"(?:[ 　]?[0-9]{1,4}(?:号室|号)?)?"
+    r"|[0-9]{1,4}号室)"
+)
+ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先)[はがをの：:\s（(、]{0,3}$")
+# A number right after the place that is not an address: dates, counts, route numbers.
+NOT_ADDRESS_AFTER = re.compile(r"(?:年|月|日|時|分|歳|才|人|名|件|回|台|円|号線|線|条|項|号[^室]|km|キロ)")
+
+# ---------------------------------------------------------------- persons
+HONORIFICS = ("さん", "様", "さま", "氏", "君", "くん", "ちゃん", "殿", "容疑者", "被疑者", "被告人", "被告",
+              "被害者", "受刑者", "参考人")
+RANKS = ("巡査", "巡査長", "巡査部長", "警部補", "警部", "警視", "警視正", "警視長", "警視監", "警視総監",
+         "署長", "副署長", "次長", "課長", "課長補佐", "係長", "主任", "部長", "隊長", "班長", "所長",
+         "刑事", "弁護士", "医師", "先生", "教諭", "社長", "店長", "会長", "議員", "検事", "判事",
+         "事務官", "技官", "補導員", "相談員")
+PERSON_CONTEXT_AFTER = re.compile(
+    r"(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]|と(?:名乗|名の|称し|称する|判明|答え|申告))"
+)
+# A name-like token followed by one of these is a place or an organisation, not a person.
+PLACE_AFTER = re.compile(
+    r"^(?:警察署|警察|署(?!長)|交番|駐在所|分署|市|町|村|区|郡|県|府|駅|線|川|橋|港|通り|公園|インター|方面|地区|地内"
+    r"|銀行|信用金庫|支店|病院|医院|クリニック|歯科|大学|高校|高等学校|中学校|小学校|学校|幼稚園|保育園"
+    r"|株式会社|有限会社|会社|工務店|商店|商事|建設|産業|運輸|事務所|ビル|マンション|ハイツ|荘|団地|神社|寺)"
+)
+# Words that are never a name even if a dictionary tags them as one, and placeholders for "unknown".
+NOT_A_NAME = frozenset("不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上".split())
+QUOTED_NAME = re.compile(r"「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」(?:と|とだけ|とのみ)(?:名乗|答え|称|言|話|呼|申告|記載|署名)")
+NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名)(?:は|を|が|：|:|　| )?[ 　]?$")
+
+# ---------------------------------------------------------------- organisations (workplace / school)
+COMPANY_MARKERS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人",
+                   "公益社団法人", "公益財団法人", "社会福祉法人", "医療法人", "学校法人", "特定非営利活動法人",
+                   "NPO法人", "(株)", "（株）", "㈱", "(有)", "（有）", "㈲")
+ORG_SUFFIXES = ("小学校", "中学校", "高等学校", "高校", "大学", "短期大学", "短大", "専門学校", "高等専門学校",
+                "高専", "特別支援学校", "幼稚園", "保育園", "保育所", "こども園", "学院", "学園",
+                "病院", "医院", "クリニック", "診療所", "歯科", "工務店", "商店", "会社", "工場", "営業所",
+                "事業所", "事務所", "支社", "本社", "商事", "建設", "産業", "運輸", "物流", "ホテル", "旅館",
+                "銀行", "信用金庫", "農協", "組合", "協会", "法人", "センター", "市役所", "役場", "区役所", "店")
+ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
+GRADE = re.compile(r"[ 　]?(?:[0-9０-９一二三四五六]\s?年生?|[0-9０-９一二三四五六]\s?回生|[0-9０-９]年[0-9０-９一二三四五六七八九十]+組)")
+ORG_TIE_AFTER = re.compile(
+    r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|"
+    r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"
+    r"[0-9０-９一二三四五六]年|の[0-9０-９一二三四五六]年)"
+)
+ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)[はがをの：:\s（(、]{0,3}$")
+# Generic words that may stand before an organisation suffix but never make it a name.
+ORG_GENERIC = frozenset("""
+コンビニ スーパー 飲食 会社 近く 近所 地元 市内 県内 管内 市立 県立 私立 国立 公立 同じ 別の 大手 中小 某 同 当該
+勤務先 在学 相手 被害 加害 本人 家族 警察 交番 大型 個人 民間 運送 建設 不動産 自動車 系列 系 関連 取引先
+""".split())
+POLICE_UNIT = re.compile(r"警察|交番|駐在所|県警|署$|課$|係$|隊$|本部$")

@@ -1,0 +1,188 @@
+"""Anonymising an inquiry before the desk publishes it: real Sudachi, fictional sentences."""
+import json
+
+import pytest
+
+from kb.anonymize import Anonymized, PiiSpan, anonymize, mask, run_batch
+from kb.pii_patterns import my_number_valid
+
+
+def found(text):
+    return {(s.type, s.text) for s in anonymize(text).spans}
+
+
+def masked_words(text, words):
+    """The words of `words` that some span overlaps."""
+    spans = anonymize(text).spans
+    hit = []
+    for w in words:
+        i = text.find(w)
+        assert i >= 0, w
+        if any(s.start < i + len(w) and i < s.end for s in spans):
+            hit.append(w)
+    return hit
+
+
+# ---------------------------------------------------------------- each type
+
+@pytest.mark.parametrize("text, expected", [
+    ("被害者の森田健太郎さん（33歳）から届出。", ("person", "森田健太郎")),
+    ("申告者：早川 美和子、妹と来署。", ("person", "早川 美和子")),
+    ("交通課長の藤井警部から照会。", ("person", "藤井")),
+    ("夫の田村は昨夜から帰宅していない。", ("person", "田村")),
+    ("相手方はジョン・スミス氏（41歳、米国籍）です。", ("person", "ジョン・スミス")),
+    ("女児は「ひなた」と名乗りました。", ("person", "ひなた")),
+    ("口座名義はサトウ ハナコです。", ("person", "サトウ ハナコ")),
+])
+def test_persons_are_found(text, expected):
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("被害者は倉敷市水島西通1丁目3番地に住む。", "倉敷市水島西通1丁目3番地"),
+    ("住所は倉敷市中央2-3-15 グリーンハイツ201号室です。", "倉敷市中央2-3-15 グリーンハイツ201号室"),
+    ("被害者宅（岡山市中区平井5丁目2番33-101号）", "岡山市中区平井5丁目2番33-101号"),
+    ("自宅は岡山市北区丸の内2丁目とのこと。", "岡山市北区丸の内2丁目"),
+])
+def test_addresses_are_found(text, expected):
+    assert ("address", expected) in found(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("電話０８６（２２３）４４５５に連絡", "０８６（２２３）４４５５"),
+    ("携帯 090 1234 5678 まで", "090 1234 5678"),
+    ("連絡先は08098765432です", "08098765432"),
+    ("海外から+81 80-1234-5678で着信", "+81 80-1234-5678"),
+    ("固定は086-123-4567です", "086-123-4567"),
+])
+def test_phones_are_found(text, expected):
+    assert ("phone", expected) in found(text)
+
+
+def test_email_plate_birthdate_age():
+    f = found("メールはhayakawa.m@example.orgで、車両は品川 500 さ 1234、倉敷300あ・・12、"
+              "なにわ330ゆ45-67。生年月日：平成12年12月24日、S60.3.1生の女性、満二十歳になる男性（４５才）。")
+    assert ("email", "hayakawa.m@example.org") in f
+    assert {("plate", "品川 500 さ 1234"), ("plate", "倉敷300あ・・12"), ("plate", "なにわ330ゆ45-67")} <= f
+    assert ("birthdate", "平成12年12月24日") in f and ("birthdate", "S60.3.1") in f
+    assert ("age", "４５才") in f
+
+
+def test_fullwidth_plate():
+    assert ("plate", "岡山５００ さ １２－３４") in found("車両（岡山５００ さ １２－３４）の使用者")
+
+
+def test_id_numbers_and_accounts():
+    f = found("運転免許証番号：５０１２３４５６７８９０、マイナンバー 4423 1895 3512、旅券番号はXY9876543、"
+              "在留カード番号はZZ87654321AB。振込先はゆうちょ銀行 記号12340 番号56789012、または当座預金（1234567）。")
+    types = {t for t, _ in f}
+    assert ("id_number", "５０１２３４５６７８９０") in f
+    assert ("id_number", "4423 1895 3512") in f
+    assert ("id_number", "XY9876543") in f and ("id_number", "ZZ87654321AB") in f
+    assert ("account", "1234567") in f
+    assert "account" in types and not any("12340" in t for k, t in f if k != "account")
+
+
+def test_my_number_without_context_needs_a_valid_check_digit():
+    assert my_number_valid("442318953514") and my_number_valid("123456789018")
+    assert not my_number_valid("442318953512")
+    assert ("id_number", "442318953514") in found("メモに442318953514と書かれていた。")
+    assert not found("メモに442318953512と書かれていた。")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("加害者は株式会社ミナト物流に勤務する男性です。", "株式会社ミナト物流"),
+    ("相談者は岡山南高校2年の女子生徒です。", "岡山南高校2年"),
+    ("被害者は山本花子さん、勤務先はさくら総合病院です。", "さくら総合病院"),
+    ("少年（16歳、吉備学園高校1年）を補導した。", "吉備学園高校1年"),
+])
+def test_workplaces_and_schools_tied_to_a_person(text, expected):
+    assert any(t == "org_identifying" and expected in s for t, s in found(text))
+
+
+# ---------------------------------------------------------------- what must stay
+
+@pytest.mark.parametrize("text, keep", [
+    ("井原警察署の山田署長が対応した。", ["井原警察署"]),
+    ("玉島警察署生活安全課の小川巡査部長から照会。", ["玉島警察署", "生活安全課"]),
+    ("拾得物を岡山中央警察署奉還町交番に届けた。", ["岡山中央警察署", "奉還町交番"]),
+    ("警察官職務執行法第2条に基づき停止させた。", ["警察官職務執行法第2条"]),
+    ("令和7年5月3日午後3時頃、コンビニ駐車場で発生。", ["令和7年5月3日午後3時頃", "コンビニ", "駐車場"]),
+    ("現金3万円を110番通報者が届けた。", ["3万円", "110番"]),
+    ("令和7年の事件で、令和6年12月24日午後9時頃に来署した。", ["令和7年", "令和6年12月24日午後9時頃"]),
+    ("14歳未満の少年は罰しない。20歳以上の者に限る。", ["14歳未満", "20歳以上"]),
+    ("道路交通法第117条の2第1号の罰則は100万円以下の罰金。", ["第117条の2第1号", "100万円"]),
+    ("岡山市北区の駐車場で事故が発生した。", ["岡山市北区", "駐車場"]),
+    ("駐在所員が地域課の指示で臨場した。", ["駐在所", "地域課"]),
+    ("精神科病院の職員が通報した。", ["精神科病院"]),
+    ("国道2号で事故、同日午後4時30分に解決。", ["国道2号", "午後4時30分"]),
+])
+def test_what_the_answer_needs_is_kept(text, keep):
+    assert masked_words(text, keep) == []
+
+
+def test_a_legal_text_has_nothing_to_mask():
+    text = ("第一章　総則（第一条―第九条）\n第二条　この法律において、次の各号に掲げる用語の意義は、"
+            "それぞれ当該各号に定めるところによる。国又は地域の行政庁又は権限のある機関が、"
+            "大型免許にあつては二十一歳（政令で定める者にあつては、十九歳）に満たない者。張込等により、"
+            "できる限り証拠を収集する。")
+    assert found(text) == set()
+
+
+def test_event_date_is_not_a_birth_date():
+    f = found("昭和58年4月1日生の男性が、令和7年4月1日に来署した。")
+    assert ("birthdate", "昭和58年4月1日") in f
+    assert not any(t == "令和7年4月1日" for _, t in f)
+
+
+# ---------------------------------------------------------------- masks and letters
+
+def test_same_person_same_letter_and_surname_follows_full_name():
+    a = anonymize("届出人は山田太郎さん（45歳）。山田さんによると、隣人の佐藤が怒鳴っていた。")
+    assert a.text == "届出人は〔氏名A〕さん（〔年齢〕）。〔氏名A〕さんによると、隣人の〔氏名B〕が怒鳴っていた。"
+
+
+def test_offsets_point_into_the_input_sorted_and_disjoint():
+    text = "申告者：早川 美和子（０９０－１１１１－２２２２）、住所は岡山市北区表町1-9-22。"
+    spans = anonymize(text).spans
+    assert spans == sorted(spans)
+    for a, b in zip(spans, spans[1:]):
+        assert a.end <= b.start
+    for s in spans:
+        assert text[s.start:s.end] == s.text
+
+
+def test_mask_takes_any_span_list_from_the_review_ui():
+    text = "鈴木一郎と鈴木が来署、電話は090-1234-5678。"
+    spans = [{"start": 0, "end": 4, "type": "person"}, {"start": 5, "end": 7, "type": "person"},
+             {"start": 14, "end": 27, "type": "phone"}, {"start": 1, "end": 3, "type": "person"},
+             {"start": 100, "end": 120, "type": "age"}]
+    assert mask(text, spans) == "〔氏名A〕と〔氏名A〕が来署、電話は〔電話番号〕。"
+    assert mask(text, []) == text
+    assert mask(text, [PiiSpan(11, 13, "bank_account", "09")]) == "鈴木一郎と鈴木が来署、〔口座番号〕は090-1234-5678。"
+
+
+def test_every_type_has_its_label():
+    a = anonymize("山田太郎さん（45歳、昭和55年1月2日生、岡山市北区表町1-2-3、090-1111-2222、"
+                  "t.yamada@example.jp、岡山300あ12-34、旅券番号TK1234567、口座番号1234567、"
+                  "株式会社ハレ物産勤務）")
+    for label in ("〔氏名A〕", "〔年齢〕", "〔生年月日〕", "〔住所〕", "〔電話番号〕", "〔メールアドレス〕",
+                  "〔車両番号〕", "〔個人番号等〕", "〔口座番号〕", "〔勤務先等〕"):
+        assert label in a.text, label
+
+
+def test_json_and_batch():
+    a = anonymize("西村様（086-255-8800）から110番。")
+    assert isinstance(a, Anonymized)
+    j = a.to_json()
+    assert json.loads(json.dumps(j, ensure_ascii=False)) == j
+    assert j["spans"][0] == {"start": 0, "end": 2, "type": "person", "text": "西村"}
+    rows = run_batch(["西村様から110番。\n", json.dumps({"id": "q1", "text": "近藤と名乗った"}), ""])
+    assert len(rows) == 2 and rows[1]["id"] == "q1" and rows[1]["text"] == "〔氏名A〕と名乗った"
+
+
+def test_empty_and_long_texts():
+    assert anonymize("").spans == []
+    text = "照会します。" * 3000 + "最後に山田太郎さんが来署。"
+    a = anonymize(text)
+    assert [s.text for s in a.spans] == ["山田太郎"]
