@@ -184,7 +184,10 @@ def anonymize_cmd(as_json, batch):
             click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text)
         return
     r = anonymize(sys.stdin.read())
-    click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text, nl=not as_json or True)
+    if as_json:
+        click.echo(json.dumps(r.to_json(), ensure_ascii=False))
+    else:
+        click.echo(r.text, nl=not r.text.endswith("\n"))
 
 
 @main.command("check")

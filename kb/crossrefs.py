@@ -72,7 +72,7 @@ def resolve_references(text: str, doc_id: str, section_id: str, library: Library
     local_names: names the document defines for itself, {"規則": "地域警察運営規則"}.
     """
     refs: list[Reference] = []
-    local = {_norm(k): v for k, v in (local_names or {}).items()}
+    local = sorted(((_norm(k), v) for k, v in (local_names or {}).items()), key=lambda kv: -len(kv[0]))
     own = library.sections.get(doc_id, set())
     last_doc: str | None = None
     taken: list[tuple[int, int]] = []
@@ -81,32 +81,33 @@ def resolve_references(text: str, doc_id: str, section_id: str, library: Library
         if not text[m.start():m.end()].startswith(("第", "附則")):
             continue  # "3条" without 第 is how people type, not how texts cite
         start = m.start()
-        before = text[:start]
+        window = max(0, start - 120)   # names are short; the bracketed promulgation may precede
+        before = text[window:start]
         # 警察法（昭和二十九年法律第百六十二号）第二条: skip the promulgation in brackets
         trimmed = _PAREN_TAIL.sub("", before)
         target, reason = None, ""
         name_start = start
         same = SAME_LAW.search(trimmed)
         found = library.name_at_end(trimmed)
-        local_hit = next(((k, v) for k, v in sorted(local.items(), key=lambda kv: -len(kv[0]))
-                          if _norm(trimmed).endswith(k)), None)
+        norm_trimmed = _norm(trimmed)
+        local_hit = next(((k, v) for k, v in local if norm_trimmed.endswith(k)), None)
         if local_hit:
             full = library.name_at_end(local_hit[1])
             target = full[1] if full else None
-            name_start = len(trimmed) - len(local_hit[0])
+            name_start = window + len(trimmed) - len(local_hit[0])
             reason = "" if target else f"「{local_hit[0]}」({local_hit[1]}) is not in the corpus"
         elif found:
             target = found[1]
-            name_start = len(trimmed) - len(found[0])
+            name_start = window + len(trimmed) - len(found[0])
         elif same:
             target = last_doc
-            name_start = same.start()
+            name_start = window + same.start()
             reason = "" if target else "同法 without an earlier law name"
         elif LAW_SUFFIX.search(trimmed[-12:].rstrip("のに")) and not trimmed.endswith(("この法", "本法")):
             tail = re.search(r"[一-龥ァ-ヶー・]+$", trimmed)
             reason = f"「{tail.group() if tail else trimmed[-8:]}」 is not in the corpus"
-            refs.append(Reference(start - len(tail.group()) if tail else start, m.end(),
-                                  text[start:m.end()], None, None, reason))
+            s0 = start - len(tail.group()) if tail and trimmed == before else start
+            refs.append(Reference(s0, m.end(), text[s0:m.end()], None, None, reason))
             continue
         else:
             target = doc_id

@@ -1,0 +1,95 @@
+"""The Flask web UI and JSON API: create_app() wires the corpus, the search engine and blueprints."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# Japanese and English texts for the HTTP errors a user can meet.
+ERROR_TEXTS = {
+    400: ("リクエストの内容が正しくありません。", "bad request"),
+    404: ("お探しのページは見つかりませんでした。", "not found"),
+    405: ("この操作はできません。", "method not allowed"),
+    500: ("システムでエラーが発生しました。時間をおいて再度お試しください。", "internal server error"),
+    503: ("索引がまだ作成されていません。kb index を実行してください", "no index yet: run `kb index`"),
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; test_config may set CORPUS, INDEX and DATA (default: KB_* or ./corpus)."""
+    from kb.config import paths
+
+    app = Flask(__name__, instance_relative_config=False)
+    p = paths()
+    app.config.from_mapping(
+        CORPUS=str(p.corpus), INDEX=str(p.index), DATA=str(p.data),
+        # Without sign-in (a later issue) the web shows public documents only.
+        ACCESS_LEVELS=("public",),
+        PAGE_SIZE=10,
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+
+    from indexer.search import SearchEngine
+    from webui.documents import DocumentCache
+    corpus = Path(app.config["CORPUS"])
+    app.extensions["kb.engine"] = SearchEngine(Path(app.config["INDEX"]), corpus / "dictionary")
+    app.extensions["kb.documents"] = DocumentCache(corpus)
+
+    from webui import api, docs, search
+    from webui.dates import status_label, wareki
+    app.register_blueprint(search.bp)
+    app.register_blueprint(docs.bp)
+    app.register_blueprint(api.bp)
+    app.add_template_filter(wareki)
+    app.add_template_global(status_label)
+    from kb.document import KIND_LABELS
+    app.add_template_global(KIND_LABELS, "KIND_LABELS")
+    register_errors(app)
+    return app
+
+
+def get_engine(app=None):
+    from flask import current_app
+    return (app or current_app).extensions["kb.engine"]
+
+
+def get_documents(app=None):
+    from flask import current_app
+    return (app or current_app).extensions["kb.documents"]
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message_ja: str | None = None, message: str | None = None):
+    """A Japanese page, or {"error": {...}} JSON under /api/, never a stack trace."""
+    ja, en = ERROR_TEXTS.get(status) or ERROR_TEXTS[400 if status < 500 else 500]
+    message_ja, message = message_ja or ja, message or en
+    if wants_json():
+        return jsonify({"error": {"message": message, "message_ja": message_ja}}), status
+    return render_template("error.html", status=status, message_ja=message_ja), status
+
+
+def register_errors(app: Flask) -> None:
+    from indexer.generations import IndexMissing
+
+    @app.errorhandler(IndexMissing)
+    def index_missing(e):
+        return error_response(503)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return error_response(e.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(e):
+        log.exception("unhandled error on %s", request.path)
+        return error_response(500)

@@ -1,0 +1,156 @@
+"""HTTP search latency: `kb serve` (waitress) in a subprocess, 20 client threads for N seconds.
+
+    .venv/bin/python bench/http_search.py [--seconds 30] [--clients 20] [--threads 8] [--path /search]
+
+Uses KB_CORPUS / KB_INDEX when set (and the index exists); otherwise indexes ./corpus into a
+temporary folder first. Loopback only. Prints p50/p95/p99 latency, requests/s, errors and the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEV_QUERIES = Path(os.environ.get("KB_EVAL_DEV", REPO.parent / "shared" / "eval" / "dev.jsonl"))
+BUILTIN_QUERIES = [
+    "交通違反者を交番に同行させるとき", "職務質問", "泥酔者 保護", "警職法7条", "拳銃 使用 要件",
+    "酒気帯び運転", "遺失物", "交番相談員", "刃物 携帯", "被害届 受理", "現行犯逮捕 管轄外",
+    "古物 不正品", "警察手帳 提示", "交通事故 救護義務", "四交替制 週休日", "道路交通法第72条",
+]
+
+
+def queries() -> list[str]:
+    out = list(BUILTIN_QUERIES)
+    if DEV_QUERIES.is_file():
+        for line in DEV_QUERIES.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line)["query"])
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_index(tmp: Path) -> dict:
+    """Environment for the server: the configured index, or a fresh one of ./corpus."""
+    env = dict(os.environ)
+    index = env.get("KB_INDEX")
+    if index and (Path(index) / "CURRENT").is_file():
+        return env
+    env.setdefault("KB_CORPUS", str(REPO / "corpus"))
+    env["KB_INDEX"] = str(tmp / "index")
+    env["KB_DATA"] = str(tmp / "data")
+    print(f"indexing {env['KB_CORPUS']} into {env['KB_INDEX']} …", flush=True)
+    subprocess.run([sys.executable, "-m", "kb.cli", "index"], env=env, check=True, timeout=1800)
+    return env
+
+
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise SystemExit("server did not start")
+
+
+def client(base: str, path: str, qs: list[str], offset: int, stop_at: float,
+           latencies: list[float], errors: list[str]) -> None:
+    i = offset
+    while time.monotonic() < stop_at:
+        q = qs[i % len(qs)]
+        i += 1
+        url = f"{base}{path}?" + urllib.parse.urlencode({"q": q})
+        t0 = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as r:
+                r.read()
+                ok = r.status == 200
+        except (urllib.error.URLError, OSError) as e:
+            ok = False
+            errors.append(str(e))
+        if ok:
+            latencies.append(time.perf_counter() - t0)
+
+
+def pct(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    k = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values)) - 1))
+    return sorted_values[k]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--path", default="/search", choices=["/search", "/api/search"])
+    args = ap.parse_args()
+    seconds = max(1.0, min(args.seconds, 3600))
+    clients = max(1, min(args.clients, 200))
+
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        env = prepare_index(Path(tmp))
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--host", "127.0.0.1",
+                                 "--port", str(port), "--threads", str(args.threads)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_for(base + "/", proc)
+            qs = queries()
+            for q in qs:  # warm up: Sudachi, searchers, caches in every code path once
+                urllib.request.urlopen(f"{base}{args.path}?" + urllib.parse.urlencode({"q": q}), timeout=60).read()
+            latencies: list[float] = []
+            errors: list[str] = []
+            stop_at = time.monotonic() + seconds
+            t0 = time.perf_counter()
+            threads = [threading.Thread(target=client, args=(base, args.path, qs, n * 7, stop_at, latencies, errors))
+                       for n in range(clients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=seconds + 60)
+            elapsed = time.perf_counter() - t0
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    lat = sorted(x * 1000 for x in latencies)
+    print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
+          f"Python {platform.python_version()}, {platform.platform()}")
+    print(f"GET {args.path} over {len(qs)} queries, {clients} clients, waitress {args.threads} threads, {elapsed:.1f} s")
+    print(f"requests: {len(lat)} ok, {len(errors)} errors, {len(lat) / elapsed:.1f} req/s")
+    if lat:
+        print(f"latency ms: p50 {pct(lat, 50):.0f}  p95 {pct(lat, 95):.0f}  p99 {pct(lat, 99):.0f}  "
+              f"max {lat[-1]:.0f}  mean {statistics.fmean(lat):.0f}")
+    if errors:
+        print("first errors:", *sorted(set(errors))[:3], sep="\n  ")
+
+
+if __name__ == "__main__":
+    main()

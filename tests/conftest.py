@@ -1,0 +1,119 @@
+"""Shared fixtures: the real corpus indexed once per session, Flask apps on it, a live server.
+
+Add fixtures here when more than one test module needs them; keep them general.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+REPO_CORPUS = REPO / "corpus"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where one test installation lives: corpus, index home and application data."""
+    corpus: Path
+    index: Path
+    data: Path
+
+    def config(self, **extra) -> dict:
+        return {"TESTING": True, "CORPUS": str(self.corpus), "INDEX": str(self.index),
+                "DATA": str(self.data), **extra}
+
+
+def build_site(corpus: Path, base: Path) -> Site:
+    """Index `corpus` into base/index with the real indexer (one full rebuild)."""
+    from indexer.build import rebuild
+    site = Site(Path(corpus), base / "index", base / "data")
+    site.data.mkdir(parents=True, exist_ok=True)
+    report = rebuild(site.corpus, site.index)
+    assert not report.errors, [str(e.error) for e in report.errors]
+    return site
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory) -> Site:
+    """The repository's real corpus, indexed ONCE per test session into a temp folder."""
+    from kb.store import document_paths
+    if not document_paths(REPO_CORPUS):
+        pytest.fail(f"no documents in {REPO_CORPUS}: the web tests run on the real corpus")
+    return build_site(REPO_CORPUS, tmp_path_factory.mktemp("repo-site"))
+
+
+@pytest.fixture(scope="session")
+def app(corpus_site):
+    from webui import create_app
+    return create_app(corpus_site.config())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A WSGI app served by waitress on 127.0.0.1 in a background thread."""
+
+    def __init__(self, wsgi_app, threads: int = 4):
+        from waitress.server import create_server
+        self.port = free_port()
+        self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=threads,
+                                    ident="kb-test")
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("live server did not start")
+
+    def stop(self):
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The real-corpus app over HTTP (for HTTP and browser tests); `.url` is its base URL."""
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def site_factory(tmp_path_factory):
+    """Build a small site from {relative path: file text} (for cases the real corpus lacks)."""
+    from kb.store import atomic_write
+
+    def make(files: dict[str, str], name: str = "site") -> Site:
+        base = tmp_path_factory.mktemp(name)
+        for rel, text in files.items():
+            atomic_write(base / "corpus" / rel, text)
+        return build_site(base / "corpus", base)
+    return make

@@ -1,0 +1,173 @@
+"""An officer on a tablet: type, submit, tap the article, land on it highlighted (real Chromium)."""
+import pytest
+
+pytestmark = pytest.mark.browser
+
+QUERY = "交通違反者を交番に同行させるとき"
+OKAYAMA = "okayama-chiiki-keisatsu-unei-kitei"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+PORTRAIT = {"width": 768, "height": 1024}
+LANDSCAPE = {"width": 1024, "height": 768}
+PHONE = {"width": 375, "height": 740}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from pathlib import Path
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium missing: apt-get install chromium fonts-ipafont-gothic (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def tablet(browser, live_server):
+    ctx = browser.new_context(viewport=PORTRAIT, has_touch=True, is_mobile=False, locale="ja-JP",
+                              base_url=live_server.url)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    ctx.close()
+    assert not errors, errors
+
+
+def search(page, query=QUERY):
+    page.goto("/")
+    assert page.evaluate("document.activeElement.id") == "q"  # autofocus: type at once
+    page.fill("#q", query)
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    return [(c.get_attribute("data-doc"), c.get_attribute("data-section"))
+            for c in page.locator("li.card").all()]
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.xfail(strict=True, reason="ranking (indexer/, not the web UI): an inquiry citing 第3条 "
+                   "ranks above the article itself; remove this mark when the article comes first")
+def test_the_article_is_the_first_card(tablet):
+    found = search(tablet)
+    assert found, "no result cards"
+    assert found[0] == (OKAYAMA, "art-3"), f"first cards: {found[:5]}"
+
+
+def test_tap_the_card_and_land_on_the_highlighted_article(tablet, artifacts_dir):
+    found = search(tablet)
+    if (OKAYAMA, "art-3") not in found:  # narrow with the chip an officer would tap
+        tablet.click('a.chip[data-kind="regulation"]')
+        tablet.wait_for_load_state()
+    card = tablet.locator(f'li.card[data-doc="{OKAYAMA}"][data-section="art-3"] a.card-link')
+    assert card.count() == 1
+    tablet.screenshot(path=str(artifacts_dir / "search-768x1024.png"), full_page=False)
+    with tablet.expect_navigation():
+        card.tap()
+    assert tablet.url.endswith(f"/docs/{OKAYAMA}#art-3")
+    tablet.wait_for_function("document.getElementById('art-3').classList.contains('is-target')")
+    state = tablet.evaluate("""() => {
+        const el = document.getElementById('art-3');
+        const r = el.getBoundingClientRect();
+        return {target: el.matches(':target'), cls: el.className, top: r.top, bottom: r.bottom,
+                height: innerHeight, body: el.nextElementSibling.nextElementSibling.className,
+                bg: getComputedStyle(el).backgroundColor};
+    }""")
+    assert state["target"] and "is-target" in state["cls"]
+    assert 0 <= state["top"] < state["height"] and state["bottom"] <= state["height"]
+    assert "is-target" in state["body"]  # the article's text is highlighted, not just its heading
+    assert state["bg"] not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
+    tablet.screenshot(path=str(artifacts_dir / "doc-art3-768x1024.png"))
+
+
+def test_filter_chips_change_the_hits(tablet):
+    everything = search(tablet)
+    tablet.click('a.chip[data-kind="notice"]')
+    tablet.wait_for_load_state()
+    notices = [c.get_attribute("data-doc") for c in tablet.locator("li.card").all()]
+    assert notices and set(notices) == {"npa-tsutatsu-2022-keisatsu-unei"}
+    assert tablet.locator('a.chip.is-on[data-kind="notice"]').count() == 1
+    tablet.click('a.chip[data-kind="notice"]')  # tap again: off
+    tablet.wait_for_load_state()
+    again = [(c.get_attribute("data-doc"), c.get_attribute("data-section"))
+             for c in tablet.locator("li.card").all()]
+    assert again == everything
+
+
+@pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE, PHONE], ids=["768", "1024", "375"])
+def test_no_horizontal_scroll_and_screenshots(browser, live_server, artifacts_dir, size):
+    ctx = browser.new_context(viewport=size, has_touch=True, locale="ja-JP", base_url=live_server.url)
+    page = ctx.new_page()
+    name = f"{size['width']}x{size['height']}"
+    try:
+        for slug, url in [("search", f"/search?q={QUERY}"), ("doc", f"/docs/{OKAYAMA}"),
+                          ("law", "/docs/law-doro-kotsu-ho-shikorei"), ("zero", "/search?q=qqqzzzxxx"),
+                          ("home", "/")]:
+            page.goto(url)
+            assert no_horizontal_scroll(page), f"{url} scrolls sideways at {name}"
+            if slug != "law":
+                page.screenshot(path=str(artifacts_dir / f"{slug}-{name}.png"))
+    finally:
+        ctx.close()
+
+
+def test_touch_targets_and_text_sizes(tablet):
+    search(tablet)
+    small = tablet.evaluate("""() => {
+        const bad = [];
+        for (const el of document.querySelectorAll('a.chip, button, a.card-link, a.page, input:not([type=checkbox]), select, label.chip, .site-name')) {
+            const r = el.getBoundingClientRect();
+            if (r.width && (r.width < 44 || r.height < 44)) bad.push([el.className || el.tagName, r.width, r.height]);
+        }
+        for (const el of document.querySelectorAll('body *')) {
+            if (!el.childNodes.length || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+            const size = parseFloat(getComputedStyle(el).fontSize);
+            if (size < 14 && el.getClientRects().length) bad.push([el.tagName, el.className, size]);
+        }
+        return bad;
+    }""")
+    assert small == []
+    tablet.goto(f"/docs/{OKAYAMA}")
+    sizes = tablet.evaluate("""[...document.querySelectorAll('a.copy-link, details.toc summary')]
+        .map(e => e.getBoundingClientRect()).filter(r => r.width).map(r => Math.min(r.width, r.height))""")
+    assert sizes and min(sizes) >= 44
+
+
+def test_copy_link_button(browser, live_server):
+    ctx = browser.new_context(viewport=PORTRAIT, base_url=live_server.url)
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = ctx.new_page()
+    try:
+        page.goto(f"/docs/{OKAYAMA}")
+        page.click('a.copy-link[href="#art-3"]')
+        page.wait_for_selector(".copy-status:not([hidden])")
+        assert "コピーしました" in page.inner_text(".copy-status")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == f"{live_server.url}/docs/{OKAYAMA}#art-3"
+        # Without clipboard access the URL is shown to copy by hand.
+        page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+        page.click('a.copy-link[href="#art-4"]')
+        assert page.input_value(".copy-fallback") == f"{live_server.url}/docs/{OKAYAMA}#art-4"
+    finally:
+        ctx.close()
+
+
+def test_page_works_without_javascript(browser, live_server):
+    ctx = browser.new_context(viewport=PORTRAIT, java_script_enabled=False, base_url=live_server.url)
+    page = ctx.new_page()
+    try:
+        page.goto("/")
+        page.fill("#q", QUERY)
+        with page.expect_navigation():
+            page.press("#q", "Enter")
+        assert page.locator("li.card").count() > 0
+        page.goto(f"/docs/{OKAYAMA}#art-3")
+        assert page.evaluate("document.getElementById('art-3').matches(':target')")
+        assert page.evaluate("getComputedStyle(document.getElementById('art-3')).backgroundColor") != "rgba(0, 0, 0, 0)"
+    finally:
+        ctx.close()

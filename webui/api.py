@@ -1,0 +1,80 @@
+"""The JSON API: the same hits as `kb search --json`, and documents with their sections."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, jsonify, request
+
+from kb.document import KINDS
+from webui import error_response, get_engine as engine
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_PAGE = 100
+
+
+class BadParameter(ValueError):
+    def __init__(self, message: str, message_ja: str):
+        super().__init__(message)
+        self.message_ja = message_ja
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(e: BadParameter):
+    return error_response(400, e.message_ja, str(e))
+
+
+def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise BadParameter(f"{name} must be an integer from {low} to {high}",
+                           f"{label_ja}は{low}から{high}までの整数で指定してください")
+    return value
+
+
+@bp.get("/search")
+def search():
+    """GET /api/search?q=&limit=&kind=&page=&in_force=1 → SearchResult.to_json()."""
+    from indexer.search import MAX_LIMIT, Access, Filters
+    q = request.args.get("q")
+    if q is None or not q.strip():
+        raise BadParameter("q is required", "検索語（q）を指定してください")
+    limit = _int_arg("limit", 10, 1, MAX_LIMIT, "件数（limit）")
+    page = _int_arg("page", 1, 1, MAX_PAGE, "ページ（page）")
+    kinds = request.args.getlist("kind")
+    for k in kinds:
+        if k not in KINDS:
+            raise BadParameter(f"kind must be one of {', '.join(KINDS)}",
+                               f"種別（kind）は {', '.join(KINDS)} のいずれかで指定してください")
+    in_force = request.args.get("in_force", "0")
+    if in_force not in ("0", "1"):
+        raise BadParameter("in_force must be 0 or 1", "in_force は 0 か 1 で指定してください")
+    filters = Filters(kinds=tuple(kinds), in_force_only=in_force == "1",
+                      access=Access(levels=tuple(current_app.config["ACCESS_LEVELS"])))
+    result = engine().search(q, limit=limit, page=page, filters=filters)
+    return jsonify(result.to_json())
+
+
+def _json_value(v):
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return v
+
+
+@bp.get("/docs/<doc_id>")
+def document(doc_id: str):
+    """GET /api/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
+    from webui.docs import load_readable
+    doc = load_readable(doc_id).doc
+    body = {k: _json_value(v) for k, v in doc.meta.items()}
+    body["in_force"] = doc.in_force
+    body["url"] = f"/docs/{doc.id}"
+    body["sections"] = [{"id": s.id, "heading": s.heading, "breadcrumb": list(s.breadcrumb),
+                         "text": s.text} for s in doc.sections]
+    return jsonify(body)

@@ -1,0 +1,54 @@
+"""The document view: the whole text with article anchors, a table of contents and its status."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+
+from kb.document import KIND_LABELS
+from webui import get_documents as documents
+from webui.render import render_markdown
+
+bp = Blueprint("docs", __name__)
+
+
+def readable(doc) -> bool:
+    """Without sign-in only the configured confidentiality levels are shown."""
+    return doc.meta.get("confidentiality", "public") in current_app.config["ACCESS_LEVELS"]
+
+
+def load_readable(doc_id: str):
+    item = documents().get(doc_id)
+    if item is None or not readable(item.doc):
+        abort(404)
+    return item
+
+
+def table_of_contents(doc) -> list[dict]:
+    """Entries for the TOC: structural headings (章・節) as labels, sections as links."""
+    entries, previous = [], []
+    for s in doc.sections:
+        if "-p" in s.id and s.heading.endswith("項以下"):
+            continue
+        ancestors = s.breadcrumb[1:-1]
+        for depth, name in enumerate(ancestors):
+            if previous[:depth + 1] != ancestors[:depth + 1]:
+                entries.append({"id": None, "text": name, "depth": depth})
+        previous = ancestors
+        entries.append({"id": s.id, "text": s.heading, "depth": len(ancestors)})
+    return entries
+
+
+@bp.route("/docs/<doc_id>")
+def view(doc_id: str):
+    item = load_readable(doc_id)
+    doc = item.doc
+    if "view" not in item.rendered:
+        item.rendered["view"] = (
+            render_markdown(doc.body, doc.sections, skip_title=True, article_links=True),
+            table_of_contents(doc),
+        )
+    html, toc = item.rendered["view"]
+    successor = doc.meta.get("superseded_by")
+    successor_in_corpus = bool(successor) and documents().exists(str(successor))
+    return render_template("docs/view.html", doc=doc, meta=doc.meta, html=html, toc=toc,
+                           kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+                           successor=successor, successor_in_corpus=successor_in_corpus)

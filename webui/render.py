@@ -1,0 +1,154 @@
+"""Markdown to safe HTML for document pages (and the editor preview).
+
+markdown-it-py (CommonMark + tables, raw HTML off, links limited to http(s), mailto and relative
+URLs) does the rendering; nh3 then cleans the result with an allow-list as a second line of
+defence. Headings get the ids search results link to: the explicit `{#anchor}` of the file, or
+kb.document.anchor_for() of the heading text, the same ids as Section.id.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from kb.document import anchor_for, heading_parts
+
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+_ANCHOR_SUFFIX = re.compile(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}[ \t]*$")
+SAFE_SCHEMES = {"http", "https", "mailto"}
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "blockquote", "pre",
+    "code", "em", "strong", "del", "s", "a", "table", "thead", "tbody", "tr", "th", "td", "span",
+    "mark",
+}
+ALLOWED_ATTRIBUTES = {
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+    "span": {"id"}, "a": {"href", "title"}, "ol": {"start"}, "mark": set(),
+}
+ALLOWED_CLASSES = {"span": {"anchor"}, "a": {"copy-link"}, "p": {"article-tools"}}
+
+
+def validate_link(url: str) -> bool:
+    """Only http(s), mailto and relative links survive (no javascript:, data:, file:…)."""
+    m = _SCHEME.match(url)
+    return m is None or m.group(1).lower() in SAFE_SCHEMES
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    md.validateLink = validate_link
+    return md
+
+
+def clean_html(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     allowed_classes=ALLOWED_CLASSES, url_schemes=SAFE_SCHEMES,
+                     link_rel="noopener noreferrer")
+
+
+def _raw(html: str) -> Token:
+    """A block of our own HTML (markup we build, never text from the file)."""
+    t = Token("html_block", "", 0)
+    t.content = html + "\n"
+    return t
+
+
+def _strip_anchor(inline: Token) -> str:
+    """Remove the trailing {#anchor} from a heading's inline tokens; return the visible text."""
+    text, anchor = heading_parts(inline.content)
+    if anchor and inline.children:
+        last = inline.children[-1]
+        if last.type == "text" and _ANCHOR_SUFFIX.search(last.content):
+            last.content = _ANCHOR_SUFFIX.sub("", last.content)
+        elif all(c.type == "text" for c in inline.children):
+            inline.children = [inline.children[0]]
+            inline.children[0].content = text
+    inline.content = text
+    return anchor or anchor_for(text)
+
+
+def render_markdown(body: str, sections=None, skip_title: bool = False,
+                    article_links: bool = False) -> Markup:
+    """Safe HTML of a Markdown body.
+
+    sections: the document's Sections; every Section.id then exists as an element id (a heading,
+    or an empty <span class="anchor"> where a split part or the preamble starts).
+    skip_title: drop a leading `# 題名` (the page shows the title itself).
+    article_links: add a 「この条文のリンクをコピー」 link after each section heading.
+    """
+    md = _parser()
+    tokens = md.parse(body or "")
+    used: set[str] = set()
+    heading_lines: dict[str, int] = {}
+    out: list[Token] = []
+    seen_heading = False
+    i = 0
+    section_ids = {s.id for s in sections or []}
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            inline, close = tokens[i + 1], tokens[i + 2]
+            if skip_title and not seen_heading and tok.tag == "h1":
+                seen_heading = True
+                i += 3
+                continue
+            seen_heading = True
+            base = _strip_anchor(inline)
+            hid, n = base, 2
+            while hid in used:
+                hid, n = f"{base}-{n}", n + 1
+            used.add(hid)
+            tok.attrSet("id", hid)
+            if tok.map:
+                heading_lines[hid] = tok.map[0]
+            out += [tok, inline, close]
+            if article_links and hid in section_ids:
+                out.append(_raw(f'<p class="article-tools"><a class="copy-link" href="#{escape(hid)}">'
+                                "この条文のリンクをコピー</a></p>"))
+            i += 3
+            continue
+        out.append(tok)
+        i += 1
+    if sections:
+        out = _add_part_anchors(out, body or "", sections, used, heading_lines)
+    html = md.renderer.render(out, md.options, {})
+    return Markup(clean_html(html))
+
+
+def _add_part_anchors(tokens, body, sections, used, heading_lines):
+    """Empty anchors for sections without a heading of their own (split parts, preamble)."""
+    lines = [ln.strip() for ln in body.splitlines()]
+    inserts: dict[int, list[str]] = {}
+    blocks = [(t.map[0], max(t.map[1], t.map[0] + 1), k) for k, t in enumerate(tokens)
+              if t.level == 0 and t.nesting >= 0 and t.map]
+    starts = [b[0] for b in blocks]
+    cursor = 0
+    for s in sections:
+        if s.id in used:
+            cursor = heading_lines.get(s.id, cursor)
+            continue
+        first = s.text.strip().split("\n", 1)[0].strip()
+        line = next((n for n in range(cursor, len(lines)) if lines[n] == first), None)
+        if line is None:
+            continue
+        cursor = line
+        # The top-level block holding that line (a paragraph, or the list it belongs to).
+        j = bisect.bisect_right(starts, line) - 1
+        if j >= 0 and line < blocks[j][1]:
+            inserts.setdefault(blocks[j][2], []).append(s.id)
+            used.add(s.id)
+    if not inserts:
+        return tokens
+    out = []
+    for k, t in enumerate(tokens):
+        for sid in inserts.get(k, []):
+            out.append(_raw(f'<span class="anchor" id="{escape(sid)}"></span>'))
+        out.append(t)
+    return out
