@@ -47,10 +47,16 @@ class LawNames:
         return None
 
     def named_in(self, text: str) -> str | None:
-        t = norm(text)
+        found = self.find_name(text)
+        return found[2] if found else None
+
+    def find_name(self, text: str) -> tuple[int, int, str] | None:
+        """(start, end, doc id) of the longest document name in the text."""
+        low = unicodedata.normalize("NFKC", text).lower()
         for name in self._longest_first:
-            if name in t:
-                return self.by_name[name]
+            i = low.find(name)
+            if i != -1:
+                return i, i + len(name), self.by_name[name]
         return None
 
 

@@ -193,7 +193,14 @@ class SearchEngine:
         s = self.searcher()
         mask = filter_query(filters)
         ref = self.resolve_ref(text) if self.ranking.references else None
-        scope = None if ref or not self.ranking.references else self.law_names().named_in(text)
+        scope = None
+        if self.ranking.references and not ref:
+            named = self.law_names().find_name(text)
+            if named:
+                # within the named document its name tells sections apart no more: rank by the rest
+                rest = (text[:named[0]] + " " + text[named[1]:]).strip()
+                rest_plan = self.plan(rest) if rest else None
+                scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
@@ -242,26 +249,23 @@ class _Page(list):
 
 
 def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
-             scope_doc: str | None = None):
+             scope: tuple[str, Q.Query] | None = None):
     """Execute the plan. A section the query names by article goes first; when the query names a
     document (軽犯罪法 のぞき), that document's matching sections come before the others."""
     wanted = page * limit
-    results = searcher.search(plan.query, limit=wanted, filter=mask, terms=True)
-    if plan.fallback is not None and len(results) < min(plan.min_strict, wanted):
-        results = searcher.search(plan.fallback, limit=wanted, filter=mask, terms=True)
+    results = searcher.search(plan.query, limit=wanted, filter=mask)
     ranked = list(results)
     total = len(results)
-    if mask is not None:  # with terms=True Whoosh's count ignores the filter: count it apart
-        total = len(searcher.search(results.q, limit=None, scored=False, filter=mask))
-    if scope_doc:
+    if scope:
+        scope_doc, scope_query = scope
         in_doc = Q.Term("doc_id", scope_doc)
-        scoped = list(searcher.search(plan.query, limit=wanted, terms=True,
+        scoped = list(searcher.search(scope_query, limit=wanted,
                                       filter=Q.And([mask, in_doc]) if mask is not None else in_doc))
         keys = {h["key"] for h in scoped}
         ranked = scoped + [h for h in ranked if h["key"] not in keys]
     jumped = False
     if jump_key:
-        named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask, terms=True)
+        named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask)
         if named.scored_length():
             jumped = True
             rest = [h for h in ranked if h["key"] != jump_key]
