@@ -22,7 +22,8 @@ def catalog_entry(doc: Document) -> dict:
     m = doc.meta
     return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
             "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
-            "department": m["department"], "sections": [s.id for s in doc.sections]}
+            "department": m["department"], "sections": [s.id for s in doc.sections],
+            "basis": list(m.get("basis") or [])}
 
 
 def write_catalog(gen_dir: Path, catalog: dict) -> None:

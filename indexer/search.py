@@ -201,7 +201,9 @@ class SearchEngine:
                 rest = (text[:named[0]] + " " + text[named[1]:]).strip()
                 rest_plan = self.plan(rest) if rest else None
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
-        hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope)
+        basis = {d: e.get("basis") for d, e in self.catalog.items() if e.get("basis")}
+        hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
+                        basis if self.ranking.priors else None)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
         if ref and hits.jumped:
@@ -249,7 +251,7 @@ class _Page(list):
 
 
 def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
-             scope: tuple[str, Q.Query] | None = None):
+             scope: tuple[str, Q.Query] | None = None, basis: dict | None = None):
     """Execute the plan. A section the query names by article goes first; when the query names a
     document (軽犯罪法 のぞき), that document's matching sections come before the others."""
     wanted = page * limit
@@ -263,6 +265,8 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
                                       filter=Q.And([mask, in_doc]) if mask is not None else in_doc))
         keys = {h["key"] for h in scoped}
         ranked = scoped + [h for h in ranked if h["key"] not in keys]
+    if basis:
+        ranked = authority_first(ranked, basis)
     jumped = False
     if jump_key:
         named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask)
@@ -274,6 +278,20 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     out = _Page(ranked[(page - 1) * limit: wanted])
     out.total = total
     out.jumped = jumped
+    return out
+
+
+def authority_first(ranked: list, basis: dict[str, list[str]]) -> list:
+    """An answered inquiry that outranks the very section it cites as its basis yields to it:
+    the official text first, the desk's explanation right after."""
+    out = list(ranked)
+    i = 0
+    while i < len(out):
+        cited = basis.get(out[i]["doc_id"]) or ()
+        later = [j for j in range(i + 1, len(out)) if out[j]["key"] in cited]
+        if later:
+            out.insert(i, out.pop(later[0]))
+        i += 1
     return out
 
 

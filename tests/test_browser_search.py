@@ -51,8 +51,6 @@ def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-@pytest.mark.xfail(strict=True, reason="ranking (indexer/, not the web UI): an inquiry citing 第3条 "
-                   "ranks above the article itself; remove this mark when the article comes first")
 def test_the_article_is_the_first_card(tablet):
     found = search(tablet)
     assert found, "no result cards"
