@@ -70,6 +70,12 @@ class Access:
     levels: tuple[str, ...] = ("public",)
     groups: tuple[str, ...] = ()
 
+    def can_read(self, confidentiality: str, allowed=()) -> bool:
+        """The same rule as filter_query, for one document's metadata."""
+        if confidentiality == "restricted" and "restricted" not in self.levels:
+            return bool(set(self.groups) & set(allowed or ()))
+        return confidentiality in self.levels
+
 
 class SearchEngine:
     """One long-lived Whoosh searcher per process, reopened when the live generation changes."""
@@ -118,6 +124,19 @@ class SearchEngine:
         if cached is None or cached[0] != d.stamp:
             titles = {doc_id: e["title"] for doc_id, e in self.catalog.items()}
             cached = self._names = (d.stamp, LawNames(titles, d.law_aliases))
+        return cached[1]
+
+    def link_library(self):
+        """Documents citations may link to (kb.crossrefs.Library) in the live generation.
+        Restricted documents are left out, so a link never reveals one to a reader."""
+        from kb.crossrefs import Library
+        names = self.law_names()
+        cached = getattr(self, "_library", None)
+        if cached is None or cached[0] is not names:
+            sections = {d: set(e["sections"]) for d, e in self.catalog.items()
+                        if e.get("confidentiality") != "restricted"}
+            by_name = {n: d for n, d in names.by_name.items() if d in sections}
+            cached = self._library = (names, Library(by_name, sections))
         return cached[1]
 
     def resolve_ref(self, text: str):

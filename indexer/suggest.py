@@ -41,3 +41,126 @@ def suggest_terms(engine, text: str, limit: int = 5) -> list[str]:
 def _worth_suggesting(word: str) -> bool:
     """Content words only: no single characters, numbers or pure-hiragana function words."""
     return len(word) >= 2 and not word.isdigit() and not all("\u3041" <= c <= "\u309f" for c in word)
+
+
+# -- type-ahead ---------------------------------------------------------------------------------
+import bisect
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+from kb.document import KIND_LABELS
+
+TYPEAHEAD_LIMIT = 8
+MIN_TERM_SECTIONS = 3
+_CAPTION = re.compile(r"[（(]([^）)]+)[）)]\s*$")
+_CONTENT_WORD = re.compile(r"^[一-龥々〆ヵヶァ-ヺー][一-龥々〆ヵヶァ-ヺーぁ-ゖ]+$")
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower().replace(" ", "").replace("　", "")
+
+
+@dataclass(frozen=True)
+class Completion:
+    key: str
+    label: str
+    kind: str            # document | heading | term
+    url: str | None
+    detail: str
+    doc_id: str | None
+    rank: int            # lower first
+
+    def to_json(self) -> dict:
+        return {"label": self.label, "kind": self.kind, "url": self.url, "detail": self.detail}
+
+
+class TypeAhead:
+    """Prefix completions for the search box: law names, article captions, frequent words.
+
+    Built once per index generation from the catalog and the body lexicon; a lookup is a binary
+    search, so it is cheap enough for every keystroke.
+    """
+
+    def __init__(self, catalog: dict, aliases: dict[str, str], lexicon_terms):
+        items: list[Completion] = []
+        for doc_id, e in catalog.items():
+            url = f"/docs/{doc_id}"
+            label = KIND_LABELS.get(e["kind"], e["kind"])
+            items.append(Completion(_key(e["title"]), e["title"], "document", url, label, doc_id,
+                                    0 if e["kind"] != "inquiry" else 1))
+            for sid, heading in zip(e.get("sections", []), e.get("headings", [])):
+                m = _CAPTION.search(heading)
+                if m:
+                    # captions of 附則 (transitional provisions) are rarely what an officer wants
+                    items.append(Completion(_key(m.group(1)), m.group(1), "heading", f"{url}#{sid}",
+                                            f"{e['title']} {heading}", doc_id, 3 if sid.startswith("suppl") else 1))
+        for name, doc_id in aliases.items():
+            if doc_id in catalog:
+                items.append(Completion(_key(name), name, "document", f"/docs/{doc_id}",
+                                        catalog[doc_id]["title"], doc_id, 0))
+        for term, sections in lexicon_terms:
+            items.append(Completion(_key(term), term, "term", None, f"{sections}件", None, 2))
+        items.sort(key=lambda c: (c.key, c.rank))
+        self.items = items
+        self.keys = [c.key for c in items]
+
+    def complete(self, text: str, readable=lambda doc_id: True, limit: int = TYPEAHEAD_LIMIT) -> list[Completion]:
+        prefix = _key(text)
+        if not prefix:
+            return []
+        lo = bisect.bisect_left(self.keys, prefix)
+        found: list[Completion] = []
+        seen: set[tuple[str, str | None]] = set()
+        for c in self.items[lo:lo + 400]:
+            if not c.key.startswith(prefix):
+                break
+            if (c.label, c.url) in seen or (c.doc_id and not readable(c.doc_id)):
+                continue
+            seen.add((c.label, c.url))
+            found.append(c)
+        found.sort(key=lambda c: (c.rank, len(c.key), -_sections(c)))
+        return found[:limit]
+
+
+def _sections(c: Completion) -> int:
+    return int(c.detail[:-1]) if c.kind == "term" else 0
+
+
+def frequent_terms(reader, catalog: dict, min_sections: int = MIN_TERM_SECTIONS):
+    """(word, sections) for content words used in enough sections of documents any reader may see
+    (words only restricted documents use are never offered)."""
+    restricted = {d for d, e in catalog.items() if e.get("confidentiality") == "restricted"}
+    closed = set()
+    if restricted:
+        closed = {n for n, f in reader.iter_docs() if f.get("doc_id") in restricted}
+    for raw, info in reader.iter_field("body"):
+        df = info.doc_frequency()
+        if df < min_sections:
+            continue
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if not _CONTENT_WORD.match(term):
+            continue
+        if closed and all(n in closed for n in reader.postings("body", term).all_ids()):
+            continue
+        yield term, df
+
+
+_typeahead_lock = threading.Lock()
+
+
+def typeahead(engine) -> TypeAhead:
+    """The engine's TypeAhead for its live generation (built on first use)."""
+    from indexer.dictionary import load_dictionary
+    engine.searcher()
+    cached = getattr(engine, "_typeahead", None)
+    if cached is None or cached[0] != engine.generation:
+        with _typeahead_lock:
+            cached = getattr(engine, "_typeahead", None)
+            if cached is None or cached[0] != engine.generation:
+                reader = engine.searcher().reader()
+                aliases = load_dictionary(engine.dictionary_dir).law_aliases
+                ta = TypeAhead(engine.catalog, aliases, list(frequent_terms(reader, engine.catalog)))
+                cached = engine._typeahead = (engine.generation, ta)
+    return cached[1]

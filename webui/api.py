@@ -61,6 +61,24 @@ def search():
     return jsonify(result.to_json())
 
 
+@bp.get("/suggest")
+def suggest():
+    """GET /api/suggest?q= → type-ahead completions (law names, article captions, frequent words)."""
+    from indexer.search import Access
+    from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
+    q = request.args.get("q", "")[:100]
+    limit = _int_arg("limit", TYPEAHEAD_LIMIT, 1, 20, "件数（limit）")
+    access = Access(levels=tuple(current_app.config["ACCESS_LEVELS"]))
+    completions = typeahead(engine())          # opens the live generation (and its catalog)
+    catalog = engine().catalog
+
+    def readable(doc_id: str) -> bool:
+        e = catalog.get(doc_id)
+        return bool(e) and access.can_read(e.get("confidentiality", "public"), e.get("allowed"))
+    found = completions.complete(q, readable, limit)
+    return jsonify({"query": q, "suggestions": [c.to_json() for c in found]})
+
+
 def _json_value(v):
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()

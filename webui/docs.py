@@ -37,13 +37,30 @@ def table_of_contents(doc) -> list[dict]:
     return entries
 
 
+def citation_links(doc):
+    """The linker for this document's citations (kb.crossrefs), or None without an index."""
+    from kb.crossrefs import document_names, resolve_references
+    from indexer.generations import IndexMissing
+    try:
+        library = current_app.extensions["kb.engine"].link_library()
+    except IndexMissing:
+        return None
+    local = document_names(doc.body)
+
+    def links(text: str, section_id: str):
+        return [(r.start, r.end, r.url) for r in resolve_references(text, doc.id, section_id, library, local)
+                if r.url]
+    return links
+
+
 @bp.route("/docs/<doc_id>")
 def view(doc_id: str):
     item = load_readable(doc_id)
     doc = item.doc
     if "view" not in item.rendered:
         item.rendered["view"] = (
-            render_markdown(doc.body, doc.sections, skip_title=True, article_links=True),
+            render_markdown(doc.body, doc.sections, skip_title=True, article_links=True,
+                            cross_refs=citation_links(doc)),
             table_of_contents(doc),
         )
     html, toc = item.rendered["view"]

@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
     "span": {"id"}, "a": {"href", "title"}, "ol": {"start"}, "mark": set(),
 }
-ALLOWED_CLASSES = {"span": {"anchor"}, "a": {"copy-link"}, "p": {"article-tools"}}
+ALLOWED_CLASSES = {"span": {"anchor"}, "a": {"copy-link", "xref"}, "p": {"article-tools"}}
 
 
 def validate_link(url: str) -> bool:
@@ -74,15 +74,52 @@ def _strip_anchor(inline: Token) -> str:
     return anchor or anchor_for(text)
 
 
+def _link_citations(inline: Token, section_id: str, cross_refs) -> None:
+    """Turn citations in an inline block's plain text into links to the cited sections."""
+    if not inline.children:
+        return
+    out, depth = [], 0
+    for child in inline.children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        if child.type != "text" or depth > 0:
+            out.append(child)
+            continue
+        pos = 0
+        for start, end, url in cross_refs(child.content, section_id):
+            if start < pos:
+                continue
+            if start > pos:
+                out.append(_text(child.content[pos:start]))
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", url)
+            link.attrSet("class", "xref")
+            out += [link, _text(child.content[start:end]), Token("link_close", "a", -1)]
+            pos = end
+        out.append(child if pos == 0 else _text(child.content[pos:]))
+    inline.children = out
+
+
+def _text(content: str) -> Token:
+    t = Token("text", "", 0)
+    t.content = content
+    return t
+
+
 def render_markdown(body: str, sections=None, skip_title: bool = False,
-                    article_links: bool = False) -> Markup:
+                    article_links: bool = False, cross_refs=None) -> Markup:
     """Safe HTML of a Markdown body.
 
     sections: the document's Sections; every Section.id then exists as an element id (a heading,
     or an empty <span class="anchor"> where a split part or the preamble starts).
     skip_title: drop a leading `# 題名` (the page shows the title itself).
     article_links: add a 「この条文のリンクをコピー」 link after each section heading.
+    cross_refs: callable(text, section_id) -> [(start, end, url)] for citations to link
+    (前条, 規則第5条第1項, 警察法第二条 …); headings are never linked.
     """
+    current = "preamble"
     md = _parser()
     tokens = md.parse(body or "")
     used: set[str] = set()
@@ -106,6 +143,7 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
                 hid, n = f"{base}-{n}", n + 1
             used.add(hid)
             tok.attrSet("id", hid)
+            current = hid
             if tok.map:
                 heading_lines[hid] = tok.map[0]
             out += [tok, inline, close]
@@ -114,6 +152,8 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
                                 "この条文のリンクをコピー</a></p>"))
             i += 3
             continue
+        if cross_refs and tok.type == "inline":
+            _link_citations(tok, current, cross_refs)
         out.append(tok)
         i += 1
     if sections:
