@@ -48,11 +48,13 @@ class SearchResult:
     limit: int = 10
     facets: dict = field(default_factory=dict)
     article: dict | None = None   # the section the query named (警職法2条), offered as この条文を開く
+    expanded: list = field(default_factory=list)   # [{"term": 職質, "synonyms": [職務質問]}] also searched
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits],
                 "page": self.page, "limit": self.limit, "elapsed_ms": round(self.elapsed_ms, 1),
-                "message": self.message, "facets": self.facets, "article": self.article}
+                "message": self.message, "facets": self.facets, "article": self.article,
+                "expanded": self.expanded}
 
 
 @dataclass
@@ -209,6 +211,7 @@ class SearchEngine:
         if plan.query is None:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
+        result.expanded = [{"term": c.text, "synonyms": c.synonyms[:4]} for c in plan.concepts if c.synonyms]
         s = self.searcher()
         mask = filter_query(filters)
         ref = self.resolve_ref(text) if self.ranking.references else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-SUGGEST_FIELDS = ("heading", "body")
+SUGGEST_FIELD = "body"   # holds the captions and titles too
 
 
 @lru_cache(maxsize=1)
@@ -13,29 +13,67 @@ def _analyzer():
 
 
 def suggest_terms(engine, text: str, limit: int = 5) -> list[str]:
-    """Up to `limit` indexed words close to the query's words that are missing from the index.
-
-    Simple on purpose: Whoosh's edit-distance corrector over the heading and body lexicons,
-    ordered by how many sections use the word.
-    """
+    """Corrected queries ("did you mean"): each word the index does not know, and the dictionary
+    does not explain, replaced by a close indexed word (edit distance), most used first."""
+    from indexer.dictionary import load_dictionary
     text = (text or "")[:200]
-    words = []
-    for t in _analyzer()(text):
-        if t.text not in words:
-            words.append(t.text)
-    if not words:
-        return []
+    dictionary = load_dictionary(engine.dictionary_dir)
     s = engine.searcher()
-    found: dict[str, int] = {}
-    for word in words[:8]:
-        if any(s.doc_frequency(f, word) for f in SUGGEST_FIELDS):
+    out: list[str] = []
+    seen: set[str] = set()
+    for t in _analyzer()(text, chars=True):
+        surface = text[t.startchar:t.endchar]
+        word = t.text
+        if (word in seen or len(word) < 2 or s.doc_frequency(SUGGEST_FIELD, word)
+                or dictionary.equivalents(surface) or dictionary.equivalents(word)):
             continue
-        for field in SUGGEST_FIELDS:
-            maxdist = 1 if len(word) <= 3 else 2
-            for cand in s.corrector(field).suggest(word, limit=limit, maxdist=maxdist):
-                if cand != word and cand not in found and _worth_suggesting(cand):
-                    found[cand] = sum(s.doc_frequency(f, cand) for f in SUGGEST_FIELDS)
-    return [w for w, _ in sorted(found.items(), key=lambda kv: -kv[1])[:limit]]
+        seen.add(word)
+        candidates = speller(engine).candidates(word)[:limit]
+        for c in candidates:
+            fixed = text[:t.startchar] + c + text[t.endchar:]
+            if fixed not in out:
+                out.append(fixed)
+        if len(out) >= limit or len(seen) >= 8:
+            break
+    return out[:limit]
+
+
+class Speller:
+    """Indexed words one edit away (symmetric deletes, as SymSpell): a dictionary lookup per
+    query word instead of a scan of the lexicon."""
+
+    def __init__(self, words: dict[str, int]):
+        self.freq = words
+        self.by_delete: dict[str, list[str]] = {}
+        for w in words:
+            for d in _deletes(w):
+                self.by_delete.setdefault(d, []).append(w)
+
+    def candidates(self, word: str) -> list[str]:
+        found = set(self.by_delete.get(word, ()))
+        for d in _deletes(word):
+            found.update(self.by_delete.get(d, ()))
+            if d in self.freq:
+                found.add(d)
+        found.discard(word)
+        return sorted(found, key=lambda w: -self.freq[w])
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))} if len(word) > 2 else set()
+
+
+def speller(engine) -> Speller:
+    """The engine's Speller for its live generation (content words of readable documents)."""
+    engine.searcher()
+    cached = getattr(engine, "_speller", None)
+    if cached is None or cached[0] != engine.generation:
+        with _typeahead_lock:
+            cached = getattr(engine, "_speller", None)
+            if cached is None or cached[0] != engine.generation:
+                words = dict(frequent_terms(engine.searcher().reader(), engine.catalog, 1))
+                cached = engine._speller = (engine.generation, Speller(words))
+    return cached[1]
 
 
 def _worth_suggesting(word: str) -> bool:

@@ -62,3 +62,21 @@ def test_unresolvable_citations_stay_plain_text(client):
     html = client.get("/docs/law-keisatsukan-shokumu-shikko-ho").get_data(as_text=True)
     assert "刑事訴訟に関する法律" in html
     assert not re.search(r'class="xref"[^>]*>[^<]*刑事訴訟', html)
+
+
+def test_did_you_mean_replaces_only_the_unknown_word(client):
+    html = client.get("/search", query_string={"q": "ドローンン 活用"}).get_data(as_text=True)
+    assert re.search(r'class="did-you-mean">.*>ドローン 活用</a>', html)
+
+
+def test_jargon_is_explained_not_corrected(client):
+    html = client.get("/search", query_string={"q": "職質 同行"}).get_data(as_text=True)
+    assert "言い換えも検索しました：職質 → 職務質問" in html
+    assert "did-you-mean" not in html
+
+
+def test_api_reports_expansions_and_article(client):
+    body = client.get("/api/search", query_string={"q": "職質 同行"}).get_json()
+    assert {"term": "職質", "synonyms": ["職務質問"]} in body["expanded"]
+    body = client.get("/api/search", query_string={"q": "警職法2条"}).get_json()
+    assert body["article"]["url"] == "/docs/law-keisatsukan-shokumu-shikko-ho#art-2"

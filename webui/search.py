@@ -82,9 +82,9 @@ def search():
         result = engine().search(state.q, limit=limit, page=state.page,
                                  filters=search_filters(state), with_facets=True)
         pages = min(math.ceil(result.total / limit), MAX_PAGE)
-        if result.total == 0:
-            from indexer.suggest import suggest_terms
-            suggestions = suggest_terms(engine(), state.q)
+        # words the index does not know (typos, rare spellings): offer close ones, with or without hits
+        from indexer.suggest import suggest_terms
+        suggestions = suggest_terms(engine(), state.q)
     return render_template("search/index.html", state=state, result=result, pages=pages,
                            suggestions=suggestions or [], kinds=KINDS, kind_labels=KIND_LABELS,
                            max_query_chars=MAX_QUERY_CHARS)
