@@ -114,7 +114,22 @@ class SearchEngine:
                     self._generation = path.name
                     self._vocab = None
                     self._names = None
+                    self._catalog_stamp = _catalog_stamp(path)
+        self._reload_catalog_if_changed()
         return self._ix
+
+    # -- catalog reload (indexer.updates replaces catalog.json inside the live generation) --
+    def _reload_catalog_if_changed(self):
+        """One stat per request: reload catalog.json when a publish replaced it."""
+        path = self.home / self._generation
+        stamp = _catalog_stamp(path)
+        if stamp != getattr(self, "_catalog_stamp", None):
+            from indexer.build import read_catalog
+            with self._lock:
+                if stamp != getattr(self, "_catalog_stamp", None):
+                    self.catalog = read_catalog(path)
+                    self._names = None
+                    self._catalog_stamp = stamp
 
     def law_names(self):
         """Titles and short names of the documents of the live generation (for article references)."""
@@ -171,7 +186,10 @@ class SearchEngine:
             self._local.searcher = s
             self._local.generation = self._generation
         elif not s.up_to_date():
-            s = s.refresh()
+            # a fresh searcher, not s.refresh(): refresh reuses segment readers by segment id and
+            # keeps their old deletion sets, so an edited or removed document would still be found
+            s.close()
+            s = ix.searcher(weighting=weighting(self.ranking))
             self._local.searcher = s
         return s
 
@@ -236,6 +254,15 @@ class SearchEngine:
             result.facets = {"kind": kind_counts(s, plan, filters)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
+
+
+def _catalog_stamp(gen_dir: Path):
+    import os
+    try:
+        st = os.stat(Path(gen_dir) / "catalog.json")
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def weighting(ranking: Ranking = FULL):

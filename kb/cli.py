@@ -62,19 +62,168 @@ def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
 
 
 @main.command("index")
-def index_cmd():
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="worker processes (default: CPU cores)")
+def index_cmd(jobs):
     """Rebuild the whole index from the corpus and switch to it atomically."""
-    from indexer.build import rebuild
+    from indexer.build import ValidationFailed, rebuild
     from indexer.generations import RebuildRunning
     p = _paths()
     try:
-        report = rebuild(p.corpus, p.index)
-    except RebuildRunning:
-        _fail("another index rebuild is running; try again when it has finished", 75)
+        report = rebuild(p.corpus, p.index, jobs=jobs)
+    except RebuildRunning as e:
+        _fail(f"{e}; try again when it has finished", 75)
+    except ValidationFailed as e:
+        _fail(f"new index rejected, the live one stays: {e}")
     for err in report.errors:
         click.echo(f"skipped {err.error}", err=True)
     click.echo(f"indexed {report.documents} documents, {report.sections} sections "
                f"({report.characters:,} chars) in {report.seconds:.1f}s -> {report.generation}")
+
+
+def _progress_bar(corpus: Path, enabled: bool | None):
+    """A tqdm bar over the corpus bytes (documents, sections, rate, ETA) on stderr."""
+    from tqdm import tqdm
+    from kb.store import document_paths
+    paths = document_paths(corpus)
+    bar = tqdm(total=sum(p.stat().st_size for p in paths), unit="B", unit_scale=True,
+               desc="reindex", file=sys.stderr, disable=(not sys.stderr.isatty()) if enabled is None else not enabled,
+               dynamic_ncols=True, mininterval=0.5)
+    state = {"docs": 0, "sections": 0, "chars": 0}
+
+    def progress(ev):
+        state["docs"] += 1
+        state["sections"] += ev.sections
+        state["chars"] += ev.characters
+        bar.set_postfix_str(f"{state['docs']}/{len(paths)} docs, {state['sections']:,} sections", refresh=False)
+        bar.update(ev.nbytes)
+    return bar, progress
+
+
+@main.command("reindex")
+@click.option("--rollback", is_flag=True, help="return to the generation live before this one")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="worker processes (default: CPU cores)")
+@click.option("--keep", type=click.IntRange(2, 100), default=None, help="generations to keep (default 3)")
+@click.option("--progress/--no-progress", default=None, help="progress bar on stderr (default: when a terminal)")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+def reindex_cmd(rollback, jobs, keep, progress, as_json):
+    """Build a new index generation from the corpus, validate it and switch to it atomically.
+
+    The live generation serves searches until the switch; web workers pick up the new one on
+    their next request. Documents published meanwhile are carried over. Exit codes: 0 done,
+    1 failed or rejected (the live index stays), 75 another rebuild is running."""
+    import logging
+    from indexer import build, generations
+    from indexer.updates import IndexBusy
+    p = _paths()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if rollback:
+        try:
+            gen, resynced = build.rollback(p.corpus, p.index)
+        except generations.RebuildRunning as e:
+            _fail(f"{e}; roll back when it has finished", 75)
+        except (generations.IndexMissing, IndexBusy) as e:
+            _fail(str(e))
+        click.echo(f"rolled back to {gen}; {resynced} documents changed since it was built re-applied")
+        return
+    bar, on_doc = _progress_bar(p.corpus, progress)
+    try:
+        report = build.rebuild(p.corpus, p.index, progress=on_doc, jobs=jobs,
+                               keep=keep or generations.KEEP_GENERATIONS)
+    except generations.RebuildRunning as e:
+        bar.close()
+        _fail(f"{e}; nothing done", 75)
+    except build.ValidationFailed as e:
+        bar.close()
+        _fail(f"new index rejected, the live one stays: {e}")
+    except Exception as e:
+        bar.close()
+        _fail(f"reindex failed, the live index stays: {type(e).__name__}: {e}")
+    bar.close()
+    if as_json:
+        click.echo(json.dumps(report.info(), ensure_ascii=False))
+        return
+    for err in report.errors:
+        click.echo(f"skipped {err.path}: {err.error}", err=True)
+    for check in report.checks:
+        click.echo(f"ok   {check}")
+    rate = report.characters / report.seconds if report.seconds else 0
+    click.echo(f"indexed {report.documents} documents, {report.sections:,} sections "
+               f"({report.characters:,} chars) in {report.seconds:.1f}s ({rate:,.0f} chars/s, "
+               f"{report.jobs} processes); {report.replayed} changes published meanwhile replayed "
+               f"-> {report.generation}")
+
+
+@main.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def status_cmd(as_json):
+    """The live index generation, its counts, the last reindex, sizes and generations kept."""
+    from indexer.generations import index_status
+    p = _paths()
+    st = index_status(p.index)
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=1))
+        return
+    if not st["live"]:
+        click.echo(f"no index in {p.index}: run `kb reindex`")
+    else:
+        live = st["live"]
+        click.echo(f"live generation  {live['generation']}")
+        click.echo(f"documents        {live['documents']:,}   sections {live['sections']:,}"
+                   f"   segments {live['segments']}")
+        last = st["last_reindex"] or {}
+        if last:
+            click.echo(f"last reindex     {last.get('finished_at', '?')} "
+                       f"({last.get('seconds', 0):.1f}s, {last.get('characters', 0):,} chars)")
+        click.echo(f"index size       {live['bytes'] / 1e6:.1f} MB (all generations {st['bytes'] / 1e6:.1f} MB)")
+    click.echo(f"generations kept {len(st['generations'])}: " +
+               ", ".join(g["name"] + (" (live)" if g["live"] else "") for g in st["generations"]))
+    if st["rebuild_running"]:
+        click.echo(f"rebuild running  pid {st['rebuild_running']['pid']}")
+    if st["journal_pending"]:
+        click.echo(f"journal          {st['journal_pending']} changes waiting for the running rebuild")
+    sys.exit(0 if st["live"] else 1)
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="replace an existing backup at DEST")
+def backup_cmd(dest, force):
+    """Back up the corpus and every SQLite database (and data file) under KB_DATA into DEST."""
+    from kb.backup import BackupError, backup
+    p = _paths()
+    try:
+        r = backup(p.corpus, p.data, dest, exclude=[p.index], force=force)
+    except BackupError as e:
+        _fail(str(e))
+    click.echo(f"backed up {r.documents} documents, {len(r.databases)} databases "
+               f"({', '.join(r.databases) or '-'}), {len(r.files)} other files, "
+               f"{r.bytes / 1e6:.1f} MB in {r.seconds:.1f}s -> {r.dest}")
+
+
+@main.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="overwrite the existing corpus and databases")
+@click.option("--reindex/--no-reindex", default=True, show_default=True, help="rebuild the index afterwards")
+def restore_cmd(src, force, reindex):
+    """Restore the corpus and databases from a `kb backup` folder (checksums verified first)."""
+    from kb.backup import BackupError, restore
+    p = _paths()
+    try:
+        r = restore(src, p.corpus, p.data, force=force)
+    except BackupError as e:
+        _fail(str(e))
+    click.echo(f"restored {r.documents} documents, {len(r.databases)} databases, "
+               f"{len(r.files)} other files from {src} in {r.seconds:.1f}s")
+    if reindex:
+        from indexer.build import rebuild
+        from indexer.generations import RebuildRunning
+        try:
+            report = rebuild(p.corpus, p.index)
+        except RebuildRunning as e:
+            _fail(f"{e}; run `kb reindex` when it has finished", 75)
+        click.echo(f"reindexed {report.documents} documents -> {report.generation}")
+    else:
+        click.echo("run `kb reindex` so that searches match the restored corpus")
 
 
 def _search_kwargs(kind, limit):
