@@ -1,7 +1,9 @@
 """Search over the live index generation: query building, filtering, ranking, snippets."""
 from __future__ import annotations
 
+import copy
 import threading
+from collections import OrderedDict
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -13,6 +15,7 @@ from indexer import generations
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 
 MAX_QUERY_CHARS = 200
+RESULT_CACHE_SIZE = 1024
 MAX_LIMIT = 100
 
 
@@ -95,6 +98,7 @@ class SearchEngine:
         self._names = None
         self._reading_vocab = None
         self.catalog: dict = {}
+        self._results: OrderedDict = OrderedDict()
 
     # -- index access -------------------------------------------------------------------
     @property
@@ -156,6 +160,15 @@ class SearchEngine:
             cached = self._library = (names, Library(by_name, sections))
         return cached[1]
 
+    def basis_map(self) -> dict[str, list[str]]:
+        """Inquiry id → the sections it cites as its basis (from the catalog, cached with it)."""
+        stamp = getattr(self, "_catalog_stamp", None)
+        cached = getattr(self, "_basis", None)
+        if cached is None or cached[0] != (self._generation, stamp):
+            basis = {d: e.get("basis") for d, e in self.catalog.items() if e.get("basis")}
+            cached = self._basis = ((self._generation, stamp), basis)
+        return cached[1]
+
     def resolve_ref(self, text: str):
         """The section a query names (警職法2条), if it exists in the live generation."""
         from indexer.refs import SectionRef, resolve_query_ref
@@ -211,7 +224,32 @@ class SearchEngine:
 
     # -- search -------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
-               highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
+                highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
+        """Search the live generation; results are cached per index state (generation, published
+        changes, dictionary), query, filters and reader access, so a repeated search is cheap."""
+        from indexer.dictionary import load_dictionary
+        t0 = time.perf_counter()
+        self._refresh()
+        key = (self._generation, getattr(self, "_catalog_stamp", None),
+               load_dictionary(self.dictionary_dir).stamp, text, limit, page, repr(filters),
+               highlight_hits, with_facets)
+        with self._lock:
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+        if cached is not None:
+            out = copy.copy(cached)
+            out.elapsed_ms = (time.perf_counter() - t0) * 1000
+            return out
+        result = self._search_uncached(text, limit, page, filters, highlight_hits, with_facets)
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+        return copy.copy(result)
+
+    def _search_uncached(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
+                         highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
         t0 = time.perf_counter()
         filters = filters or Filters()
         limit = max(1, min(int(limit or 10), MAX_LIMIT))
@@ -241,7 +279,7 @@ class SearchEngine:
                 rest = (text[:named[0]] + " " + text[named[1]:]).strip()
                 rest_plan = self.plan(rest) if rest else None
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
-        basis = {d: e.get("basis") for d, e in self.catalog.items() if e.get("basis")}
+        basis = self.basis_map()
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
                         basis if self.ranking.priors else None)
         result.total = hits.total
