@@ -49,7 +49,7 @@ def make_corpus_fallback(n_sections: int, dest: Path) -> Path:
 
 def make_corpus(n_sections: int, dest: Path) -> Path:
     try:
-        from bench.synth import make_corpus as synth     # the perf engineer's generator
+        from bench.synth import make_corpus as synth
     except ImportError:
         return make_corpus_fallback(n_sections, dest)
     synth(n_sections, dest)

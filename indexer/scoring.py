@@ -12,7 +12,17 @@ class WeightedBM25F(scoring.BM25F):
         reader = searcher.reader()
         if not reader.has_column("weight"):
             return inner
-        return _PriorScorer(inner, reader.column_reader("weight"))
+        return _PriorScorer(inner, _weights(reader))
+
+
+def _weights(reader) -> list:
+    """The weight column of a segment as a plain list, read once per reader (a column reader
+    decodes on every access, and scoring asks once per matching posting)."""
+    cached = getattr(reader, "_kb_weights", None)
+    if cached is None:
+        cached = list(reader.column_reader("weight"))
+        reader._kb_weights = cached
+    return cached
 
 
 class _PriorScorer(scoring.BaseScorer):

@@ -1,0 +1,81 @@
+"""Cold start (process start → first answered search over HTTP) and peak server RSS.
+
+    .venv/bin/python bench/coldstart.py                    # real corpus
+    .venv/bin/python bench/coldstart.py --sections 100000  # synthetic corpus of that size
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main():
+    from bench.engine import QUERIES, machine
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sections", type=int, default=0, help="synthetic corpus size (0: the real corpus)")
+    a = ap.parse_args()
+    print(machine())
+    with tempfile.TemporaryDirectory(prefix="kb-cold-") as tmp:
+        tmp = Path(tmp)
+        corpus = REPO / "corpus"
+        if a.sections:
+            from bench.synth import make_corpus
+            corpus = make_corpus(a.sections, tmp / "corpus")
+        from indexer.build import rebuild
+        report = rebuild(corpus, tmp / "index")
+        env = dict(os.environ, KB_CORPUS=str(corpus), KB_INDEX=str(tmp / "index"), KB_DATA=str(tmp / "data"))
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("交番 同行")
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(url, timeout=30) as r:
+                        json.load(r)
+                    break
+                except OSError:
+                    if time.perf_counter() - t0 > 120 or proc.poll() is not None:
+                        raise SystemExit("server did not answer")
+                    time.sleep(0.02)
+            cold = time.perf_counter() - t0
+            queries = [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip()]
+            for q in queries:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=" + urllib.parse.quote(q)).read()
+            rss = peak_rss_mib(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    print(f"corpus: {report.sections} sections ({report.characters:,} chars)")
+    print(f"cold start (process start → first search answered): {cold:.2f} s")
+    print(f"peak server RSS after {len(queries)} page searches: {rss:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
