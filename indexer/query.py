@@ -34,6 +34,7 @@ class Ranking:
     question_words: bool = True
     references: bool = True              # 警職法2条 jumps; a named law scopes the results
     priors: bool = True                  # section weights (kind, validity, 附則)
+    and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
 
 
 FULL = Ranking()
@@ -200,6 +201,8 @@ class QueryBuilder:
         if plan.concepts:
             qs = [c.query for c in plan.concepts]
             plan.query = qs[0] if len(qs) == 1 else Q.Or(qs, scale=self.r.coord_scale)
+            if self.r.and_first and len(qs) > 1:
+                plan.query, plan.fallback, plan.min_strict = Q.And(qs), plan.query, self.r.and_first
         return plan
 
 

@@ -345,6 +345,14 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     results = searcher.search(plan.query, limit=wanted, filter=mask)
     ranked = list(results)
     total = len(results)
+    if plan.fallback is not None:
+        # sections with every concept first, then the best of the rest (AND first, OR after)
+        broad = searcher.search(plan.fallback, limit=wanted, filter=mask)
+        if len(ranked) < plan.min_strict:
+            ranked = []
+        keys = {h["key"] for h in ranked}
+        ranked += [h for h in broad if h["key"] not in keys]
+        total = len(broad)
     if scope:
         scope_doc, scope_query = scope
         in_doc = Q.Term("doc_id", scope_doc)
