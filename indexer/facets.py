@@ -11,10 +11,9 @@ def kind_counts(searcher, plan, filters) -> dict[str, int]:
     from indexer.search import filter_query
     mask = filter_query(replace(filters, kinds=()))
     facet = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count)}
-    results = searcher.search(plan.query, limit=None, scored=False, filter=mask, groupedby=facet)
-    # Same rule as run_plan: the broader fallback query answers when the strict one finds too little.
-    if plan.fallback is not None and len(results) < plan.min_strict:
-        results = searcher.search(plan.fallback, limit=None, scored=False, filter=mask, groupedby=facet)
+    # the same set run_plan counts: the broad query when an AND-first tier is in use
+    query = plan.fallback if plan.fallback is not None else plan.query
+    results = searcher.search(query, limit=None, scored=False, filter=mask, groupedby=facet)
     return {str(k): int(v) for k, v in results.groups("kind").items()}
 
 
