@@ -38,17 +38,25 @@ def main():
     from bench.engine import QUERIES, machine
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sections", type=int, default=0, help="synthetic corpus size (0: the real corpus)")
+    ap.add_argument("--workdir", type=Path, help="reuse (or keep) the synthetic corpus and index of "
+                    "bench/engine.py --workdir here")
     a = ap.parse_args()
     print(machine())
     with tempfile.TemporaryDirectory(prefix="kb-cold-") as tmp:
         tmp = Path(tmp)
-        corpus = REPO / "corpus"
+        corpus, index = REPO / "corpus", tmp / "index"
         if a.sections:
-            from bench.synth import make_corpus
-            corpus = make_corpus(a.sections, tmp / "corpus")
-        from indexer.build import rebuild
-        report = rebuild(corpus, tmp / "index")
-        env = dict(os.environ, KB_CORPUS=str(corpus), KB_INDEX=str(tmp / "index"), KB_DATA=str(tmp / "data"))
+            base = a.workdir or tmp
+            corpus, index = base / f"corpus-{a.sections}", base / f"index-{a.sections}"
+            if not corpus.is_dir():
+                from bench.synth import make_corpus
+                make_corpus(a.sections, corpus)
+        from indexer.build import read_build_info, rebuild
+        if not (index / "CURRENT").is_file():
+            rebuild(corpus, index)
+        from indexer.generations import current_path
+        info = read_build_info(current_path(index))
+        env = dict(os.environ, KB_CORPUS=str(corpus), KB_INDEX=str(index), KB_DATA=str(tmp / "data"))
         port = free_port()
         url = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("交番 同行")
         t0 = time.perf_counter()
@@ -72,7 +80,7 @@ def main():
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-    print(f"corpus: {report.sections} sections ({report.characters:,} chars)")
+    print(f"corpus: {info.get('sections', '?')} sections ({info.get('characters', 0):,} chars)")
     print(f"cold start (process start → first search answered): {cold:.2f} s")
     print(f"peak server RSS after {len(queries)} page searches: {rss:.0f} MiB")
 

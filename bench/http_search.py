@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+QUERIES = Path(__file__).with_name("queries.txt")
 DEV_QUERIES = Path(os.environ.get("KB_EVAL_DEV", REPO.parent / "shared" / "eval" / "dev.jsonl"))
 BUILTIN_QUERIES = [
     "交通違反者を交番に同行させるとき", "職務質問", "泥酔者 保護", "警職法7条", "拳銃 使用 要件",
@@ -33,6 +34,9 @@ BUILTIN_QUERIES = [
 
 
 def queries() -> list[str]:
+    """The engine benchmark's fixed list (bench/queries.txt: the dev queries and more)."""
+    if QUERIES.is_file():
+        return [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip()]
     out = list(BUILTIN_QUERIES)
     if DEV_QUERIES.is_file():
         for line in DEV_QUERIES.read_text(encoding="utf-8").splitlines():
@@ -88,7 +92,7 @@ def client(base: str, path: str, qs: list[str], offset: int, stop_at: float,
                 ok = r.status == 200
         except (urllib.error.URLError, OSError) as e:
             ok = False
-            errors.append(str(e))
+            errors.append(f"{e} (after {time.perf_counter() - t0:.1f} s, {q[:20]})")
         if ok:
             latencies.append(time.perf_counter() - t0)
 
@@ -100,39 +104,75 @@ def pct(sorted_values: list[float], p: float) -> float:
     return sorted_values[k]
 
 
+def typeahead_prefixes(qs: list[str]) -> list[str]:
+    """What a type-ahead box sends while a query is typed: its first 1–6 characters."""
+    out = []
+    for q in qs:
+        q = q.replace(" ", "")
+        out += [q[:n] for n in range(1, min(6, len(q)) + 1)]
+    return out
+
+
+def load(base: str, path: str, qs: list[str], clients: int, seconds: float):
+    """`clients` threads asking `path` back to back for `seconds`: (latencies ms sorted, errors, s)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop_at = time.monotonic() + seconds
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(base, path, qs, n * 7, stop_at, latencies, errors))
+               for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    return sorted(x * 1000 for x in latencies), errors, time.perf_counter() - t0
+
+
+def report(label: str, lat: list[float], errors: list[str], elapsed: float) -> None:
+    print(f"{label}: {len(lat)} ok, {len(errors)} errors, {len(lat) / elapsed:.1f} req/s")
+    if lat:
+        print(f"  latency ms: p50 {pct(lat, 50):.0f}  p95 {pct(lat, 95):.0f}  p99 {pct(lat, 99):.0f}  "
+              f"max {lat[-1]:.0f}  mean {statistics.fmean(lat):.0f}")
+    if errors:
+        print("  first errors:", *sorted(set(errors))[:3], sep="\n    ")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--suggest-seconds", type=float, default=15, help="type-ahead phase (0: skip)")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--threads", type=int, default=8, help="waitress threads")
     ap.add_argument("--path", default="/search", choices=["/search", "/api/search"])
+    ap.add_argument("--no-cache", action="store_true",
+                    help="turn the result cache off (KB_RESULT_CACHE=0): every request searches")
     args = ap.parse_args()
     seconds = max(1.0, min(args.seconds, 3600))
     clients = max(1, min(args.clients, 200))
 
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         env = prepare_index(Path(tmp))
+        if args.no_cache:
+            env["KB_RESULT_CACHE"] = "0"
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--host", "127.0.0.1",
                                  "--port", str(port), "--threads", str(args.threads)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                # a pipe nobody reads would fill with waitress's queue warnings and stall it
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        suggest = None
         try:
             wait_for(base + "/", proc)
             qs = queries()
             for q in qs:  # warm up: Sudachi, searchers, caches in every code path once
                 urllib.request.urlopen(f"{base}{args.path}?" + urllib.parse.urlencode({"q": q}), timeout=60).read()
-            latencies: list[float] = []
-            errors: list[str] = []
-            stop_at = time.monotonic() + seconds
-            t0 = time.perf_counter()
-            threads = [threading.Thread(target=client, args=(base, args.path, qs, n * 7, stop_at, latencies, errors))
-                       for n in range(clients)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(timeout=seconds + 60)
-            elapsed = time.perf_counter() - t0
+            search = load(base, args.path, qs, clients, seconds)
+            if args.suggest_seconds > 0:
+                try:
+                    urllib.request.urlopen(f"{base}/api/suggest?q=%E8%AD%A6", timeout=60).read()
+                    suggest = load(base, "/api/suggest", typeahead_prefixes(qs), clients, args.suggest_seconds)
+                except urllib.error.HTTPError as e:
+                    print(f"/api/suggest answered {e.code}: type-ahead row skipped")
         finally:
             proc.terminate()
             try:
@@ -140,16 +180,13 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    lat = sorted(x * 1000 for x in latencies)
-    print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
-          f"Python {platform.python_version()}, {platform.platform()}")
-    print(f"GET {args.path} over {len(qs)} queries, {clients} clients, waitress {args.threads} threads, {elapsed:.1f} s")
-    print(f"requests: {len(lat)} ok, {len(errors)} errors, {len(lat) / elapsed:.1f} req/s")
-    if lat:
-        print(f"latency ms: p50 {pct(lat, 50):.0f}  p95 {pct(lat, 95):.0f}  p99 {pct(lat, 99):.0f}  "
-              f"max {lat[-1]:.0f}  mean {statistics.fmean(lat):.0f}")
-    if errors:
-        print("first errors:", *sorted(set(errors))[:3], sep="\n  ")
+    sys.path.insert(0, str(REPO))
+    from bench.engine import machine
+    print(machine())
+    print(f"{clients} clients, waitress {args.threads} threads, result cache {'off' if args.no_cache else 'on'}")
+    report(f"GET {args.path} ({len(qs)} queries, {seconds:.0f} s)", *search)
+    if suggest:
+        report(f"GET /api/suggest ({len(typeahead_prefixes(qs))} prefixes, {args.suggest_seconds:.0f} s)", *suggest)
 
 
 if __name__ == "__main__":

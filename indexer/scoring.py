@@ -1,7 +1,14 @@
 """BM25F multiplied by each section's prior weight (kind, validity, 附則), read from a column."""
 from __future__ import annotations
 
-from whoosh import scoring
+import threading
+from array import array
+from collections import OrderedDict
+from heapq import nlargest
+
+from whoosh import query as Q, scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.util.numeric import byte_to_length
 
 
 class WeightedBM25F(scoring.BM25F):
@@ -43,3 +50,248 @@ class _PriorScorer(scoring.BaseScorer):
 
     def score(self, matcher):
         return self.inner.score(matcher) * (self.weights[matcher.id()] or 100) / 100.0
+
+
+# -- term-at-a-time evaluation ------------------------------------------------------------------
+# Whoosh scores one posting at a time through a tree of matcher objects (~20 µs a posting in pure
+# Python), and counts hits with a second walk. For the queries we build (terms under Or and And)
+# the same BM25F scores can be summed term by term from posting lists kept as flat arrays: a
+# posting then costs one multiply-add in a loop, the hit count is the size of the accumulator and
+# facet counts are set intersections. Scores, order (score, then document number) and counts are
+# Whoosh's own (tests/test_search_fast_path.py compares them); any other query type falls back.
+
+
+POSTINGS_BUDGET = 6_000_000   # postings kept decoded across all terms (≈12 bytes each)
+
+
+class Unsupported(Exception):
+    """The query holds a node the term-at-a-time path does not evaluate (Whoosh answers)."""
+
+
+class LRU:
+    """A bounded, thread-safe map whose entries have a size (postings)."""
+
+    def __init__(self, budget: int):
+        self.budget, self.used = budget, 0
+        self._d: OrderedDict = OrderedDict()     # key → (value, size)
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            v = self._d.get(key)
+            if v is None:
+                return None
+            self._d.move_to_end(key)
+            return v[0]
+
+    def put(self, key, value, size: int):
+        with self._lock:
+            if key in self._d:
+                return
+            self._d[key] = (value, size)
+            self.used += size
+            while self.used > self.budget and len(self._d) > 1:
+                _, (_, old_size) = self._d.popitem(last=False)
+                self.used -= old_size
+
+    def clear(self):
+        with self._lock:
+            self._d.clear()
+            self.used = 0
+
+
+_postings = LRU(POSTINGS_BUDGET)
+_columns = LRU(4_000_000)        # per-segment lists (lengths → norms, priors), sized by documents
+
+
+def clear_caches() -> None:
+    """Forget every decoded posting list and column (benchmarks measure the cold path with it)."""
+    _postings.clear()
+    _columns.clear()
+
+
+def leaf_key(reader) -> tuple:
+    """Identity of a segment's content: deletions only accumulate within a segment."""
+    seg = reader.segment()
+    if seg is None:                  # an empty index: nothing to cache, nothing to confuse
+        return ("empty", id(reader))
+    return (seg.segment_id(), reader.doc_count_all(), len(reader.deleted_docs_set))
+
+
+def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float) -> list:
+    """K1 × ((1 − B) + B × length / avgfl) for every document of the segment (BM25's denominator)."""
+    key = ("norms", leaf_key(reader), fieldname, B, K1, avgfl)
+    out = _columns.get(key)
+    if out is None:
+        n = reader.doc_count_all()
+        # the lengths column of the segment (one byte a document), as doc_field_length reads it
+        perdoc = reader._perdoc
+        col = perdoc._cached_reader("_%s_len" % fieldname, LENGTHS_COLUMN)
+        table = [K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl) for b in range(256)]
+        out = [table[0]] * n if col is None else [table[b] for b in col]
+        _columns.put(key, out, n)
+    return out
+
+
+def _priors(reader) -> list | None:
+    """The weight column as factors (None when the index has none)."""
+    if not reader.has_column("weight"):
+        return None
+    key = ("priors", leaf_key(reader))
+    out = _columns.get(key)
+    if out is None:
+        out = [(w or 100) / 100.0 for w in _weights(reader)]
+        _columns.put(key, out, len(out))
+    return out
+
+
+def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[array, array]:
+    """(ids, weights) of a term in one segment, deleted documents left out, block by block."""
+    from whoosh.matching.wrappers import FilterMatcher
+    m = reader.postings(fieldname, btext)
+    deleted = None
+    if isinstance(m, FilterMatcher):
+        deleted, m = reader.deleted_docs_set, m.child
+    ids, ws = array("i"), array("d")
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        ids.fromlist(list(m._ids))
+        ws.fromlist(list(m._weights))
+        m._next_block()
+    if deleted:
+        keep = [i for i, d in enumerate(ids) if d not in deleted]
+        ids, ws = array("i", (ids[i] for i in keep)), array("d", (ws[i] for i in keep))
+    return ids, ws
+
+
+def _postings_of(reader, fieldname: str, btext: bytes, norms_key=None, norms=None):
+    """(ids, values) of a term in one segment, cached: values are the weights, or with norms
+    the BM25 part that depends on the document, tf / (tf + norm) (the rest is the term's idf)."""
+    key = ("post", leaf_key(reader), fieldname, btext, norms_key)
+    out = _postings.get(key)
+    if out is None:
+        ids, ws = _read_postings(reader, fieldname, btext)
+        if norms is not None:
+            ws = array("d", [tf / (tf + norms[d]) for d, tf in zip(ids, ws)])
+        out = (ids, ws)
+        _postings.put(key, out, len(ids))
+    return out
+
+
+class _Leaf:
+    """One segment as the evaluator sees it: its reader, document offset and the top searcher."""
+
+    def __init__(self, top, sub, offset, weighting):
+        self.top, self.reader, self.offset, self.w = top, sub.reader(), offset, weighting
+        self.schema = self.reader.schema
+
+    def term(self, q: Q.Term, factor: float, acc: dict) -> None:
+        """Add factor × the term's BM25F score to acc[docnum] for every posting."""
+        fieldname = q.fieldname
+        if fieldname not in self.schema:
+            return
+        field = self.schema[fieldname]
+        try:
+            btext = field.to_bytes(q.text)
+        except ValueError:
+            return
+        if (fieldname, btext) not in self.reader:
+            return
+        f = factor * q.boost
+        get = acc.get
+        if not field.scorable or not isinstance(self.w, scoring.BM25F):
+            ids, ws = _postings_of(self.reader, fieldname, btext)
+            for d, tf in zip(ids, ws):
+                acc[d] = get(d, 0.0) + f * tf
+            return
+        B = self.w._field_B.get(fieldname, self.w.B)
+        K1 = self.w.K1
+        avgfl = self.top.avg_field_length(fieldname) or 1
+        norms = _norms(self.reader, fieldname, B, K1, avgfl)
+        ids, parts = _postings_of(self.reader, fieldname, btext, (B, K1, avgfl), norms)
+        f *= self.top.idf(fieldname, btext) * (K1 + 1)
+        for d, p in zip(ids, parts):
+            acc[d] = get(d, 0.0) + f * p
+
+    def evaluate(self, q, factor: float = 1.0, acc: dict | None = None) -> dict:
+        """Scores of the documents q matches in this segment (local numbers), added into acc."""
+        acc = {} if acc is None else acc
+        cls = type(q)
+        if cls is Q.Term:
+            self.term(q, factor, acc)
+        elif cls is Q.Or and not q.scale and not q.minmatch:
+            for sub in q.subqueries:
+                self.evaluate(sub, factor * q.boost, acc)
+        elif cls is Q.And:
+            parts = [self.evaluate(sub, factor * q.boost) for sub in q.subqueries]
+            if not parts:
+                return acc
+            parts.sort(key=len)
+            common = parts[0].keys()
+            for p in parts[1:]:
+                common = common & p.keys()
+            get = acc.get
+            for d in common:
+                acc[d] = get(d, 0.0) + sum(p[d] for p in parts)
+        elif q is Q.NullQuery or cls is type(Q.NullQuery):
+            pass
+        else:
+            raise Unsupported(cls.__name__)
+        return acc
+
+
+def supported(q) -> bool:
+    cls = type(q)
+    if cls is Q.Term or q is Q.NullQuery:
+        return True
+    if cls is Q.Or:
+        return not q.scale and not q.minmatch and all(supported(s) for s in q.subqueries)
+    if cls is Q.And:
+        return all(supported(s) for s in q.subqueries)
+    return False
+
+
+def match_scores(searcher, q) -> dict[int, float]:
+    """Every document q matches (global numbers) with its final score, prior included."""
+    weighting = searcher.weighting
+    out: dict[int, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        leaf = _Leaf(searcher, sub, offset, weighting)
+        local = leaf.evaluate(q)
+        priors = _priors(leaf.reader) if isinstance(weighting, WeightedBM25F) else None
+        if priors is None:
+            items = local.items() if not offset else ((d + offset, s) for d, s in local.items())
+            out.update(items)
+        else:
+            out.update((d + offset, s * priors[d]) for d, s in local.items())
+    return out
+
+
+def top_docs(scores: dict[int, float], n: int, allowed=None) -> list[tuple[int, float]]:
+    """The n best (docnum, score), higher score first and the lower document number on ties
+    (Whoosh's order); allowed: a set of document numbers to keep (None = all)."""
+    items = scores.items()
+    if allowed is not None:
+        items = ((d, s) for d, s in items if d in allowed)
+    best = nlargest(n, items, key=lambda it: (it[1], -it[0]))
+    return best
+
+
+class ScoredDoc:
+    """A hit of the term-at-a-time path, read like a Whoosh Hit (h["key"], h.fields(), h.score)."""
+    __slots__ = ("searcher", "docnum", "score", "_fields")
+
+    def __init__(self, searcher, docnum: int, score: float):
+        self.searcher, self.docnum, self.score, self._fields = searcher, docnum, score, None
+
+    def fields(self) -> dict:
+        if self._fields is None:
+            self._fields = self.searcher.stored_fields(self.docnum)
+        return self._fields
+
+    def __getitem__(self, name):
+        return self.fields()[name]
+
+    def get(self, name, default=None):
+        return self.fields().get(name, default)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from collections import OrderedDict
 import time
@@ -13,9 +14,10 @@ from whoosh import highlight, query as Q, scoring
 
 from indexer import generations
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
+from indexer.scoring import LRU, leaf_key
 
 MAX_QUERY_CHARS = 200
-RESULT_CACHE_SIZE = 1024
+RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
 MAX_LIMIT = 100
 
 
@@ -99,6 +101,7 @@ class SearchEngine:
         self._reading_vocab = None
         self.catalog: dict = {}
         self._results: OrderedDict = OrderedDict()
+        self.cache_size = int(os.environ.get("KB_RESULT_CACHE", RESULT_CACHE_SIZE))
 
     # -- index access -------------------------------------------------------------------
     @property
@@ -242,9 +245,11 @@ class SearchEngine:
             out.elapsed_ms = (time.perf_counter() - t0) * 1000
             return out
         result = self._search_uncached(text, limit, page, filters, highlight_hits, with_facets)
+        if not self.cache_size:
+            return result
         with self._lock:
             self._results[key] = result
-            while len(self._results) > RESULT_CACHE_SIZE:
+            while len(self._results) > self.cache_size:
                 self._results.popitem(last=False)
         return copy.copy(result)
 
@@ -288,8 +293,7 @@ class SearchEngine:
             result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
                               "url": f"/docs/{ref.doc_id}#{ref.section_id}"}
         if with_facets:
-            from indexer.facets import kind_counts
-            result.facets = {"kind": kind_counts(s, plan, filters)}
+            result.facets = {"kind": kind_counts(s, plan, filters, hits.matches)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -335,6 +339,38 @@ def filter_query(f: Filters):
 class _Page(list):
     total = 0
     jumped = False
+    matches = None     # {docnum: score} of the query `total` counts (term-at-a-time path only)
+
+
+_masks = LRU(2_000_000)      # document numbers of filters, all filters together
+
+
+def mask_docs(searcher, mask) -> frozenset | None:
+    """The document numbers a filter query allows (None = all), cached per index state: the
+    same few filters (access level, in force, kind) come with every search."""
+    if mask is None:
+        return None
+    key = (tuple(leaf_key(sub.reader()) for sub, _ in searcher.leaf_searchers()), repr(mask))
+    docs = _masks.get(key)
+    if docs is None:
+        docs = frozenset(searcher.docs_for_query(mask))
+        _masks.put(key, docs, len(docs) + 1)
+    return docs
+
+
+def ranked(searcher, q: Q.Query, mask, wanted: int):
+    """(the best `wanted` hits, how many match, {docnum: score} or None) for q under the filter.
+    Term-at-a-time (indexer.scoring) when q is made of terms under Or/And, as our plans are;
+    Whoosh's own matchers otherwise."""
+    from indexer.scoring import ScoredDoc, match_scores, supported, top_docs
+    if isinstance(searcher.weighting, scoring.BM25F) and supported(q):
+        scores = match_scores(searcher, q)
+        allowed = mask_docs(searcher, mask)
+        best = top_docs(scores, wanted, allowed)
+        total = len(scores) if allowed is None else len(scores.keys() & allowed)
+        return [ScoredDoc(searcher, d, sc) for d, sc in best], total, scores
+    results = searcher.search(q, limit=wanted, filter=mask)
+    return list(results), len(results), None
 
 
 def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
@@ -342,39 +378,53 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     """Execute the plan. A section the query names by article goes first; when the query names a
     document (軽犯罪法 のぞき), that document's matching sections come before the others."""
     wanted = page * limit
-    # One pass that scores every match gives the exact count for free; a top-k pass plus
-    # len() walks the matches twice (measured slower on 2.7k–10k sections, docs/performance.md).
-    results = searcher.search(plan.query, limit=None, filter=mask)
-    total = results.scored_length()
-    ranked = list(results[:wanted])
+    ranked_hits, total, matches = ranked(searcher, plan.query, mask, wanted)
     if plan.fallback is not None:
         # sections with every concept first, then the best of the rest (AND first, OR after)
-        broad = searcher.search(plan.fallback, limit=wanted, filter=mask)
-        if len(ranked) < plan.min_strict:
-            ranked = []
-        keys = {h["key"] for h in ranked}
-        ranked += [h for h in broad if h["key"] not in keys]
-        total = len(broad)
+        broad, total, matches = ranked(searcher, plan.fallback, mask, wanted)
+        if len(ranked_hits) < plan.min_strict:
+            ranked_hits = []
+        keys = {h["key"] for h in ranked_hits}
+        ranked_hits += [h for h in broad if h["key"] not in keys]
     if scope:
         scope_doc, scope_query = scope
         in_doc = Q.Term("doc_id", scope_doc)
-        scoped = list(searcher.search(scope_query, limit=wanted,
-                                      filter=Q.And([mask, in_doc]) if mask is not None else in_doc))
+        scoped, _, _ = ranked(searcher, scope_query, Q.And([mask, in_doc]) if mask is not None else in_doc,
+                              wanted)
         keys = {h["key"] for h in scoped}
-        ranked = scoped + [h for h in ranked if h["key"] not in keys]
+        ranked_hits = scoped + [h for h in ranked_hits if h["key"] not in keys]
     if basis:
-        ranked = authority_first(ranked, basis)
+        ranked_hits = authority_first(ranked_hits, basis)
     jumped = False
     if jump_key:
-        named = searcher.search(Q.Term("key", jump_key), limit=1, filter=mask)
-        if named.scored_length():
+        named, _, _ = ranked(searcher, Q.Term("key", jump_key), mask, 1)
+        if named:
             jumped = True
-            rest = [h for h in ranked if h["key"] != jump_key]
-            total += len(rest) == len(ranked)
-            ranked = [named[0]] + rest
-    out = _Page(ranked[(page - 1) * limit: wanted])
+            rest = [h for h in ranked_hits if h["key"] != jump_key]
+            total += len(rest) == len(ranked_hits)
+            ranked_hits = [named[0]] + rest
+    out = _Page(ranked_hits[(page - 1) * limit: wanted])
     out.total = total
     out.jumped = jumped
+    out.matches = matches
+    return out
+
+
+def kind_counts(searcher, plan: QueryPlan, filters: Filters, matches: dict | None) -> dict[str, int]:
+    """Hits per kind under every filter except the kind filter itself (so chips can show counts):
+    set intersections over the matches run_plan counted (the broad query's when an AND-first tier
+    is in use), or a second Whoosh query when run_plan had no term-at-a-time matches."""
+    from dataclasses import replace as dc_replace
+    if matches is None:
+        from indexer.facets import kind_counts as whoosh_kind_counts
+        return whoosh_kind_counts(searcher, plan, filters)
+    allowed = mask_docs(searcher, filter_query(dc_replace(filters, kinds=())))
+    found = matches.keys() if allowed is None else matches.keys() & allowed
+    out = {}
+    for kind in searcher.reader().field_terms("kind"):
+        n = len(found & mask_docs(searcher, Q.Term("kind", kind)))
+        if n:
+            out[str(kind)] = n
     return out
 
 

@@ -31,11 +31,25 @@ def make_snippet(text: str, needles: tuple[str, ...], width: int = WIDTH) -> str
     if not matches:
         cut = text[:width]
         return str(escape(cut)) + ("…" if len(text) > width else "")
-    # the window (of `width` chars) holding the most matched characters of distinct words
+    # the window (of `width` chars) starting at a match that holds the most matched characters of
+    # distinct words; matches do not overlap, so their ends ascend and two pointers suffice
     best, best_weight = matches[0].start(), 0
+    inside: dict[str, int] = {}
+    weight = j = 0
     for i, m in enumerate(matches):
-        seen = {x.group() for x in matches[i:] if x.end() <= m.start() + width}
-        weight = sum(len(w) for w in seen)
+        if i:
+            gone = matches[i - 1].group()
+            inside[gone] -= 1
+            if not inside[gone]:
+                del inside[gone]
+                weight -= len(gone)
+        while j < len(matches) and matches[j].end() <= m.start() + width:
+            word = matches[j].group()
+            if word not in inside:
+                inside[word] = 0
+                weight += len(word)
+            inside[word] += 1
+            j += 1
         if weight > best_weight:
             best, best_weight = m.start(), weight
     start = max(0, best - LEAD)
