@@ -368,10 +368,164 @@ def check_cmd(list_unresolved):
 def serve_cmd(host, port, threads):
     """Serve the web UI and JSON API with waitress."""
     from waitress import serve
+    from kb.accounts import ensure_first_admin
     from webui import create_app
     app = create_app()
+    password = ensure_first_admin(app.extensions["kb.accounts"])
+    if password:
+        click.echo("初回起動のため、システム管理者アカウントを作成しました（この表示は一度だけです）:\n"
+                   f"  ユーザー名: admin\n  パスワード: {password}\n"
+                   "  変更するには: .venv/bin/kb user passwd admin")
     click.echo(f"serving on http://{host}:{port}/ (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=threads, ident="kb")
+
+
+# -- accounts and API tokens ------------------------------------------------------------------------
+def _accounts():
+    from kb.accounts import AccountStore
+    from kb.db import database_url, open_database
+    return AccountStore(open_database(database_url(_paths().data)))
+
+
+def _audit_cli(store, action: str, target: str, **detail):
+    import getpass
+    from kb.audit import AuditLog
+    AuditLog(store.db).record(action, username=f"cli:{getpass.getuser()}"[:64], target=target,
+                              detail=detail, channel="cli")
+
+
+def _read_password(from_stdin: bool, username: str) -> str:
+    if from_stdin:
+        line = click.get_text_stream("stdin").readline()
+        return line.rstrip("\r\n")
+    return click.prompt(f"{username} のパスワード", hide_input=True, confirmation_prompt=True)
+
+
+@main.group("user")
+def user_group():
+    """Accounts: add, passwd, disable, enable, role, list."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["officer", "desk", "maintainer", "admin"]))
+@click.option("--name", "display_name", default="", help="display name (氏名)")
+@click.option("--department", default="", help="所属 (restricted documents may name it)")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+def user_add(username, role, display_name, department, password_stdin):
+    from kb.accounts import AccountError
+    store = _accounts()
+    try:
+        a = store.add_user(username, role, _read_password(password_stdin, username), display_name, department)
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+    _audit_cli(store, "user_add", a.username, role=role, department=department)
+    click.echo(f"added {a.username} ({a.role_label})")
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+def user_passwd(username, password_stdin):
+    from kb.accounts import AccountError
+    store = _accounts()
+    try:
+        store.set_password(username, _read_password(password_stdin, username))
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+    _audit_cli(store, "user_password", username)
+    click.echo(f"password of {username} changed; its sessions have ended")
+
+
+def _set_active(username: str, active: bool):
+    from kb.accounts import AccountError
+    store = _accounts()
+    try:
+        store.set_active(username, active)
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+    _audit_cli(store, "user_enable" if active else "user_disable", username)
+    click.echo(f"{username} {'enabled' if active else 'disabled'}")
+
+
+@user_group.command("disable")
+@click.argument("username")
+def user_disable(username):
+    _set_active(username, False)
+
+
+@user_group.command("enable")
+@click.argument("username")
+def user_enable(username):
+    _set_active(username, True)
+
+
+@user_group.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["officer", "desk", "maintainer", "admin"]))
+def user_role(username, role):
+    from kb.accounts import AccountError
+    store = _accounts()
+    try:
+        old, new = store.set_role(username, role)
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+    _audit_cli(store, "user_role", username, **{"from": old, "to": new})
+    click.echo(f"{username}: {old} -> {new}")
+
+
+@user_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def user_list(as_json):
+    users = _accounts().list_users()
+    if as_json:
+        click.echo(json.dumps([{"username": u.username, "display_name": u.display_name, "role": u.role,
+                                "department": u.department, "active": u.active} for u in users],
+                              ensure_ascii=False, indent=2))
+        return
+    for u in users:
+        click.echo(f"{u.username}\t{u.role}\t{'active' if u.active else 'disabled'}\t{u.display_name}\t{u.department}")
+
+
+@main.group("token")
+def token_group():
+    """API tokens for other systems (Authorization: Bearer <token>)."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--label", default="", help="what the token is for")
+def token_create(username, label):
+    from kb.accounts import AccountError
+    store = _accounts()
+    try:
+        token_id, token = store.create_token(username, label)
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+    _audit_cli(store, "token_create", username, token_id=token_id, label=label)
+    click.echo(token)
+    click.echo(f"token {token_id} for {username}: shown once, store it now", err=True)
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id):
+    from kb.accounts import AccountError
+    store = _accounts()
+    try:
+        owner = store.revoke_token(token_id)
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+    _audit_cli(store, "token_revoke", str(token_id), user=owner)
+    click.echo(f"token {token_id} of {owner} revoked")
+
+
+@token_group.command("list")
+@click.argument("username", required=False)
+def token_list(username):
+    for t in _accounts().list_tokens(username):
+        state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "active"
+        click.echo(f"{t['id']}\t{t['user']}\t{t['prefix']}…\t{state}\t{t['label']}")
 
 
 if __name__ == "__main__":

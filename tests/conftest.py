@@ -54,9 +54,65 @@ def app(corpus_site):
     return create_app(corpus_site.config())
 
 
+# -- signing in (test users get a fixed, test-only password) ---------------------------------------
+TEST_PASSWORD = "test-only-passphrase-42"
+ROLES = ("officer", "desk", "maintainer", "admin")
+
+
+def ensure_user(app, role: str = "officer", username: str | None = None, department: str = "") -> str:
+    """The user name of an active account with `role` (created on first use) in app's database."""
+    store = app.extensions["kb.accounts"]
+    username = username or f"test-{role}"
+    if store.get(username) is None:
+        store.add_user(username, role, TEST_PASSWORD, display_name=f"試験{role}", department=department)
+    return username
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token a page of the app embeds (as a browser would read it from the form)."""
+    import re
+    html = client.get(path).get_data(as_text=True)
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert m, f"no CSRF token on {path}"
+    return m.group(1)
+
+
+def sign_in(client, username: str, password: str = TEST_PASSWORD):
+    """POST the sign-in form like a browser does (with the form's CSRF token)."""
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(client)})
+
+
+def signed_in(app, role: str = "officer", username: str | None = None, department: str = ""):
+    """A test client signed in through the login form as a user with `role`."""
+    name = ensure_user(app, role, username, department)
+    client = app.test_client()
+    r = sign_in(client, name)
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    return client
+
+
+def api_token(app, role: str = "officer", username: str | None = None) -> str:
+    """A fresh API token of a user with `role`."""
+    name = ensure_user(app, role, username)
+    return app.extensions["kb.accounts"].create_token(name, "tests")[1]
+
+
+def browser_sign_in(page, base_url: str, app, role: str = "officer", username: str | None = None):
+    """Sign in through the real login page in a Playwright page."""
+    name = ensure_user(app, role, username)
+    page.goto(f"{base_url}/login")
+    page.fill("#username", name)
+    page.fill("#password", TEST_PASSWORD)
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
+    assert "/login" not in page.url, "sign-in failed"
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client signed in as an officer (一般)."""
+    return signed_in(app, "officer")
 
 
 def free_port() -> int:

@@ -1,6 +1,8 @@
 """An officer on a tablet: type, submit, tap the article, land on it highlighted (real Chromium)."""
 import pytest
 
+from conftest import browser_sign_in
+
 pytestmark = pytest.mark.browser
 
 QUERY = "交通違反者を交番に同行させるとき"
@@ -26,10 +28,11 @@ def browser():
 
 
 @pytest.fixture
-def tablet(browser, live_server):
+def tablet(browser, live_server, app):
     ctx = browser.new_context(viewport=PORTRAIT, has_touch=True, is_mobile=False, locale="ja-JP",
                               base_url=live_server.url)
     page = ctx.new_page()
+    browser_sign_in(page, live_server.url, app)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page
@@ -98,9 +101,10 @@ def test_filter_chips_change_the_hits(tablet):
 
 
 @pytest.mark.parametrize("size", [PORTRAIT, LANDSCAPE, PHONE], ids=["768", "1024", "375"])
-def test_no_horizontal_scroll_and_screenshots(browser, live_server, artifacts_dir, size):
+def test_no_horizontal_scroll_and_screenshots(browser, live_server, app, artifacts_dir, size):
     ctx = browser.new_context(viewport=size, has_touch=True, locale="ja-JP", base_url=live_server.url)
     page = ctx.new_page()
+    browser_sign_in(page, live_server.url, app)
     name = f"{size['width']}x{size['height']}"
     try:
         for slug, url in [("search", f"/search?q={QUERY}"), ("doc", f"/docs/{OKAYAMA}"),
@@ -136,10 +140,11 @@ def test_touch_targets_and_text_sizes(tablet):
     assert sizes and min(sizes) >= 44
 
 
-def test_copy_link_button(browser, live_server):
+def test_copy_link_button(browser, live_server, app):
     ctx = browser.new_context(viewport=PORTRAIT, base_url=live_server.url)
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = ctx.new_page()
+    browser_sign_in(page, live_server.url, app)
     try:
         page.goto(f"/docs/{OKAYAMA}")
         page.click('a.copy-link[href="#art-3"]')
@@ -155,9 +160,10 @@ def test_copy_link_button(browser, live_server):
         ctx.close()
 
 
-def test_page_works_without_javascript(browser, live_server):
+def test_page_works_without_javascript(browser, live_server, app):
     ctx = browser.new_context(viewport=PORTRAIT, java_script_enabled=False, base_url=live_server.url)
     page = ctx.new_page()
+    browser_sign_in(page, live_server.url, app)
     try:
         page.goto("/")
         page.fill("#q", QUERY)

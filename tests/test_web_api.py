@@ -36,15 +36,19 @@ def test_search_hits_equal_the_engine_with_kind_and_page(client, app):
     assert r.json["total"] == expected.total
 
 
-def test_non_public_documents_stay_out_of_the_api(client, corpus_site):
+def test_internal_documents_need_a_signed_in_reader(app, client, corpus_site):
     from kb.store import document_paths
-    hidden = [read_document(p) for p in document_paths(corpus_site.corpus)]
-    hidden = [d for d in hidden if d.meta["confidentiality"] != "public"]
-    assert hidden, "the corpus has internal samples"
-    doc = hidden[0]
+    internal = [d for d in (read_document(p) for p in document_paths(corpus_site.corpus))
+                if d.meta["confidentiality"] == "internal"]
+    assert internal, "the corpus has internal samples"
+    doc = internal[0]
     r = client.get("/api/search", query_string={"q": doc.title, "limit": 100})
-    assert doc.id not in {h["doc_id"] for h in r.json["hits"]}
-    assert client.get(f"/api/docs/{doc.id}").status_code == 404
+    assert doc.id in {h["doc_id"] for h in r.json["hits"]}          # an officer reads internal ones
+    assert client.get(f"/api/docs/{doc.id}").status_code == 200
+    anonymous = app.test_client()
+    r = anonymous.get("/api/search", query_string={"q": doc.title})
+    assert r.status_code == 401 and r.json["error"]["message_ja"]
+    assert anonymous.get(f"/api/docs/{doc.id}").status_code == 401
 
 
 @pytest.mark.parametrize("query, field", [

@@ -48,7 +48,7 @@ superseded_by: 外部の要領（令和元年）
 id: himitsu
 title: 部内限り
 kind: manual
-confidentiality: internal
+confidentiality: restricted
 ---
 本文。
 """,
@@ -58,8 +58,9 @@ confidentiality: internal
 @pytest.fixture(scope="module")
 def sample(site_factory):
     from webui import create_app
+    from conftest import signed_in
     site = site_factory(SAMPLES, "web-docs")
-    return site, create_app(site.config()).test_client()
+    return site, signed_in(create_app(site.config()), "officer")
 
 
 def get(client, url, status=200):

@@ -43,7 +43,7 @@ department: 地域課
 id: naibu-yoryo
 title: 内部限りの要領
 kind: manual
-confidentiality: internal
+confidentiality: restricted
 ---
 ### 第1条 {#art-1}
 
@@ -55,8 +55,9 @@ confidentiality: internal
 @pytest.fixture(scope="module")
 def sample(site_factory):
     from webui import create_app
+    from conftest import signed_in
     site = site_factory(SAMPLES, "web-search")
-    return create_app(site.config()).test_client()
+    return signed_in(create_app(site.config()), "officer")
 
 
 def cards(html: str) -> list[tuple[str, str]]:
@@ -150,7 +151,7 @@ def test_in_force_only_is_on_by_default_and_can_be_turned_off(sample):
     assert "廃止" in every and not re.search(r'name="inforce" value="1"\s+checked', every)
 
 
-def test_documents_not_public_never_show_on_the_web(sample):
+def test_restricted_documents_never_show_to_an_officer(sample):
     html = page(sample, "/search?q=交通法令違反者 内部限り&f=1")
     assert "naibu-yoryo" not in html and cards(html)
 
@@ -195,8 +196,9 @@ def test_odd_queries_give_a_page_not_an_error(client, q):
 def test_missing_index_is_a_japanese_503(tmp_path):
     from webui import create_app
     (tmp_path / "corpus").mkdir()
-    client = create_app({"CORPUS": str(tmp_path / "corpus"), "INDEX": str(tmp_path / "none"),
-                         "DATA": str(tmp_path)}).test_client()
+    from conftest import signed_in
+    client = signed_in(create_app({"CORPUS": str(tmp_path / "corpus"), "INDEX": str(tmp_path / "none"),
+                                   "DATA": str(tmp_path)}))
     for url in ("/", "/search?q=交番"):
         r = client.get(url)
         assert r.status_code == 503
@@ -216,10 +218,14 @@ def test_unexpected_error_is_a_japanese_500_without_trace(corpus_site):
     from webui import create_app
     app = create_app(corpus_site.config())
 
+    from conftest import signed_in
+    from webui.auth import requires
+
     @app.route("/boom")
+    @requires("read")
     def boom():
         raise RuntimeError("secret internals")
-    r = app.test_client().get("/boom")
+    r = signed_in(app).get("/boom")
     assert r.status_code == 500
     html = r.get_data(as_text=True)
     assert "システムでエラーが発生しました" in html

@@ -12,8 +12,10 @@ log = logging.getLogger(__name__)
 # Japanese and English texts for the HTTP errors a user can meet.
 ERROR_TEXTS = {
     400: ("リクエストの内容が正しくありません。", "bad request"),
+    403: ("この操作を行う権限がありません。", "forbidden"),
     404: ("お探しのページは見つかりませんでした。", "not found"),
     405: ("この操作はできません。", "method not allowed"),
+    429: ("短時間に操作が集中したため、受け付けを一時停止しています。しばらく待ってからお試しください。", "too many requests"),
     500: ("システムでエラーが発生しました。時間をおいて再度お試しください。", "internal server error"),
     503: ("索引がまだ作成されていません。kb index を実行してください", "no index yet: run `kb index`"),
 }
@@ -21,15 +23,22 @@ ERROR_TEXTS = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app; test_config may set CORPUS, INDEX and DATA (default: KB_* or ./corpus)."""
+    import os
     from kb.config import paths
 
     app = Flask(__name__, instance_relative_config=False)
     p = paths()
     app.config.from_mapping(
         CORPUS=str(p.corpus), INDEX=str(p.index), DATA=str(p.data),
-        # Without sign-in (a later issue) the web shows public documents only.
-        ACCESS_LEVELS=("public",),
         PAGE_SIZE=10,
+        # Sign-in sessions end after this much inactivity, and after SESSION_MAX_HOURS in any case.
+        SESSION_IDLE_MINUTES=float(os.environ.get("KB_SESSION_IDLE_MINUTES", 30)),
+        SESSION_MAX_HOURS=float(os.environ.get("KB_SESSION_MAX_HOURS", 12)),
+        SESSION_COOKIE_SECURE=os.environ.get("KB_COOKIE_SECURE") == "1",
+        # Failed sign-ins allowed per address and user name, and per address over all names.
+        LOGIN_RATE_LIMIT=os.environ.get("KB_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+        LOGIN_RATE_LIMIT_PER_ADDRESS=os.environ.get("KB_LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute;200 per hour"),
+        DATABASE_URL=os.environ.get("KB_DATABASE_URL"),
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -42,11 +51,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb.engine"] = SearchEngine(Path(app.config["INDEX"]), corpus / "dictionary")
     app.extensions["kb.documents"] = DocumentCache(corpus)
 
-    from webui import api, docs, search
+    from webui import admin, api, auth, docs, search
     from webui.dates import status_label, wareki
+    auth.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
     app.add_template_filter(wareki)
     app.add_template_global(status_label)
     from kb.document import KIND_LABELS

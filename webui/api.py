@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from kb.document import KINDS
 from webui import error_response, get_engine as engine
+from webui.auth import access, audit, requires
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -39,9 +40,10 @@ def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int
 
 
 @bp.get("/search")
+@requires("read")
 def search():
     """GET /api/search?q=&limit=&kind=&page=&in_force=1 → SearchResult.to_json()."""
-    from indexer.search import MAX_LIMIT, Access, Filters
+    from indexer.search import MAX_LIMIT, Filters
     q = request.args.get("q")
     if q is None or not q.strip():
         raise BadParameter("q is required", "検索語（q）を指定してください")
@@ -55,26 +57,26 @@ def search():
     in_force = request.args.get("in_force", "0")
     if in_force not in ("0", "1"):
         raise BadParameter("in_force must be 0 or 1", "in_force は 0 か 1 で指定してください")
-    filters = Filters(kinds=tuple(kinds), in_force_only=in_force == "1",
-                      access=Access(levels=tuple(current_app.config["ACCESS_LEVELS"])))
+    filters = Filters(kinds=tuple(kinds), in_force_only=in_force == "1", access=access())
     result = engine().search(q, limit=limit, page=page, filters=filters)
+    audit("api_search", q[:300], hits=result.total, page=page, kinds=kinds, in_force_only=in_force == "1")
     return jsonify(result.to_json())
 
 
 @bp.get("/suggest")
+@requires("read")
 def suggest():
     """GET /api/suggest?q= → type-ahead completions (law names, article captions, frequent words)."""
-    from indexer.search import Access
     from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
     q = request.args.get("q", "")[:100]
     limit = _int_arg("limit", TYPEAHEAD_LIMIT, 1, 20, "件数（limit）")
-    access = Access(levels=tuple(current_app.config["ACCESS_LEVELS"]))
+    reader = access()
     completions = typeahead(engine())          # opens the live generation (and its catalog)
     catalog = engine().catalog
 
     def readable(doc_id: str) -> bool:
         e = catalog.get(doc_id)
-        return bool(e) and access.can_read(e.get("confidentiality", "public"), e.get("allowed"))
+        return bool(e) and reader.can_read(e.get("confidentiality", "public"), e.get("allowed"))
     found = completions.complete(q, readable, limit)
     return jsonify({"query": q, "suggestions": [c.to_json() for c in found]})
 
@@ -86,10 +88,12 @@ def _json_value(v):
 
 
 @bp.get("/docs/<doc_id>")
+@requires("read")
 def document(doc_id: str):
     """GET /api/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
     from webui.docs import load_readable
     doc = load_readable(doc_id).doc
+    audit("api_document", doc.id)
     body = {k: _json_value(v) for k, v in doc.meta.items()}
     body["in_force"] = doc.in_force
     body["url"] = f"/docs/{doc.id}"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
 
+from webui.auth import audit, can_read, requires
+
 from kb.document import KIND_LABELS
 from webui import get_documents as documents
 from webui.render import render_markdown
@@ -10,14 +12,10 @@ from webui.render import render_markdown
 bp = Blueprint("docs", __name__)
 
 
-def readable(doc) -> bool:
-    """Without sign-in only the configured confidentiality levels are shown."""
-    return doc.meta.get("confidentiality", "public") in current_app.config["ACCESS_LEVELS"]
-
-
 def load_readable(doc_id: str):
+    """The cached document if the user may read it; 404 otherwise (as if it did not exist)."""
     item = documents().get(doc_id)
-    if item is None or not readable(item.doc):
+    if item is None or not can_read(item.doc.meta):
         abort(404)
     return item
 
@@ -54,8 +52,10 @@ def citation_links(doc):
 
 
 @bp.route("/docs/<doc_id>")
+@requires("read")
 def view(doc_id: str):
     item = load_readable(doc_id)
+    audit("view_document", doc_id)
     doc = item.doc
     if "view" not in item.rendered:
         item.rendered["view"] = (

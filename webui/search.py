@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from indexer.search import MAX_QUERY_CHARS
 from kb.document import KIND_LABELS, KINDS
 from webui import get_engine as engine
+from webui.auth import access, audit, requires
 
 bp = Blueprint("search", __name__)
 
@@ -61,14 +62,14 @@ class SearchState:
 
 
 def search_filters(state: SearchState):
-    from indexer.search import Access, Filters
+    from indexer.search import Filters
     return Filters(kinds=state.kinds, department=state.department or None,
-                   in_force_only=state.in_force_only,
-                   access=Access(levels=tuple(current_app.config["ACCESS_LEVELS"])))
+                   in_force_only=state.in_force_only, access=access())
 
 
 @bp.route("/")
 @bp.route("/search")
+@requires("read")
 def search():
     from indexer.facets import field_values
     from indexer.generations import current_path
@@ -85,6 +86,8 @@ def search():
         # words the index does not know (typos, rare spellings): offer close ones, with or without hits
         from indexer.suggest import suggest_terms
         suggestions = suggest_terms(engine(), state.q)
+        audit("search", state.q, hits=result.total, page=state.page, kinds=list(state.kinds),
+              department=state.department, in_force_only=state.in_force_only)
     return render_template("search/index.html", state=state, result=result, pages=pages,
                            suggestions=suggestions or [], kinds=KINDS, kind_labels=KIND_LABELS,
                            max_query_chars=MAX_QUERY_CHARS)

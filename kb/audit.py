@@ -1,0 +1,87 @@
+"""The audit log: who did what and when, append-only (no update or delete path; the database
+refuses both with triggers, see migrations/versions/0001_accounts_audit.py)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from kb.db import AuditEvent, Database, utcnow
+
+# Actions written by the app; the admin page offers them as a filter.
+ACTIONS = {
+    "login": "ログイン", "login_failed": "ログイン失敗", "logout": "ログアウト",
+    "search": "検索", "view_document": "文書閲覧", "api_search": "API検索", "api_document": "API文書取得",
+    "user_add": "ユーザー追加", "user_role": "役割変更", "user_disable": "無効化", "user_enable": "有効化",
+    "user_password": "パスワード変更", "token_create": "トークン発行", "token_revoke": "トークン失効",
+    "audit_export": "監査ログ出力",
+}
+EXPORT_LIMIT = 100_000
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the admin's audit page (all optional)."""
+    username: str = ""
+    action: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None      # inclusive
+    text: str = ""                    # substring of target or detail
+
+    def where(self):
+        clauses = []
+        if self.username:
+            clauses.append(AuditEvent.username == self.username)
+        if self.action:
+            clauses.append(AuditEvent.action == self.action)
+        if self.since:
+            clauses.append(AuditEvent.at >= dt.datetime.combine(self.since, dt.time()))
+        if self.until:
+            clauses.append(AuditEvent.at < dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time()))
+        if self.text:
+            like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append(AuditEvent.target.like(like, escape="\\") | AuditEvent.detail.like(like, escape="\\"))
+        return clauses
+
+
+class AuditLog:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def record(self, action: str, *, user_id: int | None = None, username: str = "", role: str = "",
+               target: str = "", detail: dict | None = None, ip: str = "", channel: str = "web") -> None:
+        with self.db.session() as s:
+            s.add(AuditEvent(at=utcnow(), user_id=user_id, username=username[:64], role=role[:20],
+                             action=action[:40], target=target[:300],
+                             detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+                             ip=ip[:64], channel=channel[:10]))
+
+    def count(self, q: AuditQuery = AuditQuery()) -> int:
+        with self.db.session() as s:
+            return s.scalar(select(func.count()).select_from(AuditEvent).where(*q.where())) or 0
+
+    def events(self, q: AuditQuery = AuditQuery(), limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+        """Newest first."""
+        with self.db.session() as s:
+            return list(s.scalars(select(AuditEvent).where(*q.where())
+                                  .order_by(AuditEvent.id.desc()).limit(limit).offset(offset)))
+
+    def to_csv(self, q: AuditQuery = AuditQuery(), limit: int = EXPORT_LIMIT) -> str:
+        """CSV (UTF-8 with BOM, so spreadsheet software reads the Japanese), newest first.
+        Cells that a spreadsheet would run as a formula are prefixed with an apostrophe."""
+        out = io.StringIO()
+        out.write("\ufeff")
+        w = csv.writer(out)
+        w.writerow(["id", "at_utc", "user", "role", "action", "target", "detail", "ip", "channel"])
+        for e in self.events(q, limit=limit):
+            w.writerow([e.id, e.at.isoformat(timespec="seconds"), *(_cell(v) for v in (
+                e.username, e.role, e.action, e.target, e.detail, e.ip, e.channel))])
+        return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,282 @@
+"""Sign-in and the guard every request passes.
+
+Flask-Login keeps the signed-in user; its id is the key of a row in `login_sessions`, so a session
+idles out, ends at sign-out and ends everywhere when a password or role changes. Other systems send
+`Authorization: Bearer <token>` to /api/*. Every view names the permission it needs with
+@requires(...); a view without one is refused (deny by default). CSRF (Flask-WTF) guards every
+state-changing request made with a cookie; the sign-in form is rate limited (Flask-Limiter).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import secrets
+from functools import wraps
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template,
+                   request, session, url_for)
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from kb.accounts import Account
+
+log = logging.getLogger(__name__)
+bp = Blueprint("auth", __name__)
+
+PUBLIC_ENDPOINTS = {"auth.login", "static"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+       "frame-ancestors 'none'; form-action 'self'")
+AUDIT_NOTICE = ("この端末での検索・閲覧・操作は、適正な業務利用を確認するため、"
+                "利用者・日時とともに記録されます。")
+
+csrf = CSRFProtect()
+
+
+class SignedIn(UserMixin):
+    """The Flask-Login user: an account and the key of its sign-in session (or its API token)."""
+
+    def __init__(self, account: Account, key: str, channel: str = "web"):
+        self.account, self.key, self.channel = account, key, channel
+
+    def get_id(self) -> str:
+        return self.key
+
+    @property
+    def is_active(self) -> bool:
+        return self.account.active
+
+
+def requires(permission: str):
+    """Mark a view with the permission it needs (kb.accounts.PERMISSIONS); the guard enforces it."""
+    def mark(view):
+        view.permission = permission
+        return view
+    return mark
+
+
+def current_account() -> Account | None:
+    return current_user.account if current_user.is_authenticated else None
+
+
+def access():
+    """What the signed-in user may read, as the search filter takes it."""
+    from indexer.search import Access
+    a = current_account()
+    if a is None:
+        return Access(levels=(), groups=())
+    return Access(levels=a.read_levels(), groups=a.groups())
+
+
+def can_read(meta: dict) -> bool:
+    """The document-level form of the same rule (views answer 404 when it says no)."""
+    return access().can_read(meta.get("confidentiality", "public"), meta.get("allowed"))
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def audit(action: str, target: str = "", **detail) -> None:
+    """One audit row for the current user (if any) and request."""
+    a = current_account()
+    current_app.extensions["kb.audit"].record(
+        action, user_id=a.id if a else None, username=a.username if a else "", role=a.role if a else "",
+        target=target, detail=detail, ip=client_ip(), channel=current_user.channel if a else "web")
+
+
+# -- app wiring ----------------------------------------------------------------------------------
+class SessionCookies(SecureCookieSessionInterface):
+    """The signed session cookie is HttpOnly and SameSite=Lax always, Secure when served over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def secret_key(data: Path) -> str:
+    """KB_SECRET_KEY, or a random key kept in the data folder (created once, owner-only)."""
+    if os.environ.get("KB_SECRET_KEY"):
+        return os.environ["KB_SECRET_KEY"]
+    path = Path(data) / "secret_key"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".secret_key.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        os.replace(tmp, path)     # concurrent first starts: one key wins, both read it below
+    return path.read_text().strip()
+
+
+def init_app(app) -> None:
+    from kb.accounts import AccountStore
+    from kb.audit import AuditLog
+    from kb.db import database_url, open_database
+    db = open_database(app.config.get("DATABASE_URL") or database_url(Path(app.config["DATA"])))
+    app.extensions["kb.db"] = db
+    app.extensions["kb.accounts"] = AccountStore(db)
+    app.extensions["kb.audit"] = AuditLog(db)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(Path(app.config["DATA"]))
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_NAME", "kb_session")
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False      # the guard calls csrf.protect() itself
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
+    app.session_interface = SessionCookies()
+
+    manager = LoginManager()
+    manager.init_app(app)
+
+    @manager.user_loader
+    def load_session(key: str):
+        cfg = current_app.config
+        account = current_app.extensions["kb.accounts"].session_account(
+            key, idle=dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
+            max_age=dt.timedelta(hours=cfg["SESSION_MAX_HOURS"]))
+        return SignedIn(account, key) if account else None
+
+    @manager.request_loader
+    def load_token(req):
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+            return None
+        token = header[len("Bearer "):].strip()
+        account = current_app.extensions["kb.accounts"].token_account(token)
+        return SignedIn(account, "", channel="api") if account else None
+
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    _rate_limit_login(app)
+    app.register_error_handler(429, rate_limited_page)
+    app.before_request(guard)
+    app.after_request(security_headers)
+
+    @app.context_processor
+    def signed_in_user():
+        return {"account": current_account(), "audit_notice": AUDIT_NOTICE}
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(e):
+        from webui import error_response
+        return error_response(400, "フォームの有効期限が切れたか、不正な送信です。ページを読み込み直してからやり直してください。",
+                              "CSRF token missing or invalid")
+
+
+def _rate_limit_login(app) -> None:
+    """Failed sign-ins per address and user name (successful ones do not count)."""
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+    limiter = Limiter(get_remote_address, storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    limiter.init_app(app)
+    app.extensions["kb.limiter"] = limiter
+    failed = lambda response: response.status_code == 401  # noqa: E731
+    per_user = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=failed,
+                             key_func=lambda: f"{get_remote_address()}|{request.form.get('username', '').lower()[:64]}")
+    per_address = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"],
+                                deduct_when=failed)
+    app.view_functions["auth.login"] = per_address(per_user(app.view_functions["auth.login"]))
+
+
+def guard():
+    """Sign-in, permission and CSRF checks before any view runs."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None                       # 404/405 follow; they reveal nothing
+    api = request.path.startswith("/api/")
+    if endpoint in PUBLIC_ENDPOINTS:
+        csrf.protect() if request.method == "POST" else None
+        return None
+    if not current_user.is_authenticated:
+        if api:
+            return jsonify({"error": {"message": "sign in or send a valid API token",
+                                      "message_ja": "ログインするか、有効なAPIトークンを送ってください。"}}), 401
+        if session.pop("_user_id", None):
+            flash("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+    if current_user.channel != "api":
+        csrf.protect()                    # only for POST/PUT/PATCH/DELETE (WTF_CSRF_METHODS)
+    view = current_app.view_functions.get(endpoint)
+    permission = getattr(view, "permission", None)
+    if permission is None:
+        log.error("route %s has no permission rule: refused", endpoint)
+        abort(403)
+    if not current_account().may(permission):
+        abort(403)
+    return None
+
+
+def security_headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint != "static":
+        h.setdefault("Cache-Control", "no-store")      # police data stays out of shared caches
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+# -- views ---------------------------------------------------------------------------------------
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host or a scheme), else the search page."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") \
+                and "\\" not in target:
+            return target
+    return url_for("search.search")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(request.args.get("next")))
+    error, status = None, 200
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()[:64]
+        password = request.form.get("password", "")[:1024]
+        store = current_app.extensions["kb.accounts"]
+        account = store.authenticate(username, password) if username and password else None
+        if account is None:
+            audit("login_failed", username)
+            error, status = "ユーザー名またはパスワードが正しくありません。", 401
+        else:
+            key = store.start_session(account, ip=client_ip())
+            session.clear()
+            login_user(SignedIn(account, key))
+            audit("login")
+            return redirect(safe_next(request.form.get("next")))
+    return render_template("auth/login.html", error=error, username=username,
+                           next=request.values.get("next", "")), status
+
+
+@bp.post("/logout")
+@requires("read")
+def logout():
+    if current_user.channel == "web":
+        audit("logout")
+        current_app.extensions["kb.accounts"].end_session(current_user.key)
+    logout_user()
+    session.clear()
+    flash("ログアウトしました。")
+    return redirect(url_for("auth.login"))
+
+
+def rate_limited_page(e):
+    """429 on the sign-in form: the form again, with a Japanese explanation."""
+    if request.endpoint == "auth.login":
+        return render_template("auth/login.html", username=request.form.get("username", "")[:64],
+                               next=request.values.get("next", ""),
+                               error="ログインの失敗が続いたため、しばらく受け付けを停止しています。"
+                                     "1分ほど待ってから、もう一度お試しください。"), 429
+    from webui import error_response
+    return error_response(429)
