@@ -22,6 +22,9 @@ DEFAULTS = {
     "issuer": "", "number": "", "promulgated": None, "effective_from": None,
     "effective_until": None, "status": "in_force", "supersedes": [], "superseded_by": None,
     "department": "", "confidentiality": "public", "allowed": [], "source": "", "tags": [],
+    # who keeps the document current (a person or team of the department) and by when it is
+    # next reviewed (the maintainers' 見直し期限 list)
+    "owner": "", "review_by": None,
 }
 MAX_SECTION_CHARS = 2000
 
@@ -129,7 +132,7 @@ def normalize_meta(meta: dict, path: str | None = None) -> dict:
     if out["confidentiality"] not in CONFIDENTIALITY:
         raise DocumentError(f"unknown confidentiality {out['confidentiality']!r}",
                             "confidentiality の値が不正です", path, 2)
-    for key in ("promulgated", "effective_from", "effective_until", "received", "answered"):
+    for key in ("promulgated", "effective_from", "effective_until", "received", "answered", "review_by"):
         out[key] = _as_date(out.get(key), key, path)
     for key in ("supersedes", "tags", "allowed", "basis"):
         v = out.get(key)

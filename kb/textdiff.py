@@ -1,0 +1,83 @@
+"""Line diffs between two texts of a document, shaped for the editor's inline and side-by-side views."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DiffLine:
+    """One line of an inline diff: kind is equal, delete or insert."""
+    kind: str
+    old_no: int | None
+    new_no: int | None
+    text: str
+
+
+@dataclass
+class SplitRow:
+    """One row of a side-by-side diff: the old line on the left, the new one on the right."""
+    kind: str                      # equal | change | delete | insert
+    old_no: int | None
+    old_text: str | None
+    new_no: int | None
+    new_text: str | None
+
+
+@dataclass
+class Hunk:
+    old_start: int
+    old_count: int
+    new_start: int
+    new_count: int
+    lines: list[DiffLine] = field(default_factory=list)
+    rows: list[SplitRow] = field(default_factory=list)
+
+    @property
+    def header(self) -> str:
+        return f"@@ -{self.old_start},{self.old_count} +{self.new_start},{self.new_count} @@"
+
+
+@dataclass
+class TextDiff:
+    hunks: list[Hunk]
+    added: int
+    removed: int
+
+    @property
+    def identical(self) -> bool:
+        return not self.hunks
+
+
+def compare(old: str, new: str, context: int = 3) -> TextDiff:
+    """The changes from `old` to `new`, grouped in hunks with `context` unchanged lines around."""
+    a, b = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    hunks, added, removed = [], 0, 0
+    for group in matcher.get_grouped_opcodes(context):
+        first, last = group[0], group[-1]
+        hunk = Hunk(first[1] + 1, last[2] - first[1], first[3] + 1, last[4] - first[3])
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                for k in range(i2 - i1):
+                    hunk.lines.append(DiffLine("equal", i1 + k + 1, j1 + k + 1, a[i1 + k]))
+                    hunk.rows.append(SplitRow("equal", i1 + k + 1, a[i1 + k], j1 + k + 1, b[j1 + k]))
+                continue
+            removed += i2 - i1
+            added += j2 - j1
+            hunk.lines += [DiffLine("delete", i + 1, None, a[i]) for i in range(i1, i2)]
+            hunk.lines += [DiffLine("insert", None, j + 1, b[j]) for j in range(j1, j2)]
+            for k in range(max(i2 - i1, j2 - j1)):
+                i, j = i1 + k, j1 + k
+                left = (i + 1, a[i]) if i < i2 else (None, None)
+                right = (j + 1, b[j]) if j < j2 else (None, None)
+                kind = "change" if left[0] and right[0] else ("delete" if left[0] else "insert")
+                hunk.rows.append(SplitRow(kind, *left, *right))
+        hunks.append(hunk)
+    return TextDiff(hunks, added, removed)
+
+
+def unified(old: str, new: str, old_label: str, new_label: str, context: int = 3) -> str:
+    """A classic unified diff (for download and the command line)."""
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        old_label, new_label, n=context))
