@@ -34,7 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Sign-in sessions end after this much inactivity, and after SESSION_MAX_HOURS in any case.
         SESSION_IDLE_MINUTES=float(os.environ.get("KB_SESSION_IDLE_MINUTES", 30)),
         SESSION_MAX_HOURS=float(os.environ.get("KB_SESSION_MAX_HOURS", 12)),
-        SESSION_COOKIE_SECURE=os.environ.get("KB_COOKIE_SECURE") == "1",
+        SESSION_COOKIE_SECURE=os.environ.get("KB_COOKIE_SECURE") == "1",   # else: Secure over HTTPS
+        SESSION_COOKIE_NAME="kb_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,          # a form's token lives as long as the sign-in session
         # Failed sign-ins allowed per address and user name, and per address over all names.
         LOGIN_RATE_LIMIT=os.environ.get("KB_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         LOGIN_RATE_LIMIT_PER_ADDRESS=os.environ.get("KB_LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute;200 per hour"),

@@ -122,11 +122,7 @@ def init_app(app) -> None:
     app.extensions["kb.audit"] = AuditLog(db)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(Path(app.config["DATA"]))
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_NAME", "kb_session")
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False      # the guard calls csrf.protect() itself
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
     app.session_interface = SessionCookies()
 
     manager = LoginManager()
@@ -135,9 +131,10 @@ def init_app(app) -> None:
     @manager.user_loader
     def load_session(key: str):
         cfg = current_app.config
+        idle = dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
         account = current_app.extensions["kb.accounts"].session_account(
-            key, idle=dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
-            max_age=dt.timedelta(hours=cfg["SESSION_MAX_HOURS"]))
+            key, idle=idle, max_age=dt.timedelta(hours=cfg["SESSION_MAX_HOURS"]),
+            touch_after=min(dt.timedelta(seconds=30), idle / 4))
         return SignedIn(account, key) if account else None
 
     @manager.request_loader
