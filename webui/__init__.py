@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(docs.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(__import__("webui.editor").editor.bp)   # maintainers' editor and queue
     app.add_template_filter(wareki)
     app.add_template_global(status_label)
     from kb.document import KIND_LABELS

@@ -31,7 +31,7 @@ ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
     "span": {"id"}, "a": {"href", "title"}, "ol": {"start"}, "mark": set(),
 }
-ALLOWED_CLASSES = {"span": {"anchor"}, "a": {"copy-link", "xref"}, "p": {"article-tools"}}
+ALLOWED_CLASSES = {"span": {"anchor"}, "a": {"copy-link", "flag-link", "xref"}, "p": {"article-tools"}}
 
 
 def validate_link(url: str) -> bool:
@@ -115,7 +115,7 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
     sections: the document's Sections; every Section.id then exists as an element id (a heading,
     or an empty <span class="anchor"> where a split part or the preamble starts).
     skip_title: drop a leading `# 題名` (the page shows the title itself).
-    article_links: add a 「この条文のリンクをコピー」 link after each section heading.
+    article_links: add 「この条文のリンクをコピー」 and 「古い・誤りを報告」 links after each section heading.
     cross_refs: callable(text, section_id) -> [(start, end, url)] for citations to link
     (前条, 規則第5条第1項, 警察法第二条 …); headings are never linked.
     """
@@ -149,7 +149,8 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
             out += [tok, inline, close]
             if article_links and hid in section_ids:
                 out.append(_raw(f'<p class="article-tools"><a class="copy-link" href="#{escape(hid)}">'
-                                "この条文のリンクをコピー</a></p>"))
+                                "この条文のリンクをコピー</a> "
+                                f'<a class="flag-link" href="?flag={escape(hid)}#report">古い・誤りを報告</a></p>'))
             i += 3
             continue
         if cross_refs and tok.type == "inline":

@@ -1,0 +1,430 @@
+"""The maintainers' editor: create, edit (with preview), import, history, diff, restore, review list
+and the maintenance queue. Writes go through kb.revisions (file written atomically, revision in the
+database) and then the single index writer; nothing here opens a Whoosh writer."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+
+from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS, STATUSES, DocumentError,
+                         split_front_matter, split_sections)
+from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
+                            new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
+from kb.maintenance import MaintenanceQueue
+from kb.review import ReviewList
+from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit
+from kb.textdiff import compare
+from webui.auth import audit, can_read, current_account, requires
+from webui.render import render_markdown
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+
+INDEX_TIMEOUT = 30.0
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_KINDS = ("law", "regulation", "notice")
+
+
+@bp.record_once
+def init_app(state) -> None:
+    """On registration: the editor's stores on the app's database and corpus, and the officers'
+    feedback blueprint (flags, not helpful) that feeds the maintenance queue."""
+    from webui import feedback
+    app = state.app
+    db = app.extensions["kb.db"]
+    corpus = Path(app.config["CORPUS"])
+    app.extensions["kb.revisions"] = RevisionStore(db, corpus)
+    app.extensions["kb.maintenance"] = MaintenanceQueue(db)
+    app.extensions["kb.review"] = ReviewList(corpus)
+    app.register_blueprint(feedback.bp)
+
+
+def revisions() -> RevisionStore:
+    return current_app.extensions["kb.revisions"]
+
+
+def maintenance() -> MaintenanceQueue:
+    return current_app.extensions["kb.maintenance"]
+
+
+def author() -> Author:
+    a = current_account()
+    return Author(a.id, a.username, a.name)
+
+
+@bp.app_template_global()
+def readable_document_title(doc_id: str) -> str | None:
+    """The title of a corpus document the reader may open, else None (never reveals a restricted one)."""
+    from webui import get_documents
+    item = get_documents().get(str(doc_id))
+    return item.doc.title if item is not None and can_read(item.doc.meta) else None
+
+
+# -- index --------------------------------------------------------------------------------------
+def reindex(doc_ids: list[str]) -> str:
+    """Re-index saved documents through the single writer; a Japanese line saying when they are searchable."""
+    from indexer.generations import IndexMissing
+    from indexer.updates import IndexBusy, get_updater
+    if not doc_ids:
+        return ""
+    updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
+    try:
+        result = updater.update_documents(doc_ids, timeout=INDEX_TIMEOUT)
+    except IndexBusy:
+        return "索引の更新が混み合っているため、検索への反映が遅れています（順番に反映されます）。"
+    except IndexMissing:
+        return "索引がまだ作成されていないため、kb index の実行後に検索できるようになります。"
+    if result.journaled:
+        return "索引の再構築中のため、再構築が終わりしだい検索に反映されます。"
+    from webui.admin import JST
+    now = dt.datetime.now(JST).strftime("%H:%M:%S")
+    return f"検索に反映しました（{now}、{result.seconds:.1f}秒）。いまから検索で見つかります。"
+
+
+def saved(result: SaveResult, verb: str) -> str:
+    """Flash the outcome, audit it and re-index; the redirect target."""
+    doc = result.document
+    if result.revision is None:
+        flash("内容に変更がないため、保存しませんでした。")
+        return url_for("docs.view", doc_id=doc.id)
+    rev = result.revision
+    audit(f"document_{rev.action}", doc.id, revision=rev.number, message=rev.message,
+          linked=[f"{r.doc_id}@{r.number}" for r in result.linked])
+    flash(f"「{doc.title}」を{verb}しました（第{rev.number}版）。")
+    for r in result.linked:
+        flash(f"置き換えの関係にある「{r.doc_id}」も更新しました（第{r.number}版）。")
+    status = reindex(result.changed_ids)
+    if status:
+        flash(status)
+    return url_for("docs.view", doc_id=doc.id)
+
+
+# -- dashboard ----------------------------------------------------------------------------------
+@bp.get("/")
+@requires("edit")
+def index():
+    review = current_app.extensions["kb.review"].items()
+    q = maintenance()
+    return render_template("editor/index.html", recent=revisions().recent(15),
+                           overdue=sum(1 for i in review if i.state == "overdue"),
+                           due=sum(1 for i in review if i.state == "due"),
+                           flags=len(q.flags()), not_helpful=len(q.not_helpful()),
+                           zero_hits=len(q.zero_hit_searches()))
+
+
+# -- create and edit ----------------------------------------------------------------------------
+def form_context(**extra) -> dict:
+    from webui import get_engine
+    from indexer.generations import IndexMissing
+    try:
+        from indexer.facets import field_values
+        from indexer.generations import current_path
+        departments = field_values(current_path(get_engine().home), "department")
+    except (IndexMissing, Exception):       # the form works without an index
+        departments = []
+    return dict(kinds=KINDS, kind_labels=KIND_LABELS, statuses=STATUSES, status_labels=STATUS_LABELS,
+                confidentiality=CONFIDENTIALITY, confidentiality_labels=CONFIDENTIALITY_LABELS,
+                labels=FIELD_LABELS, departments=departments, **extra)
+
+
+def preview_of(body: str, title: str = "") -> dict:
+    """The body rendered by the document view's renderer, and what the sections will be."""
+    sections = split_sections(body, title or "")
+    warnings = [f"「{s.heading}」が{len(s.text):,}文字あります（{MAX_SECTION_CHARS:,}文字を超える節は分割されます）"
+                for s in sections if len(s.text) > MAX_SECTION_CHARS]
+    return {"html": render_markdown(body, sections), "sections": len(sections), "warnings": warnings}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("edit")
+def new():
+    if request.method == "GET":
+        kind = request.args.get("kind", "manual")
+        values = new_document_template(kind if kind in KINDS else "manual")
+        body = "\n# （題名）\n\n## 1 （見出し） {#ki-1}\n\n（本文）\n"
+        return render_template("editor/edit.html", **form_context(
+            mode="new", values=values, extra="", body=body, base=None, message="",
+            preview=preview_of(body)))
+    return submit(None)
+
+
+@bp.route("/docs/<doc_id>/edit", methods=["GET", "POST"])
+@requires("edit")
+def edit(doc_id: str):
+    head = revisions().head(doc_id)
+    if head is None:
+        abort(404)
+    if request.method == "POST":
+        return submit(doc_id)
+    try:
+        values, extra, body = split_document(head.text)
+    except DocumentError:
+        # a broken file: edit its text as it is (the body box holds everything)
+        values, extra, body = new_document_template(), "", head.text
+        values["id"] = doc_id
+    return render_template("editor/edit.html", **form_context(
+        mode="edit", doc_id=doc_id, values=values, extra=extra, body=body, base=head.number, message="",
+        head=head, preview=preview_of(body, values.get("title", ""))))
+
+
+def submit(doc_id: str | None):
+    """Preview or save the posted form (new document when doc_id is None)."""
+    form = request.form
+    mode = "new" if doc_id is None else "edit"
+    values = {k: form.get(k, "") for k in FIELD_LABELS}
+    if doc_id is not None:
+        values["id"] = doc_id
+    body = normalize_newlines(form.get("body", ""))
+    extra_text = form.get("extra", "")
+    message = form.get("message", "").strip()
+    base = _int(form.get("base"))
+    store = revisions()
+    head = store.head(doc_id) if doc_id else None
+    page = dict(mode=mode, doc_id=doc_id, values=values, extra=extra_text, body=body, base=base,
+                message=message, head=head)
+
+    def again(status: int, **more):
+        return render_template("editor/edit.html", **form_context(
+            preview=preview_of(body, values.get("title", "")), **page, **more)), status
+
+    if form.get("action") == "preview":
+        return again(200)
+    try:
+        fields = parse_form(values)
+        if doc_id is not None:
+            fields["id"] = doc_id
+        base_rev = store.revision(doc_id, base) if (doc_id and base) else None
+        base_text = base_rev.text if base_rev else None
+        if base_text is not None:
+            try:
+                split_front_matter(base_text)
+            except DocumentError:
+                base_text = None
+        text = compose_document(fields, body, parse_extra(extra_text), base_text)
+        if doc_id is None:
+            result = store.create(text, author(), message or "新規作成")
+        else:
+            result = store.save(doc_id, text, base, author(), message)
+    except StaleEdit as e:
+        # keep the maintainer's text in the form, now based on the current revision, with the diff
+        page["base"] = e.current.number
+        page["head"] = e.current
+        return again(409, conflict=e, diff=compare(e.current.text, e.submitted))
+    except FormError as e:
+        return again(422, error=e.message_ja, error_field=e.field)
+    except DocumentError as e:
+        where = f"（{e.line}行目）" if e.line else ""
+        return again(422, error=f"{e.message_ja}{where}")
+    return redirect(saved(result, "作成" if mode == "new" else "保存"), 303)
+
+
+@bp.post("/preview")
+@requires("edit")
+def preview():
+    """Live preview for the editor's script: JSON with the rendered HTML."""
+    data = request.get_json(silent=True) or request.form
+    body = normalize_newlines(str(data.get("body", "")))[:2_000_000]
+    p = preview_of(body, str(data.get("title", "")))
+    return jsonify(html=str(p["html"]), sections=p["sections"], warnings=p["warnings"])
+
+
+# -- history, diff, restore ---------------------------------------------------------------------
+@bp.get("/docs/<doc_id>/history")
+@requires("edit")
+def history(doc_id: str):
+    revs = revisions().history(doc_id)
+    if not revs:
+        abort(404)
+    return render_template("editor/history.html", doc_id=doc_id, title=_title(revs[0].text, doc_id),
+                           revisions=revs, flags=maintenance().flags(doc_id=doc_id))
+
+
+@bp.get("/docs/<doc_id>/diff")
+@requires("edit")
+def diff(doc_id: str):
+    store = revisions()
+    head = store.head(doc_id)
+    if head is None:
+        abort(404)
+    new_no = _int(request.args.get("to")) or head.number
+    old_no = _int(request.args.get("from")) or max(new_no - 1, 1)
+    old, new_rev = store.revision(doc_id, old_no), store.revision(doc_id, new_no)
+    if old is None or new_rev is None:
+        abort(404)
+    view = "split" if request.args.get("view") == "split" else "inline"
+    return render_template("editor/diff.html", doc_id=doc_id, title=_title(new_rev.text, doc_id), old=old,
+                           new=new_rev, head=head, diff=compare(old.text, new_rev.text), view=view,
+                           numbers=[r.number for r in store.history(doc_id)])
+
+
+@bp.get("/docs/<doc_id>/revisions/<int:revision>")
+@requires("edit")
+def show_revision(doc_id: str, revision: int):
+    store = revisions()
+    head = store.head(doc_id)
+    rev = store.revision(doc_id, revision)
+    if rev is None or head is None:
+        abort(404)
+    return render_template("editor/revision.html", doc_id=doc_id, title=_title(rev.text, doc_id), rev=rev,
+                           head=head)
+
+
+@bp.post("/docs/<doc_id>/revisions/<int:revision>/restore")
+@requires("edit")
+def restore(doc_id: str, revision: int):
+    try:
+        result = revisions().restore(doc_id, revision, _int(request.form.get("base")), author(),
+                                     request.form.get("message", "").strip())
+    except StaleEdit as e:
+        flash(f"復元しませんでした。表示していた後に第{e.current.number}版が保存されています。"
+              "履歴を確認してからやり直してください。")
+        return redirect(url_for(".history", doc_id=doc_id), 303)
+    except DocumentError as e:
+        flash(f"復元できませんでした：{e.message_ja}")
+        return redirect(url_for(".history", doc_id=doc_id), 303)
+    return redirect(saved(result, f"第{revision}版の内容に復元"), 303)
+
+
+# -- import -------------------------------------------------------------------------------------
+@bp.route("/import", methods=["GET", "POST"])
+@requires("edit")
+def import_text():
+    """Upload (or paste) an official plain text; show the structure found; save on confirmation."""
+    from kb.importer import front_matter, parse_structure, render_document
+    page = dict(kinds=IMPORT_KINDS, kind_labels=KIND_LABELS, kind=request.form.get("kind", ""),
+                doc_id=request.form.get("doc_id", "").strip(), source=request.form.get("source", "").strip())
+    if request.method == "GET":
+        return render_template("editor/import.html", **page)
+    if request.form.get("action") == "save":
+        return save_import(request.form.get("markdown", ""), page)
+    try:
+        text = _uploaded_text()
+        if page["kind"] and page["kind"] not in IMPORT_KINDS:
+            raise EditRefused("unknown kind", "種類の指定が正しくありません。")
+        report = parse_structure(text, page["kind"] or None)
+        meta = front_matter(report, doc_id=page["doc_id"] or None, source=page["source"] or None)
+        markdown = render_document(meta, report)
+    except DocumentError as e:
+        return render_template("editor/import.html", error=e.message_ja, **page), 422
+    existing = revisions().head(meta["id"]) if _exists(meta["id"]) else None
+    _, body, _ = split_front_matter(markdown)
+    return render_template("editor/import.html", report=report, summary=report.summary(), meta=meta,
+                           markdown=markdown, existing=existing, preview=preview_of(body, meta["title"]),
+                           **page)
+
+
+def save_import(markdown: str, page: dict):
+    base = _int(request.form.get("base"))
+    message = request.form.get("message", "").strip() or "取り込み"
+    try:
+        doc_id = split_front_matter(normalize_newlines(markdown))[0].get("id", "")
+        store = revisions()
+        if base is not None:
+            result = store.save(str(doc_id), markdown, base, author(), message, action="import")
+        else:
+            result = store.create(markdown, author(), message, action="import")
+    except StaleEdit as e:
+        return render_template("editor/import.html", markdown=markdown, conflict=e,
+                               diff=compare(e.current.text, e.submitted),
+                               error=e.message_ja, **page), 409
+    except DocumentError as e:
+        return render_template("editor/import.html", markdown=markdown, error=e.message_ja, **page), 422
+    return redirect(saved(result, "取り込み"), 303)
+
+
+def _uploaded_text() -> str:
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        raw = upload.read(IMPORT_MAX_BYTES + 1)
+        if len(raw) > IMPORT_MAX_BYTES:
+            raise EditRefused("file too large", "ファイルが大きすぎます（5MB まで）。")
+        for encoding in ("utf-8-sig", "cp932"):     # official texts are often Shift_JIS
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise EditRefused("not UTF-8 or Shift_JIS", "文字コードを判別できません（UTF-8 または Shift_JIS のテキストにしてください）。")
+    text = request.form.get("text", "")
+    if not text.strip():
+        raise EditRefused("no text", "取り込むファイルを選ぶか、本文を貼り付けてください。")
+    return text
+
+
+# -- review list and maintenance queue -----------------------------------------------------------
+@bp.get("/review")
+@requires("edit")
+def review():
+    reviews = current_app.extensions["kb.review"]
+    department = request.args.get("dept", "")
+    items = reviews.items(department=department)
+    groups = [(state, label, [i for i in items if i.state == state]) for state, label in
+              (("overdue", "期限切れ"), ("due", "30日以内に期限"), ("later", "それ以降"), ("unset", "見直し期限が未設定"))]
+    return render_template("editor/review.html", groups=groups, departments=reviews.departments(),
+                           department=department, flag_counts=maintenance().open_flag_counts(),
+                           kind_labels=KIND_LABELS)
+
+
+@bp.get("/queue")
+@requires("edit")
+def queue():
+    q = maintenance()
+    return render_template("editor/queue.html", flags=q.flags(), not_helpful=q.not_helpful(),
+                           zero_hits=q.zero_hit_searches())
+
+
+@bp.post("/queue/flags/<int:flag_id>")
+@requires("edit")
+def resolve_flag(flag_id: int):
+    from kb.maintenance import FlagRefused
+    status = "dismissed" if request.form.get("status") == "dismissed" else "resolved"
+    try:
+        flag = maintenance().resolve_flag(flag_id, current_account().username,
+                                          request.form.get("resolution", ""), status)
+    except FlagRefused as e:
+        flash(e.message_ja)
+        return redirect(url_for(".queue"), 303)
+    audit("flag_" + status, f"{flag.doc_id}#{flag.section_id}", flag=flag_id, resolution=flag.resolution)
+    flash("報告を処理済みにしました。")
+    return redirect(url_for(".queue"), 303)
+
+
+@bp.post("/queue/searches")
+@requires("edit")
+def close_search():
+    """Close a zero-result query or resolve the not-helpful marks of a query."""
+    from kb.maintenance import FlagRefused
+    query, kind = request.form.get("q", ""), request.form.get("kind", "")
+    q = maintenance()
+    try:
+        if kind == "not_helpful":
+            q.resolve_not_helpful(query, current_account().username)
+        else:
+            q.close_search_gap(query, current_account().username, request.form.get("note", ""))
+    except FlagRefused as e:
+        flash(e.message_ja)
+        return redirect(url_for(".queue"), 303)
+    audit("search_gap_closed", query, kind=kind or "zero_hits")
+    flash(f"「{query}」を対応済みにしました。")
+    return redirect(url_for(".queue"), 303)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _exists(doc_id: str) -> bool:
+    from kb.store import find_document
+    return find_document(Path(current_app.config["CORPUS"]), doc_id) is not None
+
+
+def _title(text: str, fallback: str) -> str:
+    try:
+        return str(split_front_matter(text)[0].get("title") or fallback)
+    except DocumentError:
+        return fallback
