@@ -33,11 +33,27 @@ ACCESS = {
     "admin.revoke_token": ADMIN,
     "admin.audit_log": ADMIN,
     "admin.audit_csv": ADMIN,
+    "feedback.flag_section": EVERYONE,
+    "feedback.not_helpful": EVERYONE,
+    "editor.index": EDIT,
+    "editor.new": EDIT,
+    "editor.edit": EDIT,
+    "editor.preview": EDIT,
+    "editor.history": EDIT,
+    "editor.diff": EDIT,
+    "editor.show_revision": EDIT,
+    "editor.restore": EDIT,
+    "editor.import_text": EDIT,
+    "editor.review": EDIT,
+    "editor.queue": EDIT,
+    "editor.resolve_flag": EDIT,
+    "editor.close_search": EDIT,
 }
 
 # Values for URL variables, chosen so an allowed request does no harm to other tests.
 SAMPLE_ARGS = {"doc_id": "law-keisatsu-ho", "filename": "base.css", "username": "matrix-target",
-               "token_id": 999999, "section_id": "art-1", "inquiry_id": 1, "revision": 1, "path": "x"}
+               "token_id": 999999, "section_id": "art-1", "inquiry_id": 1, "revision": 1, "path": "x",
+               "flag_id": 999999}
 
 
 def rules(app):
