@@ -32,7 +32,8 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
 	fi
 
-test: install browser-deps
+# CI (.ci/run) calls this: the corpus lint first (exit 1 on errors), then every test.
+test: install browser-deps check
 	$(BIN)/pytest -q
 
 test-fast: install
