@@ -57,6 +57,8 @@ def main():
         from indexer.generations import current_path
         info = read_build_info(current_path(index))
         env = dict(os.environ, KB_CORPUS=str(corpus), KB_INDEX=str(index), KB_DATA=str(tmp / "data"))
+        from bench.access import api_headers, create_credentials, page_headers
+        token = create_credentials(env)
         port = free_port()
         url = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("交番 同行")
         t0 = time.perf_counter()
@@ -65,7 +67,8 @@ def main():
         try:
             while True:
                 try:
-                    with urllib.request.urlopen(url, timeout=30) as r:
+                    with urllib.request.urlopen(urllib.request.Request(url, headers=api_headers(token)),
+                                                timeout=30) as r:
                         json.load(r)
                     break
                 except OSError:
@@ -74,8 +77,10 @@ def main():
                     time.sleep(0.02)
             cold = time.perf_counter() - t0
             queries = [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip()]
+            cookie = page_headers(f"http://127.0.0.1:{port}")
             for q in queries:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=" + urllib.parse.quote(q)).read()
+                urllib.request.urlopen(urllib.request.Request(
+                    f"http://127.0.0.1:{port}/search?q=" + urllib.parse.quote(q), headers=cookie)).read()
             rss = peak_rss_mib(proc.pid)
         finally:
             proc.terminate()

@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 QUERIES = Path(__file__).with_name("queries.txt")
 DEV_QUERIES = Path(os.environ.get("KB_EVAL_DEV", REPO.parent / "shared" / "eval" / "dev.jsonl"))
 BUILTIN_QUERIES = [
@@ -79,7 +80,7 @@ def wait_for(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 def client(base: str, path: str, qs: list[str], offset: int, stop_at: float,
-           latencies: list[float], errors: list[str]) -> None:
+           latencies: list[float], errors: list[str], headers: dict) -> None:
     i = offset
     while time.monotonic() < stop_at:
         q = qs[i % len(qs)]
@@ -87,9 +88,9 @@ def client(base: str, path: str, qs: list[str], offset: int, stop_at: float,
         url = f"{base}{path}?" + urllib.parse.urlencode({"q": q})
         t0 = time.perf_counter()
         try:
-            with urllib.request.urlopen(url, timeout=30) as r:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
                 r.read()
-                ok = r.status == 200
+                ok = r.status == 200 and not r.url.split("?")[0].endswith("/login")
         except (urllib.error.URLError, OSError) as e:
             ok = False
             errors.append(f"{e} (after {time.perf_counter() - t0:.1f} s, {q[:20]})")
@@ -113,13 +114,13 @@ def typeahead_prefixes(qs: list[str]) -> list[str]:
     return out
 
 
-def load(base: str, path: str, qs: list[str], clients: int, seconds: float):
+def load(base: str, path: str, qs: list[str], clients: int, seconds: float, headers: dict):
     """`clients` threads asking `path` back to back for `seconds`: (latencies ms sorted, errors, s)."""
     latencies: list[float] = []
     errors: list[str] = []
     stop_at = time.monotonic() + seconds
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(base, path, qs, n * 7, stop_at, latencies, errors))
+    threads = [threading.Thread(target=client, args=(base, path, qs, n * 7, stop_at, latencies, errors, headers))
                for n in range(clients)]
     for t in threads:
         t.start()
@@ -154,6 +155,8 @@ def main() -> None:
         env = prepare_index(Path(tmp))
         if args.no_cache:
             env["KB_RESULT_CACHE"] = "0"
+        from bench.access import api_headers, create_credentials, page_headers
+        token = create_credentials(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--host", "127.0.0.1",
@@ -162,15 +165,19 @@ def main() -> None:
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         suggest = None
         try:
-            wait_for(base + "/", proc)
+            wait_for(base + "/login", proc)
+            headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
             qs = queries()
             for q in qs:  # warm up: Sudachi, searchers, caches in every code path once
-                urllib.request.urlopen(f"{base}{args.path}?" + urllib.parse.urlencode({"q": q}), timeout=60).read()
-            search = load(base, args.path, qs, clients, seconds)
+                url = f"{base}{args.path}?" + urllib.parse.urlencode({"q": q})
+                urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
+            search = load(base, args.path, qs, clients, seconds, headers)
             if args.suggest_seconds > 0:
                 try:
-                    urllib.request.urlopen(f"{base}/api/suggest?q=%E8%AD%A6", timeout=60).read()
-                    suggest = load(base, "/api/suggest", typeahead_prefixes(qs), clients, args.suggest_seconds)
+                    urllib.request.urlopen(urllib.request.Request(f"{base}/api/suggest?q=%E8%AD%A6",
+                                                                  headers=api_headers(token)), timeout=60).read()
+                    suggest = load(base, "/api/suggest", typeahead_prefixes(qs), clients, args.suggest_seconds,
+                                   api_headers(token))
                 except urllib.error.HTTPError as e:
                     print(f"/api/suggest answered {e.code}: type-ahead row skipped")
         finally:
@@ -180,7 +187,6 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
 
-    sys.path.insert(0, str(REPO))
     from bench.engine import machine
     print(machine())
     print(f"{clients} clients, waitress {args.threads} threads, result cache {'off' if args.no_cache else 'on'}")

@@ -20,7 +20,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kb.db import ApiToken, Database, LoginSession, User, utcnow
 
@@ -87,15 +87,17 @@ class Account:
         """Names a restricted document's `allowed:` list may use for this user."""
         return tuple(g for g in (self.role, ROLES.get(self.role, ""), self.department) if g)
 
-    def can_read(self, confidentiality: str, allowed=()) -> bool:
-        levels = self.read_levels()
-        if confidentiality == "restricted" and "restricted" not in levels:
-            return bool(set(self.groups()) & set(allowed or ()))
-        return confidentiality in levels
-
 
 def _account(u: User) -> Account:
     return Account(u.id, u.username, u.display_name, u.role, u.department, u.active)
+
+
+_USER_COLUMNS = (User.id.label("user_id"), User.username, User.display_name, User.role, User.department,
+                 User.active)
+
+
+def _row_account(row) -> Account:
+    return Account(row.user_id, row.username, row.display_name, row.role, row.department, row.active)
 
 
 # -- passwords ---------------------------------------------------------------------------------
@@ -255,21 +257,24 @@ class AccountStore:
     def session_account(self, key: str, idle: dt.timedelta, max_age: dt.timedelta,
                         touch_after: dt.timedelta = dt.timedelta(seconds=30)) -> Account | None:
         """The signed-in account of a live session, or None if it ended, idled out or is too old.
-        Activity is written at most every `touch_after`, not on every request."""
+        Activity is written at most every `touch_after`, not on every request. (One joined
+        Core query: this runs on every request, so it stays off the ORM's slower path.)"""
         now = utcnow()
-        with self.db.session() as s:
-            ls = s.scalar(select(LoginSession).where(LoginSession.key_hash == _digest(key)))
-            if ls is None or ls.ended_at is not None:
+        with self.db.engine.connect() as conn:
+            row = conn.execute(select(LoginSession.id, LoginSession.ended_at, LoginSession.last_seen,
+                                      LoginSession.created_at, *_USER_COLUMNS)
+                               .join(User, User.id == LoginSession.user_id)
+                               .where(LoginSession.key_hash == _digest(key))).first()
+            if row is None or row.ended_at is not None:
                 return None
-            if now - ls.last_seen > idle or now - ls.created_at > max_age:
-                ls.ended_at = now
+            expired = now - row.last_seen > idle or now - row.created_at > max_age
+            if expired or now - row.last_seen > touch_after:
+                change = {"ended_at": now} if expired else {"last_seen": now}
+                conn.execute(update(LoginSession).where(LoginSession.id == row.id).values(**change))
+                conn.commit()
+            if expired or not row.active:
                 return None
-            u = s.get(User, ls.user_id)
-            if u is None or not u.active:
-                return None
-            if now - ls.last_seen > touch_after:
-                ls.last_seen = now
-            return _account(u)
+            return _row_account(row)
 
     def end_session(self, key: str) -> None:
         with self.db.session() as s:
@@ -313,20 +318,20 @@ class AccountStore:
             return s.get(User, t.user_id).username
 
     def token_account(self, token: str) -> Account | None:
-        """The active account a valid, unrevoked token belongs to."""
+        """The active account a valid, unrevoked token belongs to (one joined Core query)."""
         if not token.startswith(TOKEN_PREFIX):
             return None
         now = utcnow()
-        with self.db.session() as s:
-            t = s.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-            if t is None or t.revoked_at is not None:
+        with self.db.engine.connect() as conn:
+            row = conn.execute(select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used, *_USER_COLUMNS)
+                               .join(User, User.id == ApiToken.user_id)
+                               .where(ApiToken.token_hash == _digest(token))).first()
+            if row is None or row.revoked_at is not None or not row.active:
                 return None
-            u = s.get(User, t.user_id)
-            if u is None or not u.active:
-                return None
-            if t.last_used is None or now - t.last_used > dt.timedelta(minutes=1):
-                t.last_used = now
-            return _account(u)
+            if row.last_used is None or now - row.last_used > dt.timedelta(minutes=1):
+                conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used=now))
+                conn.commit()
+            return _row_account(row)
 
 
 def ensure_first_admin(store: AccountStore, username: str = "admin") -> str | None:

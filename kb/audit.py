@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from kb.db import AuditEvent, Database, utcnow
 
@@ -54,11 +54,11 @@ class AuditLog:
 
     def record(self, action: str, *, user_id: int | None = None, username: str = "", role: str = "",
                target: str = "", detail: dict | None = None, ip: str = "", channel: str = "web") -> None:
-        with self.db.session() as s:
-            s.add(AuditEvent(at=utcnow(), user_id=user_id, username=username[:64], role=role[:20],
-                             action=action[:40], target=target[:300],
-                             detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
-                             ip=ip[:64], channel=channel[:10]))
+        with self.db.engine.begin() as conn:     # a Core insert: one per search, keep it cheap
+            conn.execute(insert(AuditEvent).values(
+                at=utcnow(), user_id=user_id, username=username[:64], role=role[:20], action=action[:40],
+                target=target[:300], detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+                ip=ip[:64], channel=channel[:10]))
 
     def count(self, q: AuditQuery = AuditQuery()) -> int:
         with self.db.session() as s:
