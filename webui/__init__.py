@@ -46,6 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
+    if os.environ.get("KB_PROXY_FIX") == "1":      # behind one reverse proxy that terminates TLS
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from indexer.search import SearchEngine
     from webui.documents import DocumentCache
