@@ -1,0 +1,147 @@
+"""The editor in real Chromium: live preview while typing, save and searchable, a stale edit shown
+as a diff with the text kept, an officer's flag and 「役に立たなかった」 from the pages they use."""
+import re
+
+import pytest
+
+from conftest import LiveServer, browser_sign_in
+from editor_site import NOTICE, OKAYAMA, editor_app, writable_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+LANDSCAPE = {"width": 1280, "height": 900}
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    return editor_app(writable_site(tmp_path_factory.mktemp("editor-browser")))
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    s = LiveServer(app).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from pathlib import Path
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium missing: apt-get install chromium fonts-ipafont-gothic (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_as(browser, server, app):
+    """open_as(role, username) → a signed-in page; page errors and CSP violations fail the test."""
+    contexts, problems = [], []
+
+    def make(role, username=None, viewport=LANDSCAPE):
+        ctx = browser.new_context(viewport=viewport, locale="ja-JP", base_url=server.url)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        # CSP refusals show up as console errors (a missing favicon does too: not ours to fail on)
+        page.on("console", lambda m: problems.append(m.text)
+                if m.type == "error" and "Content Security Policy" in m.text else None)
+        # scripts, styles and the preview's fetch must load (pages may answer 409/422 on purpose)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document" and "favicon" not in r.url
+                else None)
+        browser_sign_in(page, server.url, app, role, username)
+        return page
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    assert not problems, problems
+
+
+def test_live_preview_then_save_and_find_it(open_as, artifacts_dir):
+    page = open_as("maintainer", "browser-sato")
+    page.goto(f"/docs/{NOTICE}")
+    with page.expect_navigation():
+        page.click(".doc-tools a:text('編集')")
+    body = page.locator("#body")
+    body.click()
+    page.keyboard.press("Control+End")
+    body.type("\n## 9 試験の項目 {#ki-9}\n\nテンジクネズミ通報の扱い。\n")
+    # the preview follows the typing (server-rendered, no button pressed)
+    page.wait_for_selector('#preview h2#ki-9:text("9 試験の項目")', timeout=5000)
+    assert "テンジクネズミ通報の扱い。" in page.inner_text("#preview")
+    page.screenshot(path=str(artifacts_dir / "editor-edit-1280x900.png"), full_page=False)
+    page.fill("input[name=message]", "試験の項目を追加")
+    with page.expect_navigation():
+        page.click("button.save")
+    assert page.url.endswith(f"/docs/{NOTICE}")
+    flash = page.inner_text(".flash")
+    assert "保存しました" in flash and "検索に反映しました" in flash
+    page.goto("/search?q=テンジクネズミ")
+    assert page.locator(f'li.card[data-doc="{NOTICE}"][data-section="ki-9"]').count() == 1
+    # history → compare the two versions
+    page.goto(f"/editor/docs/{NOTICE}/history")
+    with page.expect_navigation():
+        page.click("text=選んだ2つの版を比較")
+    assert page.locator("table.diff ins", has_text="テンジクネズミ通報の扱い。").count() == 1
+
+
+def test_a_stale_edit_shows_the_diff_and_keeps_the_text(open_as, artifacts_dir):
+    sato = open_as("maintainer", "browser-sato2")
+    suzuki = open_as("maintainer", "browser-suzuki")
+    for p in (sato, suzuki):
+        p.goto(f"/editor/docs/{OKAYAMA}/edit")
+    text = sato.input_value("#body")
+    sato.fill("#body", text.replace("（趣旨）", "（趣旨・佐藤）", 1))
+    with sato.expect_navigation():
+        sato.click("button.save")
+    suzuki.fill("#body", suzuki.input_value("#body").replace("（定義）", "（定義・鈴木）", 1))
+    with suzuki.expect_navigation():
+        suzuki.click("button.save")
+    conflict = suzuki.locator("#conflict")
+    assert conflict.is_visible()
+    assert "保存していません" in conflict.inner_text()
+    assert conflict.locator("td.new.ins", has_text="（定義・鈴木）").count() == 1
+    assert conflict.locator("td.old.del", has_text="（趣旨・佐藤）").count() == 1
+    assert "（定義・鈴木）" in suzuki.input_value("#body")
+    suzuki.screenshot(path=str(artifacts_dir / "editor-conflict-1280x900.png"), full_page=False)
+
+
+def test_what_an_officer_reports_reaches_the_maintainers_queue(open_as, artifacts_dir):
+    page = open_as("officer", "browser-officer", viewport=TABLET)
+    page.goto(f"/docs/{OKAYAMA}#art-3")
+    with page.expect_navigation():
+        page.click('a.flag-link[href="?flag=art-3#report"]')
+    assert page.locator("#report details").get_attribute("open") is not None
+    assert page.input_value("#flag-section") == "art-3"
+    page.check("input[name=reason][value=wrong]")
+    page.fill("#flag-comment", "第3条の所属名が古い")
+    page.screenshot(path=str(artifacts_dir / "editor-flag-768x1024.png"), full_page=False)
+    with page.expect_navigation():
+        page.click(".flag-form button[type=submit]")
+    assert "報告を受け付けました" in page.inner_text(".flash")
+
+    page.goto("/search?q=交番 勤務")
+    first = page.locator("li.card").first
+    url = page.url
+    first.locator("form.not-helpful button").click()
+    page.wait_for_selector("li.card .feedback-done")
+    assert page.url == url                                        # recorded without leaving the page
+    assert first.locator(".feedback-done").inner_text() == "記録しました"
+
+    page = open_as("maintainer", "browser-maint")
+    page.goto("/editor/queue")
+    flags = page.locator("#flags tr[data-flag]")
+    assert flags.count() == 1 and "第3条の所属名が古い" in flags.inner_text()
+    assert page.locator('#not-helpful tr[data-query="交番 勤務"]').count() == 1
+    with page.expect_navigation():
+        flags.locator("button:text('対応済み')").click()
+    assert page.locator("#flags tr[data-flag]").count() == 0
+    assert re.search("報告を処理済みにしました", page.inner_text(".flash"))
