@@ -110,6 +110,8 @@ def test_a_stale_edit_shows_the_diff_and_keeps_the_text(open_as, artifacts_dir):
     assert "保存していません" in conflict.inner_text()
     assert conflict.locator("td.new.ins", has_text="（定義・鈴木）").count() == 1
     assert conflict.locator("td.old.del", has_text="（趣旨・佐藤）").count() == 1
+    # what the other maintainer changed since this edit started, on its own
+    assert conflict.locator("table.diff-inline ins", has_text="（趣旨・佐藤）").count() == 1
     assert "（定義・鈴木）" in suzuki.input_value("#body")
     suzuki.screenshot(path=str(artifacts_dir / "editor-conflict-1280x900.png"), full_page=False)
 

@@ -209,9 +209,11 @@ def submit(doc_id: str | None):
             result = store.save(doc_id, text, base, author(), message)
     except StaleEdit as e:
         # keep the maintainer's text in the form, now based on the current revision, with the diff
+        started = store.revision(doc_id, e.base) if e.base else None
         page["base"] = e.current.number
         page["head"] = e.current
-        return again(409, conflict=e, diff=compare(e.current.text, e.submitted))
+        return again(409, conflict=e, diff=compare(e.current.text, e.submitted),
+                     theirs=compare(started.text, e.current.text) if started else None)
     except FormError as e:
         return again(422, error=e.message_ja, error_field=e.field)
     except DocumentError as e:
