@@ -24,12 +24,14 @@ run: install
 	@test -f $(KB_INDEX_DIR)/CURRENT || $(KB) index
 	$(KB) serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium and a Japanese font for the browser tests (never a downloaded browser).
+# Debian's Chromium and a Japanese font for the browser tests (never a downloaded browser), and
+# Debian's PostgreSQL server for the database tests (a throwaway cluster per test run).
 browser-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipagothic; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipagothic \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic postgresql >/dev/null; \
 	fi
 
 # CI (.ci/run) calls this: the corpus lint first (exit 1 on errors), then every test.
