@@ -147,3 +147,73 @@ def test_what_an_officer_reports_reaches_the_maintainers_queue(open_as, artifact
         flags.locator("button:text('対応済み')").click()
     assert page.locator("#flags tr[data-flag]").count() == 0
     assert re.search("報告を処理済みにしました", page.inner_text(".flash"))
+
+
+KITEI = """○岡山県警察落とし物規程
+
+令和7年3月1日
+
+警察本部訓令第9号
+
+岡山県警察落とし物規程
+
+（趣旨）
+
+第1条 この規程は、落とし物の取扱いに関し必要な事項を定める。
+
+（保管）
+
+第2条 拾得物は、別表第1の区分により保管する。オオアリクイ型の保管箱を用いる。
+
+別表第1（第2条関係）
+
+区分 保管場所
+現金 金庫
+"""
+
+
+def test_create_import_review_and_restore(open_as, tmp_path, artifacts_dir):
+    import datetime as dt
+    page = open_as("maintainer", "browser-maint2")
+    # create, with a review date that has passed
+    page.goto("/editor/new")
+    page.fill("input[name=id]", "browser-manual")
+    page.fill("input[name=title]", "ブラウザ試験マニュアル")
+    page.select_option("select[name=kind]", "manual")
+    page.fill("input[name=review_by]", (dt.date.today() - dt.timedelta(days=1)).isoformat())
+    page.fill("input[name=owner]", "試験係")
+    page.fill("#body", "# ブラウザ試験マニュアル\n\n## 1 手順 {#ki-1}\n\nセンザンコウ手順。\n")
+    page.wait_for_selector('#preview h2#ki-1')
+    with page.expect_navigation():
+        page.click("button.save")
+    assert "作成しました（第1版）" in page.inner_text(".flash")
+    page.goto("/editor/review")
+    row = page.locator('#review-overdue tr[data-doc="browser-manual"]')
+    assert row.count() == 1 and "1日超過" in row.inner_text() and "試験係" in row.inner_text()
+
+    # import: the structure first, then save
+    source = tmp_path / "kitei.txt"
+    source.write_bytes(KITEI.encode("cp932"))
+    page.goto("/editor/import")
+    page.set_input_files("input[name=file]", str(source))
+    page.fill("input[name=doc_id]", "okayama-otoshimono-kitei")
+    with page.expect_navigation():
+        page.click("text=構造を確認する")
+    assert page.inner_text(".count-articles") == "2" and page.inner_text(".count-tables") == "1"
+    page.screenshot(path=str(artifacts_dir / "editor-import-1280x900.png"), full_page=False)
+    with page.expect_navigation():
+        page.click("text=この内容で保存")
+    assert page.url.endswith("/docs/okayama-otoshimono-kitei")
+    page.goto("/search?q=オオアリクイ")
+    assert page.locator('li.card[data-doc="okayama-otoshimono-kitei"]').count() == 1
+
+    # edit, then restore the first revision from its page
+    page.goto("/editor/docs/browser-manual/edit")
+    page.fill("#body", page.input_value("#body").replace("センザンコウ", "ツチブタ"))
+    with page.expect_navigation():
+        page.click("button.save")
+    page.goto("/editor/docs/browser-manual/revisions/1")
+    with page.expect_navigation():
+        page.click("text=この版の内容に戻す")
+    assert "第1版の内容に復元しました（第3版）" in page.inner_text(".flash")
+    assert "センザンコウ手順。" in page.inner_text(".doc-body")
