@@ -52,9 +52,8 @@ class TextDiff:
 def compare(old: str, new: str, context: int = 3) -> TextDiff:
     """The changes from `old` to `new`, grouped in hunks with `context` unchanged lines around."""
     a, b = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     hunks, added, removed = [], 0, 0
-    for group in matcher.get_grouped_opcodes(context):
+    for group in _matcher(a, b).get_grouped_opcodes(context):
         first, last = group[0], group[-1]
         hunk = Hunk(first[1] + 1, last[2] - first[1], first[3] + 1, last[4] - first[3])
         for tag, i1, i2, j1, j2 in group:
@@ -75,6 +74,32 @@ def compare(old: str, new: str, context: int = 3) -> TextDiff:
                 hunk.rows.append(SplitRow(kind, *left, *right))
         hunks.append(hunk)
     return TextDiff(hunks, added, removed)
+
+
+def _matcher(a: list[str], b: list[str]) -> difflib.SequenceMatcher:
+    """A SequenceMatcher that compares only the lines between the common head and tail: an edit
+    of one 条 in 道路交通法 (~800 KB) diffs in milliseconds instead of seconds."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
+    ops = [("equal", 0, head, 0, head)] if head else []
+    ops += [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle.get_opcodes()
+            if i1 != i2 or j1 != j2]
+    if tail:
+        ops.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    merged = []                      # neighbouring equal runs joined, as difflib itself gives them
+    for op in ops:
+        if merged and op[0] == "equal" and merged[-1][0] == "equal":
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        else:
+            merged.append(op)
+    full = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    full.opcodes = merged or [("equal", 0, 0, 0, 0)]    # get_grouped_opcodes() reads the cached opcodes
+    return full
 
 
 def unified(old: str, new: str, old_label: str, new_label: str, context: int = 3) -> str:

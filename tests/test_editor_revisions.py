@@ -150,3 +150,31 @@ def test_the_form_round_trips_a_file_byte_for_byte_and_keeps_fields_it_does_not_
 def read_document_text(text):
     from kb.document import parse_document
     return parse_document(text).meta
+
+
+def test_diffs_rebuild_both_texts_and_a_one_line_edit_of_a_large_law_is_one_hunk():
+    import random
+    rng = random.Random(7)
+    for _ in range(500):
+        a = [rng.choice("abcde") for _ in range(rng.randint(0, 30))]
+        b = list(a)
+        for _ in range(rng.randint(0, 4)):
+            r = rng.random()
+            if r < .4 and b:
+                del b[rng.randrange(len(b))]
+            elif r < .8:
+                b.insert(rng.randint(0, len(b)), rng.choice("abcdxy"))
+            elif b:
+                b[rng.randrange(len(b))] = "z"
+        diff = compare("\n".join(a), "\n".join(b), context=10**6)
+        lines = [line for h in diff.hunks for line in h.lines]
+        rows = [r for h in diff.hunks for r in h.rows]
+        if a != b:
+            assert [x.text for x in lines if x.kind != "insert"] == a
+            assert [x.text for x in lines if x.kind != "delete"] == b
+            assert [r.old_text for r in rows if r.old_no] == a and [r.new_text for r in rows if r.new_no] == b
+        else:
+            assert diff.identical
+    law = (REPO_CORPUS / "laws" / "law-doro-kotsu-ho.md").read_text(encoding="utf-8")
+    diff = compare(law, law.replace("第一条", "第1条", 1))
+    assert (len(diff.hunks), diff.added, diff.removed) == (1, 1, 1)

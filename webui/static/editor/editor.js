@@ -48,7 +48,8 @@
 
   body.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(refresh, 300);
+    // a whole 法律 takes the server a few tenths of a second to render: wait for a pause in typing
+    timer = setTimeout(refresh, body.value.length > 100000 ? 1200 : 300);
   });
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("submit", function () { dirty = false; });
