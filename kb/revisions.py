@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 
 from kb.db import Base, Database, utcnow
 from kb.document import Document, DocumentError, parse_document, split_front_matter
@@ -113,11 +113,11 @@ class RevisionStore:
             return self._sync(s, doc_id)
 
     def history(self, doc_id: str) -> list[Revision]:
-        """Every revision, newest first."""
+        """Every revision, newest first, without their texts (revision() has them)."""
         with self._lock, self.db.session() as s:
             self._sync(s, doc_id)
-            return list(s.scalars(select(Revision).where(Revision.doc_id == doc_id)
-                                  .order_by(Revision.number.desc())))
+            return list(s.scalars(select(Revision).options(defer(Revision.text, raiseload=True))
+                                  .where(Revision.doc_id == doc_id).order_by(Revision.number.desc())))
 
     def revision(self, doc_id: str, number: int) -> Revision | None:
         with self.db.session() as s:
@@ -126,8 +126,8 @@ class RevisionStore:
     def recent(self, limit: int = 20) -> list[Revision]:
         """The newest saves over all documents (baselines left out)."""
         with self.db.session() as s:
-            return list(s.scalars(select(Revision).where(Revision.action != "baseline")
-                                  .order_by(Revision.id.desc()).limit(limit)))
+            return list(s.scalars(select(Revision).options(defer(Revision.text, raiseload=True))
+                                  .where(Revision.action != "baseline").order_by(Revision.id.desc()).limit(limit)))
 
     # -- writing -------------------------------------------------------------------------------
     def create(self, text: str, author: Author, message: str = "", action: str = "create") -> SaveResult:

@@ -236,10 +236,11 @@ def preview():
 @bp.get("/docs/<doc_id>/history")
 @requires("edit")
 def history(doc_id: str):
-    revs = revisions().history(doc_id)
-    if not revs:
+    head = revisions().head(doc_id)
+    if head is None:
         abort(404)
-    return render_template("editor/history.html", doc_id=doc_id, title=_title(revs[0].text, doc_id),
+    revs = revisions().history(doc_id)
+    return render_template("editor/history.html", doc_id=doc_id, title=_title(head.text, doc_id),
                            revisions=revs, flags=maintenance().flags(doc_id=doc_id))
 
 
