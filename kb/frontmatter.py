@@ -71,7 +71,7 @@ def _as_form_value(key: str, value, kind: str) -> str:
     return str(value)
 
 
-def parse_form(form) -> dict:
+def parse_form(form, today: dt.date | None = None) -> dict:
     """Typed front-matter values from the submitted form (a Mapping of strings)."""
     out = {}
     for key, label, kind in FORM_FIELDS:
@@ -94,6 +94,11 @@ def parse_form(form) -> dict:
         out["status"] = "in_force"
     if not out["confidentiality"]:
         out["confidentiality"] = "public"
+    until = out["effective_until"]
+    if out["status"] == "in_force" and until and until < (today or dt.date.today()):
+        # `kb check` (run in CI) refuses an expired document that still says in force
+        raise FormError("status", f"effective_until {until} has passed but status is in_force",
+                        "有効期限が過ぎています。状態を「廃止」か「置き換え済み」にするか、有効期限を直してください")
     return out
 
 

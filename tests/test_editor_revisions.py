@@ -178,3 +178,13 @@ def test_diffs_rebuild_both_texts_and_a_one_line_edit_of_a_large_law_is_one_hunk
     law = (REPO_CORPUS / "laws" / "law-doro-kotsu-ho.md").read_text(encoding="utf-8")
     diff = compare(law, law.replace("第一条", "第1条", 1))
     assert (len(diff.hunks), diff.added, diff.removed) == (1, 1, 1)
+
+
+def test_an_expired_document_cannot_be_saved_as_in_force():
+    from kb.frontmatter import FormError, new_document_template
+    values = {**new_document_template(), "id": "x-manual", "title": "t", "effective_until": "2025-03-31"}
+    with pytest.raises(FormError) as e:
+        parse_form(values, today=dt.date(2025, 4, 1))
+    assert e.value.field == "status" and "有効期限が過ぎています" in e.value.message_ja
+    assert parse_form({**values, "status": "repealed"}, today=dt.date(2025, 4, 1))["status"] == "repealed"
+    assert parse_form(values, today=dt.date(2025, 3, 31))["effective_until"] == dt.date(2025, 3, 31)
