@@ -19,6 +19,10 @@ ACTIONS = {
     "user_add": "ユーザー追加", "user_role": "役割変更", "user_disable": "無効化", "user_enable": "有効化",
     "user_password": "パスワード変更", "token_create": "トークン発行", "token_revoke": "トークン失効",
     "audit_export": "監査ログ出力",
+    "document_create": "文書作成", "document_edit": "文書編集", "document_restore": "版の復元",
+    "document_import": "文書取込", "document_link": "置換関係の更新",
+    "flag_section": "誤り・古い内容の報告", "flag_resolved": "報告の対応済み", "flag_dismissed": "報告の却下",
+    "search_not_helpful": "役に立たなかった検索", "search_gap_closed": "検索不備の対応済み",
 }
 EXPORT_LIMIT = 100_000
 

@@ -56,14 +56,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb.engine"] = SearchEngine(Path(app.config["INDEX"]), corpus / "dictionary")
     app.extensions["kb.documents"] = DocumentCache(corpus)
 
-    from webui import admin, api, auth, docs, search
+    from webui import admin, api, auth, docs, editor, search
     from webui.dates import status_label, wareki
     auth.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(__import__("webui.editor").editor.bp)   # maintainers' editor and queue
+    app.register_blueprint(editor.bp)      # maintainers' editor and queue (+ officers' feedback)
     app.add_template_filter(wareki)
     app.add_template_global(status_label)
     from kb.document import KIND_LABELS
