@@ -7,24 +7,9 @@ pytestmark = pytest.mark.browser
 
 QUERY = "交通違反者を交番に同行させるとき"
 OKAYAMA = "okayama-chiiki-keisatsu-unei-kitei"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 PORTRAIT = {"width": 768, "height": 1024}
 LANDSCAPE = {"width": 1024, "height": 768}
 PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from pathlib import Path
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium missing: apt-get install chromium fonts-ipafont-gothic (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

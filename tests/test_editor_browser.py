@@ -9,9 +9,6 @@ from editor_site import NOTICE, OKAYAMA, editor_app, writable_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 LANDSCAPE = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}
 
@@ -26,18 +23,6 @@ def server(app):
     s = LiveServer(app).start()
     yield s
     s.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from pathlib import Path
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium missing: apt-get install chromium fonts-ipafont-gothic (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

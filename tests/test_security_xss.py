@@ -511,10 +511,6 @@ def test_audit_log_shows_payload_searches_as_text(xss_app, officer):
 
 
 # -- the real browser ------------------------------------------------------------------------------
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
 # Recorded in every document before the page's own scripts: CSP refusals of script (a payload
 # that got as far as the browser and was stopped only by the policy).
 WATCH_CSP = """document.addEventListener('securitypolicyviolation', e => {
@@ -563,18 +559,6 @@ CLICKABLE = """() => [...document.querySelectorAll('#main a[href]')].map((a, i) 
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from pathlib import Path
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium missing: apt-get install chromium fonts-ipafont-gothic (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def xss_server(xss_app):
     server = LiveServer(xss_app).start()
     yield server
@@ -605,11 +589,11 @@ class Watched:
 
 
 @pytest.fixture(scope="module", params=[True, False], ids=["csp-as-served", "csp-bypassed"])
-def signed_in_page(request, chromium, xss_server, xss_app):
+def signed_in_page(request, browser, xss_server, xss_app):
     """Once with the policy the app sends, once with Chromium told to ignore it (so the markup
     itself, not just the policy, is what is tested)."""
     csp = request.param
-    ctx = chromium.new_context(locale="ja-JP", base_url=xss_server.url, bypass_csp=not csp,
+    ctx = browser.new_context(locale="ja-JP", base_url=xss_server.url, bypass_csp=not csp,
                                viewport={"width": 1024, "height": 900})
     ctx.add_init_script(WATCH_CSP)
     page = ctx.new_page()
@@ -730,11 +714,11 @@ def test_browser_error_pages_are_inert(watched, path):
 
 
 @pytest.mark.browser
-def test_browser_detectors_work(chromium, xss_server, xss_app):
+def test_browser_detectors_work(browser, xss_server, xss_app):
     """The detectors above are not blind: an injected handler is seen where the CSP is bypassed,
     and refused (and reported) where it is not."""
     for bypass in (True, False):
-        ctx = chromium.new_context(base_url=xss_server.url, bypass_csp=bypass)
+        ctx = browser.new_context(base_url=xss_server.url, bypass_csp=bypass)
         ctx.add_init_script(WATCH_CSP)
         page = ctx.new_page()
         browser_sign_in(page, xss_server.url, xss_app, "officer")
