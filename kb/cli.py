@@ -380,6 +380,25 @@ def serve_cmd(host, port, threads):
     serve(app, host=host, port=port, threads=threads, ident="kb")
 
 
+# -- the consultation desk ------------------------------------------------------------------------
+@main.command("purge")
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="keep raw inquiry text this many days (default: KB_RAW_RETENTION_DAYS or 90)")
+def purge_cmd(days):
+    """Delete the raw question and answer of unpublished inquiries received more than DAYS ago."""
+    from kb.db import database_url, open_database
+    from kb.desk import DeskStore, retention_days
+    p = _paths()
+    db = open_database(database_url(p.data))
+    days = days or retention_days()
+    purged = DeskStore(db, p.corpus).purge(days)
+    import getpass
+    from kb.audit import AuditLog
+    AuditLog(db).record("inquiry_purge", username=f"cli:{getpass.getuser()}"[:64], target=f"{days} days",
+                        detail={"inquiries": purged}, channel="cli")
+    click.echo(f"purged the raw text of {len(purged)} inquiries received more than {days} days ago")
+
+
 # -- accounts and API tokens ------------------------------------------------------------------------
 def _accounts():
     from kb.accounts import AccountStore
