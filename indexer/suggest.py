@@ -18,6 +18,9 @@ def suggest_terms(engine, text: str, limit: int = 5) -> list[str]:
     from indexer.dictionary import load_dictionary
     text = (text or "")[:200]
     dictionary = load_dictionary(engine.dictionary_dir)
+    # speller() asks for the thread's searcher too, which replaces (closes) it when a publish
+    # changed the index meanwhile: take the speller first, then the searcher used below
+    spell = speller(engine)
     s = engine.searcher()
     out: list[str] = []
     seen: set[str] = set()
@@ -28,7 +31,7 @@ def suggest_terms(engine, text: str, limit: int = 5) -> list[str]:
                 or dictionary.equivalents(surface) or dictionary.equivalents(word)):
             continue
         seen.add(word)
-        candidates = speller(engine).candidates(word)[:limit]
+        candidates = spell.candidates(word)[:limit]
         for c in candidates:
             fixed = text[:t.startchar] + c + text[t.endchar:]
             if fixed not in out:
