@@ -26,6 +26,20 @@ def jst(value: dt.datetime | None) -> str:
     return value.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
 
 
+@bp.app_template_filter("audit_detail")
+def audit_detail(raw: str) -> str:
+    """{"hits": 3, "kinds": []} → hits: 3 (empty values left out): readable in a table cell."""
+    import json
+    try:
+        detail = json.loads(raw or "{}")
+    except ValueError:
+        return raw
+    if not isinstance(detail, dict):
+        return raw
+    return " / ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                      for k, v in detail.items() if v not in ("", [], None, {}))
+
+
 @bp.get("/users")
 @requires("admin")
 def users():
@@ -125,7 +139,7 @@ def audit_log():
     events = log.events(q, limit=PAGE, offset=(page - 1) * PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", q=q, events=events, total=total, page=page,
-                           pages=max(1, -(-total // PAGE)), args=args, actions=ACTIONS)
+                           pages=max(1, -(-total // PAGE)), args=args, actions=ACTIONS, roles=ROLES)
 
 
 @bp.get("/audit.csv")
