@@ -99,3 +99,19 @@ def test_an_empty_question_is_refused_in_japanese(app):
     ask = officer.get("/ask").get_data(as_text=True)
     r = officer.post("/ask", data={"csrf_token": hidden(ask, "csrf_token"), "question": "  ", "category": "地域"})
     assert r.status_code == 422 and "質問の内容を入力してください" in r.get_data(as_text=True)
+
+
+def test_documents_opened_recently_are_offered_without_javascript(app):
+    officer = signed_in(app, "officer", "ask-officer-6")
+    officer.get(f"/docs/{OKAYAMA}")
+    ask = officer.get("/ask", query_string={"q": "交番の名称"}).get_data(as_text=True)
+    assert f'name="viewed" value="{OKAYAMA}#" checked' in ask and "岡山県警察地域警察運営規程" in ask
+
+
+def test_a_refused_record_keeps_the_picked_basis(app):
+    desk = signed_in(app, "desk", "ask-desk-3")
+    page = desk.get("/desk/new").get_data(as_text=True)
+    r = desk.post("/desk/new", data={"csrf_token": hidden(page, "csrf_token"), "question": "", "channel": "電話",
+                                     "category": "地域", "basis": [f"{OKAYAMA}#art-5"]})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and f'value="{OKAYAMA}#art-5" checked' in html and "第5条" in html

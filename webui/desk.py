@@ -93,6 +93,8 @@ def parse_sections(values) -> tuple[list[Basis], list[str]]:
 
 # -- the desk's pages -----------------------------------------------------------------------------
 def form_context(**extra) -> dict:
+    if request.method == "POST" and "basis_items" not in extra:
+        extra["basis_items"] = parse_sections(request.form.getlist("basis"))[0]   # keep the picks on a refusal
     return dict(categories=CATEGORIES, channels=CHANNELS, statuses=STATUSES,
                 retention=retention_days(), **extra)
 
