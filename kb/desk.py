@@ -124,6 +124,10 @@ class Inquiry(Base):
         masked_q, _, masked_a = mask(q + SEPARATOR + a, spans).partition(SEPARATOR)
         return masked_q, masked_a
 
+    def masked_texts(self) -> set[str]:
+        """The words the review masks (a title must not bring them back)."""
+        return {sp["text"] for part in ("question", "answer") for sp in self.spans(part) if sp["masked"]}
+
     def review_digest(self) -> str:
         """What the desk confirmed: masked question, masked answer (a changed mask needs a new look)."""
         h = hashlib.sha256()
@@ -394,6 +398,9 @@ class DeskStore:
                                 "確認した後にマスクの内容が変わりました。もう一度確認してください。")
             question, answer = inq.masked_parts()
             title = title or title_from_question(question)
+            hidden = inq.masked_texts()
+            if any(t in title for t in hidden):
+                raise DeskError("masked words in the title", "題名に、伏せた語句が残っています。題名を直してください。")
             unmasked = {sp["text"] for part in ("question", "answer") for sp in inq.spans(part) if not sp["masked"]}
             if [sp for sp in detect(title) if sp.text not in unmasked]:     # what the desk let stand may stay
                 raise DeskError("personal information in the title",

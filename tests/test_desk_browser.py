@@ -109,6 +109,7 @@ def test_ask_answer_review_publish_in_the_browser(open_as, artifacts_dir):
         desk.click("button[value=apply]")
     assert "マスクを変更しました" in desk.inner_text(".flash")
     assert "空き巣" not in desk.inner_text("#masked-question")
+    assert "空き巣" not in desk.input_value("#title")             # the title follows the new mask
     assert "高橋さん" in desk.inner_text("#masked-answer")
     # put the answer's mask back, then confirm and publish
     desk.locator(".review-text[data-part=answer] .pii", has_text="高橋").first.locator("input.pii-toggle").check()

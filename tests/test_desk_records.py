@@ -72,6 +72,15 @@ def test_a_title_with_personal_information_is_refused(store):
     assert not (store.corpus / "inquiries").exists() or not list((store.corpus / "inquiries").rglob("*.md"))
 
 
+def test_a_title_with_a_masked_word_is_refused(store):
+    inq = store.record(form(), "desk")
+    inq = store.revise_review(inq.id, {"question": {0, 1}, "answer": {0}}, [Addition("question", "拾得物", "person")])
+    with pytest.raises(DeskError) as e:
+        store.publish(inq.id, digest=inq.review_digest(), title="拾得物の扱い", confidentiality="public",
+                      department="", by="desk")
+    assert "伏せた語句" in e.value.message_ja
+
+
 def test_ids_continue_after_existing_files(store):
     from kb.store import atomic_write
     atomic_write(store.corpus / "inquiries" / "2026" / "inq-2026-0041.md", "x")

@@ -188,12 +188,15 @@ def highlighted(text: str, spans: list[dict]) -> list[dict]:
 def review_context(inq, **extra) -> dict:
     q_masked, a_masked = inq.masked_parts()
     from kb.inquiries import title_from_question
+    title = request.form.get("title") or inq.title
+    if not title or any(t in title for t in inq.masked_texts()):
+        title = title_from_question(q_masked)       # a word masked since is not carried in the title
     return form_context(
         inq=inq, question_pieces=highlighted(inq.question or "", inq.spans("question")),
         answer_pieces=highlighted(inq.answer or "", inq.spans("answer")),
         masked_question=q_masked, masked_answer=a_masked, digest=inq.review_digest(),
         mask_labels=MASK_LABELS, confidentiality=PUBLISH_CONFIDENTIALITY,
-        title=request.form.get("title") or inq.title or title_from_question(q_masked),
+        title=title,
         department=request.form.get("department") or inq.department or CATEGORY_DEPARTMENTS.get(inq.category, ""),
         chosen_confidentiality=request.form.get("confidentiality", "internal"), **extra)
 
