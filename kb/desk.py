@@ -457,6 +457,7 @@ class DeskStore:
     @staticmethod
     def _drop_raw(inq: Inquiry) -> None:
         inq.question = inq.answer = None
+        inq.search_query = ""                  # the officer's words too
         inq.question_spans = inq.answer_spans = "[]"
         inq.purged_at = utcnow()
 

@@ -98,6 +98,13 @@ def test_purge_deletes_old_raw_text_of_unpublished_inquiries_only(store, tmp_pat
     purged = store.purge(days=90, now=dt.datetime(2026, 11, 25))
     assert sorted(purged) == sorted([old.id, internal.id])
     assert store.get(old.id).question is None and store.get(old.id).purged_at is not None
+    asked = store.ask("高木さんの件です。", asker_id=1, asker_username="o", asker_name="o", asking_unit="",
+                      category="地域", search_query="高木 住所")
+    with store.db.session() as s:       # received long ago
+        from kb.desk import Inquiry
+        s.get(Inquiry, asked.id).received_at = dt.datetime(2026, 1, 1)
+    store.purge(days=90, now=dt.datetime(2026, 11, 25))
+    assert store.get(asked.id).question is None and store.get(asked.id).search_query == ""
     assert store.get(fresh.id).question == QUESTION
     with pytest.raises(DeskError):
         store.update(old.id, form(), "desk")
