@@ -86,6 +86,15 @@ def test_the_whole_loop(app):
     recorded = int(re.search(r'class="count recorded">(\d+)<', row.group(1)).group(1))
     assert published >= 2 and recorded == 1        # ≥1 sample cites it, and the inquiry just published
 
+    # who did what is in the audit log
+    from kb.audit import AuditQuery
+    from kb.desk import AUDIT_ACTIONS
+    log = app.extensions["kb.audit"]
+    for action, user in (("inquiry_ask", "ask-officer-2"), ("inquiry_view", "ask-desk"),
+                         ("inquiry_answer", "ask-desk"), ("inquiry_publish", "ask-desk")):
+        assert action in AUDIT_ACTIONS
+        assert log.count(AuditQuery(username=user, action=action, text=f"inquiry:{inquiry_id}")) >= 1, action
+
 
 def test_officers_cannot_open_the_desk_or_reuse(app):
     officer = signed_in(app, "officer", "ask-officer-4")
