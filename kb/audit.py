@@ -23,6 +23,9 @@ ACTIONS = {
     "document_import": "文書取込", "document_link": "置換関係の更新",
     "flag_section": "誤り・古い内容の報告", "flag_resolved": "報告の対応済み", "flag_dismissed": "報告の却下",
     "search_not_helpful": "役に立たなかった検索", "search_gap_closed": "検索不備の対応済み",
+    "inquiry_record": "照会の記録", "inquiry_update": "照会の更新", "inquiry_answer": "照会への回答",
+    "inquiry_view": "照会の閲覧", "inquiry_publish": "照会の公開", "inquiry_internal": "照会の非公開",
+    "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
 }
 EXPORT_LIMIT = 100_000
 

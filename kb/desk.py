@@ -38,9 +38,6 @@ CATEGORY_DEPARTMENTS = {"地域": "地域部地域課", "交通": "交通部交�
                         "生活安全": "生活安全部生活安全企画課", "警備": "警備部警備課", "総務": "警務部警務課"}
 SPAN_TYPES = tuple(MASK_LABELS)
 # Audit actions the desk writes (labels for the admin's audit filter, kb.audit.ACTIONS)
-AUDIT_ACTIONS = {"inquiry_record": "照会の記録", "inquiry_update": "照会の更新", "inquiry_answer": "照会への回答",
-                 "inquiry_view": "照会の閲覧", "inquiry_publish": "照会の公開", "inquiry_internal": "照会の非公開",
-                 "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除"}
 SEPARATOR = "\n\0\n"           # joins question and answer for masking (never typed in a form)
 
 
