@@ -20,7 +20,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from kb.db import ApiToken, Database, LoginSession, User, utcnow
 
@@ -94,6 +94,14 @@ def _account(u: User) -> Account:
 
 _USER_COLUMNS = (User.id.label("user_id"), User.username, User.display_name, User.role, User.department,
                  User.active)
+
+
+# Built once: these run on every request, and building a statement costs more than running it.
+_SESSION_LOOKUP = (select(LoginSession.id, LoginSession.ended_at, LoginSession.last_seen, LoginSession.created_at,
+                          *_USER_COLUMNS)
+                   .join(User, User.id == LoginSession.user_id).where(LoginSession.key_hash == bindparam("digest")))
+_TOKEN_LOOKUP = (select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used, *_USER_COLUMNS)
+                 .join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == bindparam("digest")))
 
 
 def _row_account(row) -> Account:
@@ -261,10 +269,7 @@ class AccountStore:
         Core query: this runs on every request, so it stays off the ORM's slower path.)"""
         now = utcnow()
         with self.db.engine.connect() as conn:
-            row = conn.execute(select(LoginSession.id, LoginSession.ended_at, LoginSession.last_seen,
-                                      LoginSession.created_at, *_USER_COLUMNS)
-                               .join(User, User.id == LoginSession.user_id)
-                               .where(LoginSession.key_hash == _digest(key))).first()
+            row = conn.execute(_SESSION_LOOKUP, {"digest": _digest(key)}).first()
             if row is None or row.ended_at is not None:
                 return None
             expired = now - row.last_seen > idle or now - row.created_at > max_age
@@ -323,9 +328,7 @@ class AccountStore:
             return None
         now = utcnow()
         with self.db.engine.connect() as conn:
-            row = conn.execute(select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used, *_USER_COLUMNS)
-                               .join(User, User.id == ApiToken.user_id)
-                               .where(ApiToken.token_hash == _digest(token))).first()
+            row = conn.execute(_TOKEN_LOOKUP, {"digest": _digest(token)}).first()
             if row is None or row.revoked_at is not None or not row.active:
                 return None
             if row.last_used is None or now - row.last_used > dt.timedelta(minutes=1):

@@ -28,6 +28,7 @@ ACTIONS = {
     "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
 }
 EXPORT_LIMIT = 100_000
+_INSERT = insert(AuditEvent)
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,12 @@ class AuditLog:
 
     def record(self, action: str, *, user_id: int | None = None, username: str = "", role: str = "",
                target: str = "", detail: dict | None = None, ip: str = "", channel: str = "web") -> None:
-        with self.db.engine.begin() as conn:     # a Core insert: one per search, keep it cheap
-            conn.execute(insert(AuditEvent).values(
-                at=utcnow(), user_id=user_id, username=username[:64], role=role[:20], action=action[:40],
-                target=target[:300], detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
-                ip=ip[:64], channel=channel[:10]))
+        with self.db.engine.begin() as conn:     # one prepared Core insert: one per search, keep it cheap
+            conn.execute(_INSERT, {
+                "at": utcnow(), "user_id": user_id, "username": username[:64], "role": role[:20],
+                "action": action[:40], "target": target[:300],
+                "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
+                "ip": ip[:64], "channel": channel[:10]})
 
     def count(self, q: AuditQuery = AuditQuery()) -> int:
         with self.db.session() as s:
