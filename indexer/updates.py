@@ -159,7 +159,7 @@ def apply_documents(gen_dir: Path, docs: dict[str, Document | None]) -> None:
     ix = windex.open_dir(str(gen_dir))
     catalog = read_catalog(gen_dir)
     # our writer lock is held, so Whoosh's own lock is free; the timeout only covers the unforeseen
-    writer = ix.writer(timeout=10.0, delay=0.05)
+    writer = ix.writer(timeout=10.0, delay=0.05, compound=False)   # see indexer.build
     try:
         for doc_id, doc in docs.items():
             writer.delete_by_term("doc_id", doc_id)
