@@ -20,6 +20,7 @@ ACCESS = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": EVERYONE,
+    "auth.change_password": EVERYONE,
     "search.search": EVERYONE,
     "docs.view": EVERYONE,
     "api.search": EVERYONE,

@@ -171,3 +171,25 @@ def test_templates_have_no_inline_script():
 def test_login_page_says_searches_are_logged(app):
     html = app.test_client().get("/login").get_data(as_text=True)
     assert "記録されます" in html and 'meta charset="utf-8"' in html
+
+
+def test_users_change_their_own_password(app):
+    name = ensure_user(app, "officer", "changes-own-password")
+    me, elsewhere = signed_in(app, "officer", name), signed_in(app, "officer", name)
+
+    def change(current, new, again=None):
+        return me.post("/account/password", data={
+            "current_password": current, "new_password": new, "new_password_again": again or new,
+            "csrf_token": csrf_token(me, "/account/password")})
+    for args, message in [(("wrong-password-000", "brand-new-passphrase-1"), "現在のパスワードが正しくありません"),
+                          ((TEST_PASSWORD, "brand-new-passphrase-1", "brand-new-passphrase-2"), "一致しません"),
+                          ((TEST_PASSWORD, "short"), "12文字以上")]:
+        r = change(*args)
+        assert r.status_code == 400 and message in r.get_data(as_text=True), args
+    r = change(TEST_PASSWORD, "brand-new-passphrase-1")
+    assert r.status_code == 302
+    assert me.get("/search?q=交番").status_code == 200               # this session goes on
+    assert elsewhere.get("/search?q=交番").status_code == 302        # the others end
+    assert sign_in(app.test_client(), name).status_code == 401        # the old password is gone
+    assert sign_in(app.test_client(), name, "brand-new-passphrase-1").status_code == 302
+    app.extensions["kb.accounts"].set_password(name, TEST_PASSWORD)

@@ -277,3 +277,34 @@ def rate_limited_page(e):
                                      "1分ほど待ってから、もう一度お試しください。"), 429
     from webui import error_response
     return error_response(429)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("read")
+def change_password():
+    """Every user changes their own password (first sign-in with an issued one, or at will);
+    the user's other sessions end, this one continues under a new key."""
+    if current_user.channel != "web":
+        abort(403)
+    from kb.accounts import AccountError
+    store = current_app.extensions["kb.accounts"]
+    error = None
+    if request.method == "POST":
+        a = current_account()
+        new = request.form.get("new_password", "")[:1024]
+        if store.authenticate(a.username, request.form.get("current_password", "")[:1024]) is None:
+            error = "現在のパスワードが正しくありません。"
+        elif new != request.form.get("new_password_again", ""):
+            error = "新しいパスワードが一致しません。"
+        else:
+            try:
+                store.set_password(a.username, new)
+            except AccountError as e:
+                error = e.message_ja
+        if error is None:
+            audit("user_password", a.username, by="self")
+            key = store.start_session(a, ip=client_ip())
+            login_user(SignedIn(a, key))
+            flash("パスワードを変更しました。ほかの端末のログインは終了しました。")
+            return redirect(url_for("search.search"))
+    return render_template("auth/password.html", error=error), (400 if error else 200)
