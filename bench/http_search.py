@@ -143,7 +143,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--suggest-seconds", type=float, default=15, help="type-ahead phase (0: skip)")
     ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads")
+    ap.add_argument("--threads", type=int, default=8, help="waitress threads per process")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (kb serve --workers)")
     ap.add_argument("--path", default="/search", choices=["/search", "/api/search"])
     ap.add_argument("--no-cache", action="store_true",
                     help="turn the result cache off (KB_RESULT_CACHE=0): every request searches")
@@ -160,7 +161,8 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port), "--threads", str(args.threads)],
+                                 "--port", str(port), "--threads", str(args.threads),
+                                 "--workers", str(args.workers)],
                                 # a pipe nobody reads would fill with waitress's queue warnings and stall it
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         suggest = None
@@ -189,7 +191,7 @@ def main() -> None:
 
     from bench.engine import machine
     print(machine())
-    print(f"{clients} clients, waitress {args.threads} threads, result cache {'off' if args.no_cache else 'on'}")
+    print(f"{clients} clients, {args.workers} waitress process(es) × {args.threads} threads, result cache {'off' if args.no_cache else 'on'}")
     report(f"GET {args.path} ({len(qs)} queries, {seconds:.0f} s)", *search)
     if suggest:
         report(f"GET /api/suggest ({len(typeahead_prefixes(qs))} prefixes, {args.suggest_seconds:.0f} s)", *suggest)

@@ -364,20 +364,23 @@ def check_cmd(list_unresolved):
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve_cmd(host, port, threads):
+@click.option("--threads", default=8, show_default=True, type=int, help="threads per process")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="processes sharing the port (one per core uses every core)")
+def serve_cmd(host, port, threads, workers):
     """Serve the web UI and JSON API with waitress."""
-    from waitress import serve
     from kb.accounts import ensure_first_admin
-    from webui import create_app
-    app = create_app()
-    password = ensure_first_admin(app.extensions["kb.accounts"])
+    from webui.server import serve
+    store = _accounts()
+    password = ensure_first_admin(store)
+    store.db.dispose()            # workers open their own connections
     if password:
         click.echo("初回起動のため、システム管理者アカウントを作成しました（この表示は一度だけです）:\n"
                    f"  ユーザー名: admin\n  パスワード: {password}\n"
                    "  変更するには: .venv/bin/kb user passwd admin")
-    click.echo(f"serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(app, host=host, port=port, threads=threads, ident="kb")
+    click.echo(f"serving on http://{host}:{port}/ with {workers} process(es) (Ctrl+C to stop)")
+    sys.stdout.flush()
+    serve(host, port, threads, workers)
 
 
 # -- the consultation desk ------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""Serving the app with waitress: one process, or several sharing one listening socket.
+
+Whoosh scoring is pure Python, so one process uses one core however many threads it has; with
+`workers` > 1 the parent binds the port and forks that many waitress processes that accept on it
+(each with its own app, searchers and database connections; the index writer and the database are
+already safe across processes). The parent restarts nothing: if a worker dies it stops the others
+and exits non-zero, so the service manager restarts the whole server.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+
+
+def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
+    from waitress import serve as waitress_serve
+    from webui import create_app
+    if workers <= 1:
+        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="kb")
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:                      # a worker: its own app, then serve until told to stop
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+            try:
+                waitress_serve(create_app(), sockets=[sock], threads=threads, ident="kb")
+            finally:
+                os._exit(1)
+        children.append(pid)
+    sock.close()
+
+    def stop(*_):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    signal.signal(signal.SIGINT, lambda *a: (stop(), sys.exit(0)))
+    pid, status = os.wait()               # the first worker to end ends the server
+    stop()
+    for other in children:
+        if other != pid:
+            try:
+                os.waitpid(other, 0)
+            except ChildProcessError:
+                pass
+    sys.exit(1 if os.waitstatus_to_exitcode(status) else 0)
