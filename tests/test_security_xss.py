@@ -510,6 +510,43 @@ def test_audit_log_shows_payload_searches_as_text(xss_app, officer):
     assert payload in audit.visible_text
 
 
+# -- the editor's preview and the desk's pages (text typed by maintainers, desk staff, officers) --
+def test_editor_preview_is_inert(xss_app):
+    from conftest import csrf_token
+    c = signed_in(xss_app, "maintainer")
+    r = c.post("/editor/preview", json={"body": MARKDOWN_BODY, "title": f"<script>{js(95)}</script>"},
+               headers={"X-CSRFToken": csrf_token(c, "/editor/")})
+    assert r.status_code == 200 and r.is_json
+    html = r.json["html"]
+    found = audit_markup(html)
+    assert html and not found.problems, found.problems
+    assert "<script>" in found.visible_text          # shown as text, not dropped silently
+
+
+def test_desk_pages_show_inquiry_text_inert(xss_app):
+    from conftest import csrf_token
+    question = (f"{WORD}の届出<script>{js(96)}</script> <img src=x onerror={js(97)}> "
+                f"[x](javascript:{js(98)}) \"><svg onload={js(99)}> 山田太郎さん")
+    answer = f"<details open ontoggle={js(100)}>遺失物法により処理する。</details> {{{{ 7*7 }}}}"
+    desk = signed_in(xss_app, "desk")
+    r = desk.post("/desk/new", data={
+        "received_at": "2026-05-01T10:00", "channel": "電話", "asking_unit": f"<b onmouseover={js(101)}>署</b>",
+        "category": "生活安全", "question": question, "answer": answer,
+        "csrf_token": csrf_token(desk, "/desk/new")})
+    assert r.status_code in (302, 303), r.get_data(as_text=True)[:300]
+    review = r.headers["Location"]
+    for url in (review, "/desk/"):
+        page = desk.get(url)
+        assert page.status_code == 200, url
+        found = assert_inert_page(page, url)
+        assert "<script>" in found.visible_text or "onerror" in found.visible_text or url == "/desk/", url
+    officer_client = signed_in(xss_app, "officer")
+    for url in (f"/ask?q=<script>{js(102)}</script>", "/my-inquiries"):
+        page = officer_client.get(url)
+        assert page.status_code == 200, url
+        assert_inert_page(page, url)
+
+
 # -- the real browser ------------------------------------------------------------------------------
 # Recorded in every document before the page's own scripts: CSP refusals of script (a payload
 # that got as far as the browser and was stopped only by the policy).
