@@ -1,0 +1,81 @@
+"""Publishing through `kb serve --workers 2`: two server processes, each with its own index
+writer thread, take the desk's publishes at once; every inquiry lands once, in the corpus and in
+the index (the writers meet at the index lock, the ids at the database's unique key)."""
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import free_port
+from desk_site import HttpUser, desk_app, desk_site, flashes, review_post
+from test_desk_concurrency import index_doc_ids
+
+USERS, PER_USER = 4, 8
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return desk_site(tmp_path_factory.mktemp("desk-multiprocess"), with_samples=False)
+
+
+def test_publishes_through_two_server_processes_all_land(site):
+    from kb.desk import InquiryForm
+    from kb.inquiries import Basis
+    app = desk_app(site)          # the test's own view of the same database (users, records)
+    store = app.extensions["kb.desk"]
+    basis = [Basis("okayama-chiiki-keisatsu-unei-kitei", "art-3", "岡山県警察地域警察運営規程 第3条")]
+    ids = [[store.record(InquiryForm(
+        question=f"二つのサーバー処理からの公開試験（{u}組{n}番）。遺失届の様式は。",
+        received_at=dt.datetime(2026, 11, 21, 0, 0), channel="端末", asking_unit="岡山西警察署地域課",
+        category="地域", answer="遺失届出書の様式で受理してください。", basis=basis), "setup").id
+        for n in range(PER_USER)] for u in range(USERS)]
+
+    port = free_port()
+    env = dict(os.environ, KB_CORPUS=str(site.corpus), KB_INDEX=str(site.index), KB_DATA=str(site.data))
+    server = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    errors: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/login", timeout=5).read()
+                break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+                time.sleep(0.2)
+        users = [HttpUser(base, app, "desk", f"mp-desk-{u}") for u in range(USERS)]
+
+        def publish_all(user, mine):
+            for inquiry_id in mine:
+                page = user.get(f"/desk/{inquiry_id}/review")
+                r = user.post(f"/desk/{inquiry_id}/review",
+                              review_post(page.text, "publish", confirmed="1", confidentiality="internal"))
+                if r.status != 302:
+                    errors.append(f"publish {inquiry_id}: {r.status} {flashes(r.text)}")
+        threads = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(users, ids)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(timeout=600)
+        officer = HttpUser(base, app, "officer", "mp-officer")
+        hits = officer.search_hits("二つのサーバー処理からの公開試験")
+    finally:
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+
+    assert not errors, errors[:10]
+    files = sorted((site.corpus / "inquiries").rglob("inq-*.md"))
+    doc_ids = {p.stem for p in files}
+    assert len(files) == len(doc_ids) == USERS * PER_USER
+    assert index_doc_ids(site) == doc_ids
+    assert {d for d, _ in hits} <= doc_ids and hits
+    rows = [store.get(i) for mine in ids for i in mine]
+    assert {r.doc_id for r in rows} == doc_ids and all(r.status == "published" for r in rows)
