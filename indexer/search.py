@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, query as Q, scoring
+from whoosh import query as Q, scoring
 
 from indexer import generations
 from indexer.query import FULL, QueryPlan, Ranking, plan_query

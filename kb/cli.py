@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -409,6 +410,16 @@ def _accounts():
     return AccountStore(open_database(database_url(_paths().data)))
 
 
+@contextmanager
+def _refused():
+    """A refused account change ends the command with both messages."""
+    from kb.accounts import AccountError
+    try:
+        yield
+    except AccountError as e:
+        _fail(f"{e}（{e.message_ja}）")
+
+
 def _audit_cli(store, action: str, target: str, **detail):
     import getpass
     from kb.audit import AuditLog
@@ -435,12 +446,9 @@ def user_group():
 @click.option("--department", default="", help="所属 (restricted documents may name it)")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 def user_add(username, role, display_name, department, password_stdin):
-    from kb.accounts import AccountError
     store = _accounts()
-    try:
+    with _refused():
         a = store.add_user(username, role, _read_password(password_stdin, username), display_name, department)
-    except AccountError as e:
-        _fail(f"{e}（{e.message_ja}）")
     _audit_cli(store, "user_add", a.username, role=role, department=department)
     click.echo(f"added {a.username} ({a.role_label})")
 
@@ -449,23 +457,17 @@ def user_add(username, role, display_name, department, password_stdin):
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 def user_passwd(username, password_stdin):
-    from kb.accounts import AccountError
     store = _accounts()
-    try:
+    with _refused():
         store.set_password(username, _read_password(password_stdin, username))
-    except AccountError as e:
-        _fail(f"{e}（{e.message_ja}）")
     _audit_cli(store, "user_password", username)
     click.echo(f"password of {username} changed; its sessions have ended")
 
 
 def _set_active(username: str, active: bool):
-    from kb.accounts import AccountError
     store = _accounts()
-    try:
+    with _refused():
         store.set_active(username, active)
-    except AccountError as e:
-        _fail(f"{e}（{e.message_ja}）")
     _audit_cli(store, "user_enable" if active else "user_disable", username)
     click.echo(f"{username} {'enabled' if active else 'disabled'}")
 
@@ -486,12 +488,9 @@ def user_enable(username):
 @click.argument("username")
 @click.argument("role", type=click.Choice(["officer", "desk", "maintainer", "admin"]))
 def user_role(username, role):
-    from kb.accounts import AccountError
     store = _accounts()
-    try:
+    with _refused():
         old, new = store.set_role(username, role)
-    except AccountError as e:
-        _fail(f"{e}（{e.message_ja}）")
     _audit_cli(store, "user_role", username, **{"from": old, "to": new})
     click.echo(f"{username}: {old} -> {new}")
 
@@ -518,12 +517,9 @@ def token_group():
 @click.argument("username")
 @click.option("--label", default="", help="what the token is for")
 def token_create(username, label):
-    from kb.accounts import AccountError
     store = _accounts()
-    try:
+    with _refused():
         token_id, token = store.create_token(username, label)
-    except AccountError as e:
-        _fail(f"{e}（{e.message_ja}）")
     _audit_cli(store, "token_create", username, token_id=token_id, label=label)
     click.echo(token)
     click.echo(f"token {token_id} for {username}: shown once, store it now", err=True)
@@ -532,12 +528,9 @@ def token_create(username, label):
 @token_group.command("revoke")
 @click.argument("token_id", type=int)
 def token_revoke(token_id):
-    from kb.accounts import AccountError
     store = _accounts()
-    try:
+    with _refused():
         owner = store.revoke_token(token_id)
-    except AccountError as e:
-        _fail(f"{e}（{e.message_ja}）")
     _audit_cli(store, "token_revoke", str(token_id), user=owner)
     click.echo(f"token {token_id} of {owner} revoked")
 

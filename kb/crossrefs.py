@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kb.citations import ARTICLE, defined_names
 from kb.numerals import NUMERAL, parse_number

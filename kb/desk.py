@@ -23,11 +23,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.anonymize import MASK_LABELS, detect, mask
 from kb.db import Base, Database, utcnow
+from kb.era import JST
 from kb.inquiries import (CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
                           inquiry_id, inquiry_markdown, title_from_question)
 from kb.store import atomic_write, document_path
 
-JST = dt.timezone(dt.timedelta(hours=9))
 DEFAULT_RETENTION_DAYS = 90
 MAX_QUESTION_CHARS = 5000
 MAX_ANSWER_CHARS = 10000

@@ -8,6 +8,8 @@ from typing import Iterator
 
 from kb.numerals import NUMERAL, parse_number
 
+JST = dt.timezone(dt.timedelta(hours=9))     # dates and times shown to officers
+
 # First day of each era; year 1 (元年) of an era is the Gregorian year of that day.
 ERAS = {
     "明治": dt.date(1868, 1, 25),

@@ -173,6 +173,42 @@ def browser():
         b.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    """The module's `app` over HTTP (modules that build their own site define `app`)."""
+    s = LiveServer(app).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def open_as(browser, server, app):
+    """open_as(role, username) → a page signed in on `server`; page errors, CSP refusals and
+    failed scripts, styles or fetches fail the test (pages may answer 409/422 on purpose)."""
+    contexts, problems = [], []
+
+    def make(role, username=None, viewport=DESKTOP):
+        ctx = browser.new_context(viewport=viewport, locale="ja-JP", base_url=server.url)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: problems.append(m.text)
+                if m.type == "error" and "Content Security Policy" in m.text else None)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document" and "favicon" not in r.url
+                else None)
+        browser_sign_in(page, server.url, app, role, username)
+        return page
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    assert not problems, problems
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -34,6 +34,19 @@ def desk_site(base: Path, with_samples: bool = True):
     return build_site(corpus, base)
 
 
+def answered_inquiries(store, groups: int, per_group: int, label: str) -> list[list[int]]:
+    """groups × per_group answered inquiries recorded straight in the store (ready to publish)."""
+    import datetime as dt
+    from kb.desk import InquiryForm
+    from kb.inquiries import Basis
+    basis = [Basis(OKAYAMA, "art-3", "岡山県警察地域警察運営規程 第3条")]
+    return [[store.record(InquiryForm(
+        question=f"{label}（{g}組{n}番）。交番で遺失届を受理するとき、どの様式を使いますか。",
+        received_at=dt.datetime(2026, 11, 20, 0, 0), channel="電話", asking_unit="岡山東警察署地域課",
+        category="地域", answer="遺失届出書の様式で受理してください。", basis=basis), "setup").id
+        for n in range(per_group)] for g in range(groups)]
+
+
 def desk_app(site):
     from webui import create_app
     return create_app(site.config())

@@ -6,48 +6,16 @@ import re
 
 import pytest
 
-from conftest import LiveServer, browser_sign_in
+from conftest import TABLET
 from desk_site import OKAYAMA, desk_app, desk_site
 
 pytestmark = pytest.mark.browser
 
-LANDSCAPE = {"width": 1280, "height": 900}
-TABLET = {"width": 768, "height": 1024}
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     return desk_app(desk_site(tmp_path_factory.mktemp("desk-browser"), with_samples=False))
-
-
-@pytest.fixture(scope="module")
-def server(app):
-    s = LiveServer(app).start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
-def open_as(browser, server, app):
-    """open_as(role, username) → a signed-in page; page errors and CSP violations fail the test."""
-    contexts, problems = [], []
-
-    def make(role, username=None, viewport=LANDSCAPE):
-        ctx = browser.new_context(viewport=viewport, locale="ja-JP", base_url=server.url)
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda e: problems.append(str(e)))
-        page.on("console", lambda m: problems.append(m.text)
-                if m.type == "error" and "Content Security Policy" in m.text else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document" and "favicon" not in r.url
-                else None)
-        browser_sign_in(page, server.url, app, role, username)
-        return page
-    yield make
-    for ctx in contexts:
-        ctx.close()
-    assert not problems, problems
 
 
 def test_ask_answer_review_publish_in_the_browser(open_as, artifacts_dir):

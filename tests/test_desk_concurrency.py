@@ -1,6 +1,5 @@
 """Ten desk members publish twenty inquiries each at the same time over HTTP while officers keep
 searching: every one of the 200 lands in the corpus and in the index, and nobody sees an error."""
-import datetime as dt
 import re
 import threading
 import time
@@ -8,7 +7,7 @@ import time
 import pytest
 
 from conftest import LiveServer
-from desk_site import HttpUser, desk_app, desk_site, flashes, review_post
+from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, flashes, review_post
 
 THREADS, PER_THREAD = 10, 20
 
@@ -35,15 +34,8 @@ def index_doc_ids(site) -> set[str]:
 
 
 def test_200_concurrent_publishes_all_land_while_searches_run(app, site):
-    from kb.desk import InquiryForm
-    from kb.inquiries import Basis
     store = app.extensions["kb.desk"]
-    basis = [Basis("okayama-chiiki-keisatsu-unei-kitei", "art-3", "岡山県警察地域警察運営規程 第3条")]
-    ids = [[store.record(InquiryForm(
-        question=f"並行公開の試験です（{t}組{n}番）。交番で遺失届を受理するとき、どの様式を使いますか。",
-        received_at=dt.datetime(2026, 11, 20, 0, 0), channel="電話", asking_unit="岡山東警察署地域課",
-        category="地域", answer="遺失届出書の様式で受理してください。", basis=basis), "setup").id
-        for n in range(PER_THREAD)] for t in range(THREADS)]
+    ids = answered_inquiries(store, THREADS, PER_THREAD, "並行公開の試験です")
 
     server = LiveServer(app, threads=THREADS + 4).start()
     errors: list[str] = []

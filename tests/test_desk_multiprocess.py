@@ -1,7 +1,6 @@
 """Publishing through `kb serve --workers 2`: two server processes, each with its own index
 writer thread, take the desk's publishes at once; every inquiry lands once, in the corpus and in
 the index (the writers meet at the index lock, the ids at the database's unique key)."""
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import urllib.request
 import pytest
 
 from conftest import free_port
-from desk_site import HttpUser, desk_app, desk_site, flashes, review_post
+from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, flashes, review_post
 from test_desk_concurrency import index_doc_ids
 
 USERS, PER_USER = 4, 8
@@ -25,16 +24,9 @@ def site(tmp_path_factory):
 
 
 def test_publishes_through_two_server_processes_all_land(site):
-    from kb.desk import InquiryForm
-    from kb.inquiries import Basis
     app = desk_app(site)          # the test's own view of the same database (users, records)
     store = app.extensions["kb.desk"]
-    basis = [Basis("okayama-chiiki-keisatsu-unei-kitei", "art-3", "岡山県警察地域警察運営規程 第3条")]
-    ids = [[store.record(InquiryForm(
-        question=f"二つのサーバー処理からの公開試験（{u}組{n}番）。遺失届の様式は。",
-        received_at=dt.datetime(2026, 11, 21, 0, 0), channel="端末", asking_unit="岡山西警察署地域課",
-        category="地域", answer="遺失届出書の様式で受理してください。", basis=basis), "setup").id
-        for n in range(PER_USER)] for u in range(USERS)]
+    ids = answered_inquiries(store, USERS, PER_USER, "二つのサーバー処理からの公開試験")
 
     port = free_port()
     env = dict(os.environ, KB_CORPUS=str(site.corpus), KB_INDEX=str(site.index), KB_DATA=str(site.data))

@@ -745,7 +745,7 @@ def test_browser_typeahead_shows_payload_titles_as_text(watched):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", [f"/docs/<script>{js(110)}</script>", f"/nowhere/<svg onload={js(112)}>",
-                                  f"/search?page=<script>alert(114)</script>&q=%3Cscript%3Ealert(115)%3C/script%3E"])
+                                  "/search?page=<script>alert(114)</script>&q=%3Cscript%3Ealert(115)%3C/script%3E"])
 def test_browser_error_pages_are_inert(watched, path):
     visit_and_click(watched, path)
 

@@ -7,11 +7,11 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 
 from kb.accounts import ROLES, AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
+from kb.era import JST
 from webui.auth import audit, current_account, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 50
-JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def accounts():

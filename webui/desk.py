@@ -17,10 +17,10 @@ from kb.desk import (CATEGORY_DEPARTMENTS, JST, PUBLISH_CONFIDENTIALITY, Additio
                      InquiryForm, retention_days)
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
 from webui.auth import access, audit, current_account, requires
+from webui.indexing import reindex
 
 bp = Blueprint("desk", __name__)
 
-INDEX_TIMEOUT = 30.0
 RECENT_VIEWS = dt.timedelta(hours=2)       # documents an officer opened count as "looked at"
 
 
@@ -249,29 +249,13 @@ def review(inquiry_id: int):
     except DeskError as e:
         return refused(e, "desk/review.html", 409 if "stale" in str(e) or "changed" in str(e) else 422,
                        **review_context(load(inquiry_id)))
-    status = reindex(published.doc_id)
+    status = reindex([published.doc_id])
     audit("inquiry_publish", f"inquiry:{inquiry_id}", doc_id=published.doc_id,
           confidentiality=request.form.get("confidentiality"))
     flash(f"照会 No.{inquiry_id} を事例 {published.doc_id} として公開しました。元の質問文はデータベースから削除しました。")
     if status:
         flash(status)
     return redirect(url_for("desk.index"))
-
-
-def reindex(doc_id: str) -> str:
-    """Put the published file into the index through the single writer; a Japanese status line."""
-    from indexer.generations import IndexMissing
-    from indexer.updates import IndexBusy, get_updater
-    updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
-    try:
-        result = updater.update_documents([doc_id], timeout=INDEX_TIMEOUT)
-    except IndexBusy:
-        return "索引の更新が混み合っているため、検索への反映が遅れています（順番に反映されます）。"
-    except IndexMissing:
-        return "索引がまだ作成されていないため、kb index の実行後に検索できるようになります。"
-    if result.journaled:
-        return "索引の再構築中のため、再構築が終わりしだい検索に反映されます。"
-    return f"検索に反映しました（{result.seconds:.1f}秒）。"
 
 
 @bp.get("/desk/reuse")

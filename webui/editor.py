@@ -3,7 +3,6 @@ and the maintenance queue. Writes go through kb.revisions (file written atomical
 database) and then the single index writer; nothing here opens a Whoosh writer."""
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
@@ -18,11 +17,11 @@ from kb.review import ReviewList
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
+from webui.indexing import reindex
 from webui.render import render_markdown
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
-INDEX_TIMEOUT = 30.0
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_KINDS = ("law", "regulation", "notice")
 
@@ -60,27 +59,6 @@ def readable_document_title(doc_id: str) -> str | None:
     from webui import get_documents
     item = get_documents().get(str(doc_id))
     return item.doc.title if item is not None and can_read(item.doc.meta) else None
-
-
-# -- index --------------------------------------------------------------------------------------
-def reindex(doc_ids: list[str]) -> str:
-    """Re-index saved documents through the single writer; a Japanese line saying when they are searchable."""
-    from indexer.generations import IndexMissing
-    from indexer.updates import IndexBusy, get_updater
-    if not doc_ids:
-        return ""
-    updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
-    try:
-        result = updater.update_documents(doc_ids, timeout=INDEX_TIMEOUT)
-    except IndexBusy:
-        return "索引の更新が混み合っているため、検索への反映が遅れています（順番に反映されます）。"
-    except IndexMissing:
-        return "索引がまだ作成されていないため、kb index の実行後に検索できるようになります。"
-    if result.journaled:
-        return "索引の再構築中のため、再構築が終わりしだい検索に反映されます。"
-    from webui.admin import JST
-    now = dt.datetime.now(JST).strftime("%H:%M:%S")
-    return f"検索に反映しました（{now}、{result.seconds:.1f}秒）。いまから検索で見つかります。"
 
 
 def saved(result: SaveResult, verb: str) -> str:
