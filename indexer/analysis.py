@@ -6,6 +6,7 @@ offsets from `begin()`/`end()` so that highlighting lands on the original text.
 """
 from __future__ import annotations
 
+import threading
 import unicodedata
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
@@ -28,6 +29,66 @@ def _chunks(text: str):
                 end = nl + 1
         yield start, text[start:end]
         start = end
+
+
+# What a dictionary word contributes to the index is fixed by the dictionary: its normalized form,
+# reading, part of speech and A-unit split. It is worked out once per word id and process, so the
+# index-time path costs one Sudachi pass (shared by the body and reading fields, which analyse the
+# same text) and a dict lookup per morpheme. Words Sudachi does not know (OOV: numerals, line ends)
+# are not cached: their word id only names a part of speech, and their reading depends on the
+# context (一 is read イチ or ヒト).
+_WORDS: dict[int, tuple | None] = {}
+_local = threading.local()
+_MEMO_SIZE = 4
+
+
+def _terms(parts, reading: bool) -> tuple[str, ...]:
+    """Distinct terms of a morpheme and its sub-units, sub-units in stop classes left out."""
+    out: list[str] = []
+    for i, p in enumerate(parts):
+        text = p.reading_form() if reading else p.normalized_form()
+        if text and text not in out and not (i and p.part_of_speech()[0] in STOP_POS):
+            out.append(text)
+    return tuple(out)
+
+
+def _word(m):
+    """A mode-C morpheme's terms, or None for a stop word: (normalized, reading) with its A sub-units,
+    then (normalized, reading) of the morpheme alone."""
+    if m.part_of_speech()[0] in STOP_POS:
+        return None
+    parts = [m]
+    subs = m.split(sudachi.MODE_A)
+    if len(subs) > 1:
+        parts += list(subs)
+    return _terms(parts, False), _terms(parts, True), _terms(parts[:1], False), _terms(parts[:1], True)
+
+
+def _analyse(text: str) -> list:
+    """The cached word entries of a text's mode-C morphemes, stop words left out; the last few
+    texts of this thread are memoised (body and reading fields get the same text in turn)."""
+    memo = getattr(_local, "memo", None)
+    if memo is None:
+        memo = _local.memo = {}
+    entries = memo.get(text)
+    if entries is not None:
+        return entries
+    entries = []
+    words = _WORDS
+    for _, chunk in _chunks(text):
+        for m in sudachi.tokenize(chunk, sudachi.MODE_C):
+            wid = m.word_id()
+            entry = words.get(wid, False)
+            if entry is False:
+                entry = _word(m)
+                if not m.is_oov():
+                    words[wid] = entry
+            if entry is not None:
+                entries.append(entry)
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[text] = entries
+    return entries
 
 
 class SudachiTokenizer(Tokenizer):
@@ -56,6 +117,24 @@ class SudachiTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
+        if chars or keeporiginal:
+            yield from self._with_offsets(t, value, positions, chars, keeporiginal, start_pos, start_char)
+            return
+        # index time and plain analysis: the cached word entries
+        field = (0 if self.subunits else 2) + (1 if self.reading else 0)
+        pos = start_pos
+        for entry in _analyse(value):
+            for text in entry[field]:
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = pos
+                yield t
+            pos += 1
+
+    def _with_offsets(self, t, value, positions, chars, keeporiginal, start_pos, start_char):
+        """Tokens with character offsets (query analysis, highlighting): straight from Sudachi."""
         pos = start_pos
         for offset, chunk in _chunks(value):
             for m in sudachi.tokenize(chunk, sudachi.MODE_C):

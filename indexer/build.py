@@ -20,6 +20,7 @@ from whoosh import index as windex
 from indexer import generations
 from indexer.records import section_records
 from indexer.schema import section_schema
+from indexer.segwriter import BuildWriter
 from kb.document import Document, DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
@@ -107,7 +108,7 @@ def index_paths(paths: list[Path], out_dir: Path, progress=None) -> tuple[dict, 
     catalog: dict = {}
     errors: list[LoadError] = []
     sections = chars = 0
-    writer = ix.writer(limitmb=WRITER_MB, compound=False)
+    writer = BuildWriter(ix, limitmb=WRITER_MB, compound=False)
     try:
         for p in paths:
             nbytes = p.stat().st_size

@@ -1,7 +1,8 @@
 """The Whoosh schema: one index document per corpus section."""
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import JapaneseAnalyzer, ReadingAnalyzer
 
@@ -23,11 +24,14 @@ def section_schema() -> Schema:
         # indexed: title, chapter headings, tags, heading and text of the section (one field keeps
         # queries small: Whoosh is pure Python); stored: the section's plain text, for snippets
         body=TEXT(analyzer=text, stored=True, phrase=True),
-        reading=TEXT(analyzer=ReadingAnalyzer(), phrase=True),
+        # matched term by term only (indexer.query reading_query): no positions
+        reading=TEXT(analyzer=ReadingAnalyzer(), phrase=False),
         breadcrumb=STORED(),
         date=STORED(),
-        order=NUMERIC(stored=True, sortable=True),
-        length=NUMERIC(stored=True),
-        # prior weight in percent (a float column trips a Whoosh bug), see indexer.scoring
-        weight=NUMERIC(int, bits=32, stored=True, sortable=True),
+        # only shown, never searched: stored, not indexed (a NUMERIC field indexes 8 terms a value)
+        order=STORED(),
+        length=STORED(),
+        # prior weight in percent (a float column trips a Whoosh bug), see indexer.scoring;
+        # read from its column only
+        weight=COLUMN(NumericColumn("i", default=0)),
     )
