@@ -1,13 +1,20 @@
-"""HTTP search latency: `kb serve` (waitress) in a subprocess, 20 client threads for N seconds.
+"""HTTP search latency: `kb serve` (waitress) in a subprocess, 20 concurrent clients for N seconds.
 
     .venv/bin/python bench/http_search.py [--seconds 30] [--clients 20] [--threads 8] [--path /search]
 
 Uses KB_CORPUS / KB_INDEX when set (and the index exists); otherwise indexes ./corpus into a
 temporary folder first. Loopback only. Prints p50/p95/p99 latency, requests/s, errors and the machine.
+
+The clients share the server's two cores, so what they cost is part of every figure. The default
+client is one asyncio loop with a keep-alive connection per client (like a browser behind the
+proxy), costing ~0.1 ms of CPU a request; `--client urllib` is the earlier one: a thread per client,
+a new connection and urllib's machinery per request (~1 ms of CPU, under one GIL, so responses
+also wait for the client's own threads).
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import socket
@@ -113,8 +120,8 @@ def typeahead_prefixes(qs: list[str]) -> list[str]:
     return out
 
 
-def load(base: str, path: str, qs: list[str], clients: int, seconds: float, headers: dict):
-    """`clients` threads asking `path` back to back for `seconds`: (latencies ms sorted, errors, s)."""
+def load_threads(base: str, path: str, qs: list[str], clients: int, seconds: float, headers: dict):
+    """`clients` urllib threads asking `path` back to back: (latencies ms sorted, errors, s)."""
     latencies: list[float] = []
     errors: list[str] = []
     stop_at = time.monotonic() + seconds
@@ -126,6 +133,74 @@ def load(base: str, path: str, qs: list[str], clients: int, seconds: float, head
     for t in threads:
         t.join(timeout=seconds + 60)
     return sorted(x * 1000 for x in latencies), errors, time.perf_counter() - t0
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response: (status, whether the connection stays open)."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+    status = int(head[0].split(" ", 2)[1])
+    fields = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in head[1:] if line)}
+    if "content-length" in fields:
+        await reader.readexactly(int(fields["content-length"]))
+    elif fields.get("transfer-encoding", "").lower() == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.read()
+        return status, False
+    return status, fields.get("connection", "").lower() != "close"
+
+
+async def _client(host: str, port: int, path: str, qs: list[str], offset: int, stop_at: float,
+                  latencies: list[float], errors: list[str], headers: dict) -> None:
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    reader = writer = None
+    i = offset
+    while time.monotonic() < stop_at:
+        q = qs[i % len(qs)]
+        i += 1
+        request = (f"GET {path}?{urllib.parse.urlencode({'q': q})} HTTP/1.1\r\n"
+                   f"Host: {host}:{port}\r\n{extra}\r\n").encode("ascii")
+        t0 = time.perf_counter()
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            writer.write(request)
+            status, keep = await asyncio.wait_for(_response(reader), timeout=30)
+        except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                asyncio.TimeoutError) as e:
+            errors.append(f"{type(e).__name__} {e} (after {time.perf_counter() - t0:.1f} s, {q[:20]})")
+            status, keep = 0, False
+        if status == 200:
+            latencies.append(time.perf_counter() - t0)
+        elif status:
+            errors.append(f"HTTP {status} ({q[:20]})")
+        if not keep and writer is not None:
+            writer.close()
+            reader = writer = None
+    if writer is not None:
+        writer.close()
+
+
+def load_asyncio(base: str, path: str, qs: list[str], clients: int, seconds: float, headers: dict):
+    """`clients` keep-alive connections on one event loop: (latencies ms sorted, errors, s)."""
+    u = urllib.parse.urlsplit(base)
+    latencies: list[float] = []
+    errors: list[str] = []
+
+    async def run():
+        stop_at = time.monotonic() + seconds
+        await asyncio.gather(*(_client(u.hostname, u.port, path, qs, n * 7, stop_at, latencies, errors, headers)
+                               for n in range(clients)))
+    t0 = time.perf_counter()
+    asyncio.run(run())
+    return sorted(x * 1000 for x in latencies), errors, time.perf_counter() - t0
+
+
+LOADERS = {"asyncio": load_asyncio, "urllib": load_threads}
 
 
 def report(label: str, lat: list[float], errors: list[str], elapsed: float) -> None:
@@ -145,6 +220,8 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=8, help="waitress threads per process")
     ap.add_argument("--workers", type=int, default=1, help="server processes (kb serve --workers)")
     ap.add_argument("--path", default="/search", choices=["/search", "/api/search"])
+    ap.add_argument("--client", default="asyncio", choices=sorted(LOADERS),
+                    help="load generator (see the module docstring)")
     ap.add_argument("--no-cache", action="store_true",
                     help="turn the result cache off (KB_RESULT_CACHE=0): every request searches")
     args = ap.parse_args()
@@ -172,6 +249,7 @@ def main() -> None:
             for q in qs:  # warm up: Sudachi, searchers, caches in every code path once
                 url = f"{base}{args.path}?" + urllib.parse.urlencode({"q": q})
                 urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
+            load = LOADERS[args.client]
             search = load(base, args.path, qs, clients, seconds, headers)
             if args.suggest_seconds > 0:
                 try:
@@ -190,7 +268,8 @@ def main() -> None:
 
     from bench.engine import machine
     print(machine())
-    print(f"{clients} clients, {args.workers} waitress process(es) × {args.threads} threads, result cache {'off' if args.no_cache else 'on'}")
+    print(f"{clients} {args.client} clients, {args.workers} waitress process(es) × {args.threads} threads, "
+          f"result cache {'off' if args.no_cache else 'on'}")
     report(f"GET {args.path} ({len(qs)} queries, {seconds:.0f} s)", *search)
     if suggest:
         report(f"GET /api/suggest ({len(typeahead_prefixes(qs))} prefixes, {args.suggest_seconds:.0f} s)", *suggest)

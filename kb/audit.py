@@ -1,11 +1,25 @@
 """The audit log: who did what and when, append-only (no update or delete path; the database
-refuses both with triggers, see migrations/versions/0001_accounts_audit.py)."""
+refuses both with triggers, see migrations/versions/0001_accounts_audit.py).
+
+Rows of the frequent read actions (searches and document views, one per request) are queued and
+inserted by a background thread per process, in one transaction per batch, so a search does not
+wait for a database write; every other action is written before the request answers. Readers of
+the log flush the queue first, and so do a normal exit and `kb serve`'s SIGTERM handler; only a
+hard kill loses the rows queued in its last milliseconds.
+"""
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import io
 import json
+import logging
+import os
+import queue
+import threading
+import time
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
@@ -27,8 +41,77 @@ ACTIONS = {
     "inquiry_view": "照会の閲覧", "inquiry_publish": "照会の公開", "inquiry_internal": "照会の非公開",
     "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
 }
+# Written by the background writer: one row per search or document view.
+QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document"})
 EXPORT_LIMIT = 100_000
+BATCH_ROWS = 500
 _INSERT = insert(AuditEvent)
+log = logging.getLogger(__name__)
+
+
+class _Writer:
+    """A queue of audit rows and the thread that inserts them (started in each process on first
+    use: threads do not survive a fork)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.queue: queue.Queue = queue.Queue()
+        self.pid = 0
+        self.lock = threading.Lock()
+
+    def put(self, row: dict) -> None:
+        if self.pid != os.getpid():
+            with self.lock:
+                if self.pid != os.getpid():
+                    self.queue = queue.Queue()
+                    threading.Thread(target=self._run, args=(self.queue,), name="kb-audit", daemon=True).start()
+                    self.pid = os.getpid()
+        self.queue.put(row)
+
+    def _run(self, q: queue.Queue) -> None:
+        while True:
+            rows = [q.get()]
+            while len(rows) < BATCH_ROWS:
+                try:
+                    rows.append(q.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._insert(rows)
+            finally:
+                for _ in rows:
+                    q.task_done()
+
+    def _insert(self, rows: list[dict]) -> None:
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(_INSERT, rows)
+                return
+            except Exception:       # a locked or unreachable database: retry, then say what is lost
+                log.exception("audit: writing %d rows failed (attempt %d)", len(rows), attempt + 1)
+                time.sleep(0.5)
+        log.error("audit: rows not written: %s", json.dumps(rows, ensure_ascii=False, default=str))
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until every row queued by this process is in the database (or timeout)."""
+        if self.pid != os.getpid():
+            return
+        deadline = time.monotonic() + timeout
+        while self.queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.002)
+
+
+_WRITERS: "weakref.WeakSet[_Writer]" = weakref.WeakSet()
+
+
+def flush_all(timeout: float = 10.0) -> None:
+    """Flush every audit queue of this process (before reading the log directly, and at exit)."""
+    for w in list(_WRITERS):
+        w.flush(timeout)
+
+
+atexit.register(flush_all)
 
 
 @dataclass(frozen=True)
@@ -59,22 +142,33 @@ class AuditQuery:
 class AuditLog:
     def __init__(self, db: Database):
         self.db = db
+        self._writer = _Writer(db.engine)
+        _WRITERS.add(self._writer)
 
     def record(self, action: str, *, user_id: int | None = None, username: str = "", role: str = "",
                target: str = "", detail: dict | None = None, ip: str = "", channel: str = "web") -> None:
-        with self.db.engine.begin() as conn:     # one prepared Core insert: one per search, keep it cheap
-            conn.execute(_INSERT, {
-                "at": utcnow(), "user_id": user_id, "username": username[:64], "role": role[:20],
-                "action": action[:40], "target": target[:300],
-                "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
-                "ip": ip[:64], "channel": channel[:10]})
+        row = {"at": utcnow(), "user_id": user_id, "username": username[:64], "role": role[:20],
+               "action": action[:40], "target": target[:300],
+               "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
+               "ip": ip[:64], "channel": channel[:10]}
+        if action in QUEUED_ACTIONS:
+            self._writer.put(row)
+            return
+        with self.db.engine.begin() as conn:
+            conn.execute(_INSERT, row)
+
+    def flush(self) -> None:
+        """Every row this process queued is in the database when this returns."""
+        flush_all()
 
     def count(self, q: AuditQuery = AuditQuery()) -> int:
+        self.flush()
         with self.db.session() as s:
             return s.scalar(select(func.count()).select_from(AuditEvent).where(*q.where())) or 0
 
     def events(self, q: AuditQuery = AuditQuery(), limit: int = 50, offset: int = 0) -> list[AuditEvent]:
         """Newest first."""
+        self.flush()
         with self.db.session() as s:
             return list(s.scalars(select(AuditEvent).where(*q.where())
                                   .order_by(AuditEvent.id.desc()).limit(limit).offset(offset)))

@@ -429,7 +429,7 @@ def _audit_cli(store, action: str, target: str, **detail):
 
 def _read_password(from_stdin: bool, username: str) -> str:
     if from_stdin:
-        line = click.get_text_stream("stdin").readline()
+        line = sys.stdin.readline()
         return line.rstrip("\r\n")
     return click.prompt(f"{username} のパスワード", hide_input=True, confirmation_prompt=True)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import DateTime, Integer, String, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kb.audit import flush_all
 from kb.db import AuditEvent, Base, Database, utcnow
 
 REASONS = {"outdated": "内容が古い", "wrong": "内容に誤りがある"}
@@ -180,6 +181,7 @@ class MaintenanceQueue:
         since = (now or utcnow()) - dt.timedelta(days=days)
         # the audit detail is JSON from json.dumps: the hit count reads `"hits": 0,` or `"hits": 0}`
         zero = or_(AuditEvent.detail.like('%"hits": 0,%'), AuditEvent.detail.like('%"hits": 0}%'))
+        flush_all()
         with self.db.session() as s:
             events = s.execute(select(AuditEvent.target, AuditEvent.detail, AuditEvent.username, AuditEvent.at)
                                .where(AuditEvent.action == "search", AuditEvent.at >= since, zero)

@@ -291,6 +291,7 @@ def recently_viewed(limit: int = 8) -> list[Basis]:
     from kb.db import AuditEvent
     a = current_account()
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - RECENT_VIEWS
+    current_app.extensions["kb.audit"].flush()     # views are queued (kb.audit)
     with current_app.extensions["kb.db"].session() as s:
         targets = s.scalars(select(AuditEvent.target).where(
             AuditEvent.user_id == a.id, AuditEvent.action == "view_document", AuditEvent.at >= since)

@@ -14,10 +14,19 @@ import socket
 import sys
 
 
+def _stop_now(*_) -> None:
+    """SIGTERM/SIGINT in a serving process: write the queued audit rows, then exit."""
+    from kb.audit import flush_all
+    flush_all(timeout=5)
+    os._exit(0)
+
+
 def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     from waitress import serve as waitress_serve
     from webui import create_app
     if workers <= 1:
+        signal.signal(signal.SIGTERM, _stop_now)
+        signal.signal(signal.SIGINT, _stop_now)
         waitress_serve(create_app(), host=host, port=port, threads=threads, ident="kb")
         return
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -30,8 +39,8 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     for _ in range(workers):
         pid = os.fork()
         if pid == 0:                      # a worker: its own app, then serve until told to stop
-            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+            signal.signal(signal.SIGTERM, _stop_now)
+            signal.signal(signal.SIGINT, _stop_now)
             try:
                 waitress_serve(create_app(), sockets=[sock], threads=threads, ident="kb")
             finally:
@@ -45,14 +54,23 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
-    signal.signal(signal.SIGINT, lambda *a: (stop(), sys.exit(0)))
+
+    def reap(*ended):
+        for other in children:
+            if other not in ended:
+                try:
+                    os.waitpid(other, 0)
+                except ChildProcessError:
+                    pass
+
+    def terminate(*_):                    # the workers write their queued audit rows, then exit
+        stop()
+        reap()
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, terminate)
+    signal.signal(signal.SIGINT, terminate)
     pid, status = os.wait()               # the first worker to end ends the server
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     stop()
-    for other in children:
-        if other != pid:
-            try:
-                os.waitpid(other, 0)
-            except ChildProcessError:
-                pass
+    reap(pid)
     sys.exit(1 if os.waitstatus_to_exitcode(status) else 0)
