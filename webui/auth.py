@@ -170,6 +170,8 @@ def _rate_limit_login(app) -> None:
     limiter = Limiter(get_remote_address, storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
     limiter.init_app(app)
     app.extensions["kb.limiter"] = limiter
+    # only the sign-in form is limited: every other request skips the limiter's per-request work
+    limiter.request_filter(lambda: request.endpoint != "auth.login")
     failed = lambda response: response.status_code == 401  # noqa: E731
     per_user = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=failed,
                              key_func=lambda: f"{get_remote_address()}|{request.form.get('username', '').lower()[:64]}")
