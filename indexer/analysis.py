@@ -189,3 +189,44 @@ def to_katakana(text: str) -> str:
 def ReadingAnalyzer():
     """Katakana readings of the words (and compound parts), for queries typed in kana."""
     return SudachiTokenizer(subunits=True, reading=True) | NfkcFilter()
+
+
+# Filters whose output for a term depends on the term alone: the build applies them once per
+# distinct word instead of once per token.
+_TERM_MAPS = {NfkcFilter: lambda s: unicodedata.normalize("NFKC", s), LowercaseFilter: str.lower}
+
+
+def term_positions(analyzer):
+    """For a Sudachi tokenizer followed by per-term filters, a function text -> {term: positions}
+    holding exactly the tokens the analyzer yields at index time, in order; None for any other
+    analyzer. The build writer indexes through it without a Token per term."""
+    items = getattr(analyzer, "items", [analyzer])
+    tokenizer, filters = items[0], items[1:]
+    if type(tokenizer) is not SudachiTokenizer or any(type(f) not in _TERM_MAPS for f in filters):
+        return None
+    maps = [_TERM_MAPS[type(f)] for f in filters]
+    field = (0 if tokenizer.subunits else 2) + (1 if tokenizer.reading else 0)
+    final: dict[tuple, tuple] = {}      # a word's terms -> the same after the filters
+
+    def filtered(terms: tuple) -> tuple:
+        out = []
+        for term in terms:
+            for fn in maps:
+                term = fn(term)
+            out.append(term)
+        final[terms] = out = tuple(out)
+        return out
+
+    def positions(text: str) -> dict[str, list[int]]:
+        poses: dict[str, list[int]] = {}
+        for pos, entry in enumerate(_analyse(text)):
+            terms = entry[field]
+            for term in final.get(terms) or filtered(terms):
+                p = poses.get(term)
+                if p is None:
+                    poses[term] = [pos]
+                else:
+                    p.append(pos)
+        return poses
+
+    return positions

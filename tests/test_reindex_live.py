@@ -136,7 +136,7 @@ def test_second_reindex_exits_at_once_with_a_clear_message(site_factory):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_reindex_killed_mid_way_leaves_live_index_and_next_run_cleans_up(site_factory, jobs):
-    site = site_factory(corpus_files(30, 8), f"kill-{jobs}")
+    site = site_factory(corpus_files(300, 8), f"kill-{jobs}")   # a build that takes seconds
     live = generations.current_name(site.index)
     proc = kb(site, "reindex", "--jobs", jobs)
     wait_for(lambda: build_started(site.index), what="the build to start")
