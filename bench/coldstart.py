@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/coldstart.py                    # real corpus
     .venv/bin/python bench/coldstart.py --sections 100000  # synthetic corpus of that size
+    .venv/bin/python bench/coldstart.py --workers 2        # as deployed (kb serve --workers 2)
+
+With several workers, memory is reported per process (peak RSS) and for the whole server as the
+sum of proportional set sizes (PSS: pages shared between the processes, such as the index files
+in the page cache, counted once in total).
 """
 from __future__ import annotations
 
@@ -34,12 +39,30 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def pss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def server_pids(pid: int) -> list[int]:
+    """The server process and its worker processes."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.is_file():
+        return [pid, *map(int, children.read_text().split())]
+    kids = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
+            and (d / "stat").is_file() and (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid)]
+    return [pid, *kids]
+
+
 def main():
     from bench.engine import QUERIES, machine
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sections", type=int, default=0, help="synthetic corpus size (0: the real corpus)")
     ap.add_argument("--workdir", type=Path, help="reuse (or keep) the synthetic corpus and index of "
                     "bench/engine.py --workdir here")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (kb serve --workers)")
     a = ap.parse_args()
     print(machine())
     with tempfile.TemporaryDirectory(prefix="kb-cold-") as tmp:
@@ -62,7 +85,8 @@ def main():
         port = free_port()
         url = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("交番 同行")
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port)], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port),
+                                 "--workers", str(a.workers)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             while True:
@@ -81,13 +105,19 @@ def main():
             for q in queries:
                 urllib.request.urlopen(urllib.request.Request(
                     f"http://127.0.0.1:{port}/search?q=" + urllib.parse.quote(q), headers=cookie)).read()
-            rss = peak_rss_mib(proc.pid)
+            pids = server_pids(proc.pid)
+            rss = [peak_rss_mib(pid) for pid in pids]
+            pss = sum(pss_mib(pid) for pid in pids)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
     print(f"corpus: {info.get('sections', '?')} sections ({info.get('characters', 0):,} chars)")
     print(f"cold start (process start → first search answered): {cold:.2f} s")
-    print(f"peak server RSS after {len(queries)} page searches: {rss:.0f} MiB")
+    if len(rss) == 1:
+        print(f"peak server RSS after {len(queries)} page searches: {rss[0]:.0f} MiB")
+    else:
+        print(f"after {len(queries)} page searches, {a.workers} workers: peak RSS per process "
+              + ", ".join(f"{r:.0f}" for r in rss) + f" MiB; whole server (PSS) {pss:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,60 @@
+"""Every benchmark still runs with its one command and prints its figures (at toy sizes here:
+the figures themselves are taken on demand, see docs/performance.md)."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+NUMBER = r"[\d,]+(?:\.\d+)?"
+
+
+def bench(script: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, f"bench/{script}", *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "nproc" in proc.stdout or "CPUs" in proc.stdout      # the machine it ran on
+    return proc.stdout
+
+
+def test_engine_bench_prints_whoosh_and_fts5_percentiles(tmp_path):
+    out = bench("engine.py", "--sizes", "real,300", "--rounds", "1", "--workdir", str(tmp_path))
+    for size in ("real", "300"):
+        # sections, build s | whoosh p50 p95 p99 first-p95 | fts5 p50 p95 p99 | ratio
+        row = re.search(rf"^{size}\s+(\d+)\s+{NUMBER}\s+\|(\s+{NUMBER}){{4}}\s+\|(\s+{NUMBER}){{3}}"
+                        rf"\s+\|\s+{NUMBER}$", out, re.M)
+        assert row, out
+        assert int(row.group(1)) > 0
+
+
+def test_http_bench_reports_search_and_suggest_without_errors():
+    out = bench("http_search.py", "--path", "/api/search", "--seconds", "1", "--suggest-seconds", "1",
+                "--clients", "2")
+    for path in ("/api/search", "/api/suggest"):
+        m = re.search(rf"GET {path} .*: (\d+) ok, 0 errors, ({NUMBER}) req/s\n"
+                      rf"  latency ms: p50 \d+  p95 \d+  p99 \d+", out)
+        assert m and int(m.group(1)) > 0, out
+
+
+def test_reindex_bench_prints_throughput_beside_sudachi_and_publish_latency():
+    out = bench("reindex.py", "--sections", "300", "--jobs", "2")
+    assert len(re.findall(rf"Sudachi alone.*?({NUMBER}) chars/s", out)) == 2, out      # real and synthetic
+    assert len(re.findall(rf"reindex, 2 processes:.*?({NUMBER}) chars/s", out)) == 2, out
+    assert re.search(r"publish→searchable .*: median \d+ ms, max \d+ ms", out), out
+
+
+def test_coldstart_bench_reports_memory_of_every_worker():
+    out = bench("coldstart.py", "--workers", "2")
+    assert re.search(rf"cold start .*: {NUMBER} s", out), out
+    m = re.search(r"peak RSS per process (\d+), (\d+), (\d+) MiB; whole server \(PSS\) (\d+) MiB", out)
+    assert m and all(int(x) > 0 for x in m.groups()), out
+
+
+def test_build_profile_names_the_layers_and_the_hot_functions():
+    out = bench("build_profile.py", "--top", "5")
+    shares = re.findall(r"^  (Sudachi|our analysis|writing)\s+\d+\.\d+ s\s+(\d+)%", out, re.M)
+    assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
+    assert 90 <= sum(int(p) for _, p in shares) <= 110
+    assert "tokenize" in out.split("cProfile of the same build")[1]
