@@ -48,12 +48,7 @@ def pss_mib(pid: int) -> float:
 
 def server_pids(pid: int) -> list[int]:
     """The server process and its worker processes."""
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.is_file():
-        return [pid, *map(int, children.read_text().split())]
-    kids = [int(d.name) for d in Path("/proc").iterdir() if d.name.isdigit()
-            and (d / "stat").is_file() and (d / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid)]
-    return [pid, *kids]
+    return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
 
 
 def main():

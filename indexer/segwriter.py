@@ -13,8 +13,6 @@ Everything written is byte for byte what the stock writer writes (tests/test_bui
 """
 from __future__ import annotations
 
-from pickle import dumps
-
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
@@ -36,11 +34,8 @@ def fast_index(field):
     if positions is None or type(fmt) not in (Positions, Frequency):
         return None
     fb = float(fmt.field_boost)
-    # values are never shared between postings: pickle would write repeats as back-references
     if type(fmt) is Positions:
-        def value(poslist, encode=fmt.encode, one=pack_uint(1)):
-            # Positions.encode: the count, then the pickled gaps; one position is its own gap
-            return one + dumps(poslist, 2) if len(poslist) == 1 else encode(poslist)
+        value = fmt.encode
     else:
         def value(poslist):
             return pack_uint(len(poslist))
