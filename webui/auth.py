@@ -107,7 +107,14 @@ def secret_key(data: Path) -> str:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
-        os.replace(tmp, path)     # concurrent first starts: one key wins, both read it below
+        # a link never replaces an existing file: of concurrent first starts (kb serve --workers N),
+        # the first key in place is the one every process reads below
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 
