@@ -27,7 +27,10 @@ def tablet(browser, live_server, app):
 
 def search(page, query=QUERY):
     page.goto("/")
-    assert page.evaluate("document.activeElement.id") == "q"  # autofocus: type at once
+    # autofocus, so an officer types at once; Chromium applies it at the first rendering after
+    # the load event, so wait for it (fails after 5 s if the field never gets the focus)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'q'", timeout=5000)
+    assert page.evaluate("document.activeElement.id") == "q"
     page.fill("#q", query)
     with page.expect_navigation():
         page.press("#q", "Enter")
