@@ -15,6 +15,7 @@ from whoosh import query as Q, scoring
 from indexer import generations
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
+from kb.anchors import section_key
 
 MAX_QUERY_CHARS = 200
 RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
@@ -40,7 +41,8 @@ class Hit:
 
     def to_json(self) -> dict:
         # a shallow copy: dataclasses.asdict deep-copies field by field (1.6 ms for a page of 10)
-        return {**self.__dict__, "breadcrumb": list(self.breadcrumb)}
+        return {"id": section_key(self.doc_id, self.section_id), **self.__dict__,
+                "breadcrumb": list(self.breadcrumb)}
 
 
 @dataclass

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
+
+from api_contract import ContractClient
+
+# Every app a test builds checks its /api answers against the API document (tests/api_contract.py).
+Flask.test_client_class = ContractClient
 
 REPO = Path(__file__).resolve().parent.parent
 REPO_CORPUS = REPO / "corpus"

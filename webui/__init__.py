@@ -61,7 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(docs.bp)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(api.bp)                                       # /api/v1/...
+    app.register_blueprint(api.bp, url_prefix=api.LEGACY_PREFIX, name=api.LEGACY_NAME)  # alias
     app.register_blueprint(admin.bp)
     app.register_blueprint(editor.bp)      # maintainers' editor and queue (+ officers' feedback)
     app.register_blueprint(__import__("webui.desk").desk.bp)   # consultation desk, 本部に照会する, 自分の照会

@@ -1,15 +1,22 @@
-"""The JSON API: the same hits as `kb search --json`, and documents with their sections."""
+"""The JSON API (v1): the same hits as `kb search --json`, documents and their sections.
+
+The contract is webui/openapi.yaml (served at /api/v1/openapi.json). The blueprint is registered
+twice: at /api/v1 and, as the deprecated alias of the same views, at /api (see docs/api.md).
+"""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import Blueprint, jsonify, request
 
+from kb.anchors import section_key
 from kb.document import KINDS
 from webui import error_response, get_engine as engine
 from webui.auth import access, audit, requires
+from webui.openapi import openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api")
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+LEGACY_NAME, LEGACY_PREFIX = "api_legacy", "/api"      # the unversioned alias of v1
 
 MAX_PAGE = 100
 
@@ -23,6 +30,16 @@ class BadParameter(ValueError):
 @bp.errorhandler(BadParameter)
 def bad_parameter(e: BadParameter):
     return error_response(400, e.message_ja, str(e))
+
+
+@bp.after_request
+def mark_deprecated_alias(response):
+    """Answers on the unversioned alias name their v1 successor (RFC 8594 / RFC 9745 style)."""
+    if request.blueprint == LEGACY_NAME:
+        successor = "/api/v1" + request.path[len(LEGACY_PREFIX):]
+        response.headers["Deprecation"] = "true"
+        response.headers["Link"] = f'<{successor}>; rel="successor-version"'
+    return response
 
 
 def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int:
@@ -42,7 +59,7 @@ def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int
 @bp.get("/search")
 @requires("read")
 def search():
-    """GET /api/search?q=&limit=&kind=&page=&in_force=1 → SearchResult.to_json()."""
+    """GET /api/v1/search?q=&limit=&kind=&page=&in_force=1 → SearchResult.to_json()."""
     from indexer.search import MAX_LIMIT, Filters
     q = request.args.get("q")
     if q is None or not q.strip():
@@ -66,7 +83,7 @@ def search():
 @bp.get("/suggest")
 @requires("read")
 def suggest():
-    """GET /api/suggest?q= → type-ahead completions (law names, article captions, frequent words)."""
+    """GET /api/v1/suggest?q= → type-ahead completions (law names, article captions, frequent words)."""
     from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
     q = request.args.get("q", "")[:100]
     limit = _int_arg("limit", TYPEAHEAD_LIMIT, 1, 20, "件数（limit）")
@@ -90,7 +107,7 @@ def _json_value(v):
 @bp.get("/docs/<doc_id>")
 @requires("read")
 def document(doc_id: str):
-    """GET /api/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
+    """GET /api/v1/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
     from webui.docs import load_readable
     doc = load_readable(doc_id).doc
     audit("api_document", doc.id)
@@ -100,3 +117,27 @@ def document(doc_id: str):
     body["sections"] = [{"id": s.id, "heading": s.heading, "breadcrumb": list(s.breadcrumb),
                          "text": s.text} for s in doc.sections]
     return jsonify(body)
+
+
+@bp.get("/docs/<doc_id>/sections/<section_id>")
+@requires("read")
+def section(doc_id: str, section_id: str):
+    """GET /api/v1/docs/<id>/sections/<section_id> → one section, by a hit's stable id."""
+    from webui.docs import load_readable
+    doc = load_readable(doc_id).doc
+    found = next((s for s in doc.sections if s.id == section_id), None)
+    if found is None:
+        return error_response(404, "指定の条・節は、この文書にありません。", "no such section in this document")
+    audit("api_document", section_key(doc.id, found.id))
+    return jsonify({"id": section_key(doc.id, found.id), "doc_id": doc.id, "section_id": found.id,
+                    "doc_title": doc.title, "kind": doc.kind, "status": doc.meta["status"],
+                    "in_force": doc.in_force, "heading": found.heading,
+                    "breadcrumb": list(found.breadcrumb), "text": found.text,
+                    "url": f"/docs/{doc.id}#{found.id}"})
+
+
+@bp.get("/openapi.json")
+@requires("read")
+def openapi():
+    """GET /api/v1/openapi.json → this API's OpenAPI 3.1 document (no data)."""
+    return jsonify(openapi_document())
