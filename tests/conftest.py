@@ -5,8 +5,12 @@ Add fixtures here when more than one test module needs them; keep them general.
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +129,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def start_kb_serve(env: dict, port: int, workers: int = 1):
+    """`kb serve` as a real process with `env` (KB_CORPUS, KB_INDEX, KB_DATA), once it answers."""
+    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", str(workers)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = ""
+    while "serving on" not in out:
+        line = proc.stdout.readline()
+        assert line, out
+        out += line
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read()
+            return proc
+        except urllib.error.URLError:
+            assert time.monotonic() < deadline, "no answer"
+            time.sleep(0.2)
 
 
 class LiveServer:

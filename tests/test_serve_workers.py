@@ -12,25 +12,7 @@ import urllib.request
 
 import pytest
 
-from conftest import free_port
-
-
-def _start(env: dict, port: int, workers: int) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", str(workers)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = ""
-    while "serving on" not in out:
-        line = proc.stdout.readline()
-        assert line, out
-        out += line
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read()
-            return proc
-        except urllib.error.URLError:
-            assert time.monotonic() < deadline, "no answer"
-            time.sleep(0.2)
+from conftest import free_port, start_kb_serve
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -49,7 +31,7 @@ def test_queued_search_audit_rows_are_written_before_a_stop(corpus_site, tmp_pat
     token = subprocess.run([*kb, "token", "create", "audit-officer"], env=env, text=True,
                            capture_output=True, check=True).stdout.strip()
     port = free_port()
-    proc = _start(env, port, workers)
+    proc = start_kb_serve(env, port, workers)
 
     def search(q: str) -> None:
         url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": q})

@@ -55,6 +55,7 @@ def test_internal_documents_need_a_signed_in_reader(app, client, corpus_site):
     ("", "q"), ("q=", "q"), ("q=%20%20", "q"),
     ("q=a&limit=0", "limit"), ("q=a&limit=101", "limit"), ("q=a&limit=ten", "limit"), ("q=a&limit=1.5", "limit"),
     ("q=a&page=0", "page"), ("q=a&page=-1", "page"), ("q=a&page=x", "page"), ("q=a&page=101", "page"),
+    ("q=a&limit=", "limit"), ("q=a&limit=%205", "limit"), ("q=a&page=1_0", "page"), ("q=a&page=%D9%A3", "page"),
     ("q=a&kind=statute", "kind"), ("q=a&kind=law&kind=", "kind"), ("q=a&in_force=yes", "in_force"),
 ])
 def test_bad_parameters_are_400_json(client, query, field):
@@ -65,12 +66,15 @@ def test_bad_parameters_are_400_json(client, query, field):
     assert all(ord(c) < 128 for c in err["message"])
 
 
-@pytest.mark.parametrize("q", ["a" * 10_000, '"(*:~', "<script>", "第", "AND NOT"])
+@pytest.mark.parametrize("q", ["a" * 10_000, "警職法" + "2条" * 5_000, "交番\x00", '"(*:~', "<script>", "第",
+                               "AND NOT", "*" * 10_000])
 def test_odd_queries_are_answered(client, q):
-    r = client.get("/api/search", query_string={"q": q})
+    r = client.get("/api/v1/search", query_string={"q": q})
     assert r.status_code == 200 and isinstance(r.json["hits"], list)
     if len(q) > 200:
         assert len(r.json["query"]) == 200 and "200文字" in r.json["message"]
+    r = client.get("/api/v1/suggest", query_string={"q": q})
+    assert r.status_code == 200 and r.json["query"] == q[:100]
 
 
 def test_document_json(client, corpus_site):
@@ -96,3 +100,5 @@ def test_api_errors_are_json(client):
     assert r.status_code == 404 and "error" in r.json
     r = client.post("/api/search?q=交番")
     assert r.status_code == 405 and "error" in r.json
+    assert r.headers["Allow"].split(", ") and "GET" in r.headers["Allow"]      # RFC 9110
+    assert "POST" not in r.headers["Allow"]

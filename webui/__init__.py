@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,11 @@ def register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        return error_response(e.code or 500)
+        body, status = error_response(e.code or 500)
+        response = app.make_response((body, status))
+        if isinstance(e, MethodNotAllowed) and e.valid_methods:
+            response.headers["Allow"] = ", ".join(e.valid_methods)     # RFC 9110: a 405 says what is allowed
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e):

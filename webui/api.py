@@ -6,6 +6,7 @@ twice: at /api/v1 and, as the deprecated alias of the same views, at /api (see d
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, jsonify, request
 
@@ -19,6 +20,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 LEGACY_NAME, LEGACY_PREFIX = "api_legacy", "/api"      # the unversioned alias of v1
 
 MAX_PAGE = 100
+_DIGITS = re.compile(r"[0-9]{1,6}")
 
 
 class BadParameter(ValueError):
@@ -44,12 +46,10 @@ def mark_deprecated_alias(response):
 
 def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
+    # plain ASCII digits only: int() would also take " 5", "1_0" and other scripts' digits
+    value = int(raw) if _DIGITS.fullmatch(raw) else None
     if value is None or not low <= value <= high:
         raise BadParameter(f"{name} must be an integer from {low} to {high}",
                            f"{label_ja}は{low}から{high}までの整数で指定してください")

@@ -1,0 +1,57 @@
+"""Schemathesis (a fuzzer nobody here wrote) against a live `kb serve` with an officer's token.
+
+It reads /api/v1/openapi.json from the server and sends generated requests to every operation:
+valid ones, invalid ones (which must be refused with a 4xx), other methods, no token. The run
+passes only with no server error, no answer outside the document and none slower than 2 s.
+KB_FUZZ_EXAMPLES (default 50 per operation) and KB_FUZZ_SEED (default 21) vary the run.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import free_port, start_kb_serve
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+MAX_SECONDS = 2
+
+
+def test_schemathesis_finds_nothing(corpus_site, tmp_path):
+    env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index),
+               KB_DATA=str(tmp_path / "data"))
+    kb = [sys.executable, "-m", "kb.cli"]
+    subprocess.run([*kb, "user", "add", "fuzz-officer", "--role", "officer", "--password-stdin"], env=env,
+                   input="contract-check-passphrase-7\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([*kb, "token", "create", "fuzz-officer", "--label", "schemathesis"], env=env,
+                           text=True, capture_output=True, check=True).stdout.strip()
+    port = free_port()
+    server = start_kb_serve(env, port)
+    junit = tmp_path / "schemathesis.xml"
+    try:
+        run = subprocess.run(
+            [str(SCHEMATHESIS), "run", f"http://127.0.0.1:{port}/api/v1/openapi.json",
+             "--header", f"Authorization: Bearer {token}",
+             "--checks", "all", "--max-response-time", str(MAX_SECONDS),
+             "--max-examples", os.environ.get("KB_FUZZ_EXAMPLES", "50"),
+             "--seed", os.environ.get("KB_FUZZ_SEED", "21"), "--workers", "1",
+             "--report", "junit", "--report-junit-path", str(junit)],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-6000:]
+    suite = ET.parse(junit).getroot()
+    cases = suite.findall(".//testcase")
+    failed = [c.get("name") for c in cases if c.find("failure") is not None or c.find("error") is not None]
+    assert not failed, output[-6000:]
+    # every data operation was exercised (the document's own path is skipped by Schemathesis)
+    tested = {c.get("name") for c in cases}
+    for path in ("/api/v1/search", "/api/v1/suggest", "/api/v1/docs/{doc_id}",
+                 "/api/v1/docs/{doc_id}/sections/{section_id}"):
+        assert f"GET {path}" in tested, (path, tested)
+    assert "No issues found" in output, output[-3000:]
