@@ -1,6 +1,7 @@
 """Turn kb Documents into index records (one per section)."""
 from __future__ import annotations
 
+from kb.anchors import section_key
 from kb.document import Document
 
 
@@ -30,7 +31,7 @@ def section_records(doc: Document):
         # what a section is about, in the words people ask with: title, chapters, tags, caption
         context = "\n".join([doc.title, *middle, *(m.get("tags") or []), s.heading])
         yield {
-            "key": f"{doc.id}#{s.id}",
+            "key": section_key(doc.id, s.id),          # the unique key = a hit's stable id
             "doc_id": doc.id,
             "section_id": s.id,
             "kind": doc.kind,
