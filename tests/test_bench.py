@@ -58,3 +58,9 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
     assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
     assert 90 <= sum(int(p) for _, p in shares) <= 110
     assert "tokenize" in out.split("cProfile of the same build")[1]
+
+
+def test_api_spec_cost_bench_prints_the_request_cost_of_our_route():
+    out = bench("api_spec_cost.py", "--requests", "50", "--rounds", "1")
+    row = re.search(rf"^plain Flask \+ own checks \(ours\)\s+{NUMBER}\s+({NUMBER})\s+\+0\.0\s+200 400$", out, re.M)
+    assert row and float(row.group(1)) > 0, out

@@ -1,4 +1,4 @@
-/* The basis picker: search-as-you-type over /api/search; a result adds a checked 根拠 line.
+/* The basis picker: search-as-you-type over /api/v1/search; a result adds a checked 根拠 line.
    Without this file the form still works through the 「直接指定」 field. */
 (function () {
   "use strict";

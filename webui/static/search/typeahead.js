@@ -1,5 +1,5 @@
 // Type-ahead for the search box: law names, article captions and frequent words from
-// /api/suggest. Progressive: without this script the form works as before.
+// /api/v1/suggest. Progressive: without this script the form works as before.
 (function () {
   "use strict";
   var input = document.getElementById("q");
@@ -42,7 +42,7 @@
     if (!q) { clear(); return; }
     timer = setTimeout(function () {
       var mine = ++seq;
-      fetch("/api/suggest?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
         .then(function (data) { if (mine === seq) show(data.suggestions || []); })
         .catch(clear);
