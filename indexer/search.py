@@ -437,10 +437,12 @@ def authority_first(ranked: list, basis: dict[str, list[str]]) -> list:
     out = list(ranked)
     i = 0
     while i < len(out):
-        cited = basis.get(out[i]["doc_id"]) or ()
-        later = [j for j in range(i + 1, len(out)) if out[j]["key"] in cited]
-        if later:
-            out.insert(i, out.pop(later[0]))
+        cited = basis.get(out[i]["doc_id"])
+        # only inquiries cite: the rest is not scanned (a scan per hit made deep pages quadratic,
+        # 0.9 s for page 50 of 警職法2条)
+        later = next((j for j in range(i + 1, len(out)) if out[j]["key"] in cited), None) if cited else None
+        if later is not None:
+            out.insert(i, out.pop(later))
         i += 1
     return out
 
