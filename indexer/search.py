@@ -15,7 +15,7 @@ from whoosh import query as Q, scoring
 from indexer import generations
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
-from kb.anchors import section_key
+from kb.anchors import section_key, section_url
 
 MAX_QUERY_CHARS = 200
 RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
@@ -454,7 +454,7 @@ def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
     return Hit(
         doc_id=f["doc_id"], doc_title=f["doc_title"], kind=f["kind"], section_id=f["section_id"],
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),
-        snippet=snippet, url=f"/docs/{f['doc_id']}#{f['section_id']}", score=round(h.score, 4),
+        snippet=snippet, url=section_url(f["doc_id"], f["section_id"]), score=round(h.score, 4),
         status=f.get("status", "in_force"), in_force=bool(f.get("in_force", True)),
         date=f.get("date", ""), department=f.get("department", ""),
     )

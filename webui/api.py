@@ -10,7 +10,7 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from kb.anchors import section_key
+from kb.anchors import section_key, section_url
 from kb.document import KINDS
 from webui import error_response, get_engine as engine
 from webui.auth import access, audit, requires
@@ -133,7 +133,7 @@ def section(doc_id: str, section_id: str):
                     "doc_title": doc.title, "kind": doc.kind, "status": doc.meta["status"],
                     "in_force": doc.in_force, "heading": found.heading,
                     "breadcrumb": list(found.breadcrumb), "text": found.text,
-                    "url": f"/docs/{doc.id}#{found.id}"})
+                    "url": section_url(doc.id, found.id)})
 
 
 @bp.get("/openapi.json")
