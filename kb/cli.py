@@ -32,17 +32,24 @@ def main():
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--kind", type=click.Choice(["law", "regulation", "notice", "manual"]), default=None)
 @click.option("--id", "doc_id", default=None, help="document id (default: file name)")
 @click.option("--source", default=None, help="source line for the front matter")
 @click.option("--stdout", "to_stdout", is_flag=True, help="print instead of writing into the corpus")
 @click.option("--force", is_flag=True, help="overwrite an existing document")
 def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
-    """Turn an official plain-text FILE into a structured Markdown document in the corpus."""
+    """Turn an official plain-text FILE into a structured Markdown document in the corpus.
+
+    FILE may also be a folder with a SOURCES.md (../shared/corpus-sources): every text it lists
+    is imported with its file name as id and the source line of its row.
+    """
     from kb.document import parse_document
-    from kb.importer import import_text
+    from kb.importer import import_sources, import_text
     from kb.store import atomic_write, document_path
+    if file.is_dir():
+        _import_folder(file, force, import_sources)
+        return
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
@@ -60,6 +67,22 @@ def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
         _fail(f"{dest} exists; use --force to overwrite")
     atomic_write(dest, md)
     click.echo(f"{dest}: {len(doc.sections)} sections")
+
+
+def _import_folder(folder: Path, force: bool, import_sources) -> None:
+    if not (folder / "SOURCES.md").is_file():
+        _fail(f"{folder}: no SOURCES.md; nothing was written")
+    corpus = _paths().corpus
+    existing = [p.stem for p in folder.glob("*.txt") if any(corpus.glob(f"*/{p.stem}.md"))]
+    if existing and not force:
+        _fail(f"{len(existing)} documents exist ({existing[0]} …); use --force to overwrite")
+    try:
+        reports = import_sources(folder, corpus)
+    except ValueError as e:
+        _fail(f"{folder}: {e}")
+    for doc_id, report in reports.items():
+        click.echo(f"{doc_id}: {report.articles} articles, {report.suppl_blocks} 附則")
+    click.echo(f"imported {len(reports)} documents into {corpus}")
 
 
 @main.command("index")
