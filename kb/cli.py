@@ -309,7 +309,9 @@ def search_cmd(query, limit, kind, as_json, batch):
 @click.option("--compare", is_flag=True,
               help="also run the plain configuration (Sudachi C normalized BM25, body only, no "
                    "synonyms/readings/boosts) in the same process and print both")
-def eval_cmd(file, verbose, compare):
+@click.option("--ablate", is_flag=True,
+              help="in one process: plain, full, and full without each component (Markdown table)")
+def eval_cmd(file, verbose, compare, ablate):
     """Recall@1/5/10 and MRR@10 of the search on a JSON Lines file of queries."""
     from indexer.eval import by_type, evaluate, load_cases, metrics
     from indexer.generations import IndexMissing
@@ -318,6 +320,15 @@ def eval_cmd(file, verbose, compare):
     except (ValueError, KeyError) as e:
         _fail(f"{file}: {e}")
     try:
+        if ablate:
+            from indexer.eval import ablation_table, ablations
+            from indexer.search import SearchEngine
+            p = _paths()
+            rows = [(label, evaluate(SearchEngine(p.index, p.dictionary, ranking), cases))
+                    for label, ranking in ablations()]
+            for line in ablation_table(rows):
+                click.echo(line)
+            return
         if compare:
             import time
             rows = []
