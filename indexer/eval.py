@@ -107,7 +107,7 @@ COMPONENTS: dict[str, dict] = {
     "readings": {"readings": False},
     "question_words": {"question_words": False},
     "references": {"references": False},
-    "title_boost": {"title_boost": 0.0},
+    "scoping": {"scoping": False},
     "priors": {"priors": False},
     "asked_as": {"asked_as_weight": 0.0},
 }

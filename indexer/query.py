@@ -32,7 +32,9 @@ class Ranking:
     coord_scale: float | None = None     # bonus for sections matching more concepts
     tiebreak: float | None = None        # alternatives of a concept: max + tiebreak × rest (None: sum)
     question_words: bool = True
-    references: bool = True              # 警職法2条 jumps; a named law scopes the results
+    references: bool = True              # 警職法2条 jumps to the article it names
+    scoping: bool = True                 # a named law, rule or 通達 lifts its own sections
+    scope_boost: float = 0.0             # 0: its sections first (a tier); >0: their scores × this
     priors: bool = True                  # section weights (kind, validity, 附則)
     and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
 
@@ -40,7 +42,7 @@ class Ranking:
 FULL = Ranking()
 PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False, tiebreak=None,
                 phrase_boost=0.0, coord_scale=None, question_words=False, references=False,
-                priors=False)
+                scoping=False, priors=False)
 PROFILES = {"full": FULL, "plain": PLAIN}
 
 # Words that carry no topic in a question (normalized forms): 〜するとき誰の指示がいる？

@@ -30,6 +30,7 @@ class LawNames:
 
     def __init__(self, titles: dict[str, str], aliases: dict[str, str]):
         self.doc_titles = titles                       # doc_id -> title
+        self.aliases = aliases                         # short name -> doc_id
         self.by_name: dict[str, str] = {}
         for doc_id, title in titles.items():
             self.by_name[norm(title)] = doc_id

@@ -19,6 +19,7 @@ from indexer.scoring import LRU, leaf_key
 MAX_QUERY_CHARS = 200
 RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
 MAX_LIMIT = 100
+SCOPING_KINDS = ("law", "regulation", "notice")   # documents whose name in a query scopes it
 
 
 @dataclass
@@ -151,6 +152,19 @@ class SearchEngine:
             cached = self._names = (d.stamp, LawNames(titles, d.law_aliases))
         return cached[1]
 
+    def scope_names(self):
+        """Titles and short names of the laws, rules and 通達 only: what may scope a search. A
+        manual's or an inquiry's title is ordinary words (「交番での遺失物の扱い」)."""
+        from indexer.refs import LawNames
+        names = self.law_names()
+        cached = getattr(self, "_scope_names", None)
+        if cached is None or cached[0] is not names:
+            titles = {d: t for d, t in names.doc_titles.items()
+                      if self.catalog.get(d, {}).get("kind") in SCOPING_KINDS}
+            aliases = {n: d for n, d in names.aliases.items() if d in titles}
+            cached = self._scope_names = (names, LawNames(titles, aliases))
+        return cached[1]
+
     def link_library(self):
         """Documents citations may link to (kb.crossrefs.Library) in the live generation.
         Restricted documents are left out, so a link never reveals one to a reader."""
@@ -278,8 +292,8 @@ class SearchEngine:
         mask = filter_query(filters)
         ref = self.resolve_ref(text) if self.ranking.references else None
         scope = None
-        if self.ranking.references and not ref:
-            named = self.law_names().find_name(text)
+        if self.ranking.scoping and not ref:
+            named = self.scope_names().find_name(text)
             if named:
                 # within the named document its name tells sections apart no more: rank by the rest
                 rest = (text[:named[0]] + " " + text[named[1]:]).strip()
@@ -287,7 +301,7 @@ class SearchEngine:
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
         basis = self.basis_map()
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
-                        basis if self.ranking.priors else None)
+                        basis if self.ranking.priors else None, self.ranking.scope_boost)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
         if ref and hits.jumped:
@@ -375,7 +389,8 @@ def ranked(searcher, q: Q.Query, mask, wanted: int):
 
 
 def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
-             scope: tuple[str, Q.Query] | None = None, basis: dict | None = None):
+             scope: tuple[str, Q.Query] | None = None, basis: dict | None = None,
+             scope_boost: float = 0.0):
     """Execute the plan. A section the query names by article goes first; when the query names a
     document (軽犯罪法 のぞき), that document's matching sections come before the others."""
     wanted = page * limit
@@ -387,7 +402,13 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
             ranked_hits = []
         keys = {h["key"] for h in ranked_hits}
         ranked_hits += [h for h in broad if h["key"] not in keys]
-    if scope:
+    if scope and scope_boost:
+        # the named document's sections weigh more, the others keep their place by score
+        scope_doc = scope[0]
+        more, total, matches = ranked(searcher, plan.query, mask, wanted * 4)
+        ranked_hits = sorted(more, key=lambda h: -h.score * (scope_boost if h["doc_id"] == scope_doc else 1.0))
+        ranked_hits = ranked_hits[:wanted]
+    elif scope:
         scope_doc, scope_query = scope
         in_doc = Q.Term("doc_id", scope_doc)
         scoped, _, _ = ranked(searcher, scope_query, Q.And([mask, in_doc]) if mask is not None else in_doc,
