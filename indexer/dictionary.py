@@ -33,7 +33,8 @@ def parse_dictionary(data: dict) -> SearchDictionary:
         for t in terms:
             d.expansions.setdefault(t, [])
             d.expansions[t] += [o for o in terms if o != t and o not in d.expansions[t]]
-    for key, values in (data.get("expansions") or {}).items():
+    everyday = [(k, v) for category in (data.get("everyday") or {}).values() for k, v in (category or {}).items()]
+    for key, values in [*(data.get("expansions") or {}).items(), *everyday]:
         k = _norm(key)
         d.expansions.setdefault(k, [])
         d.expansions[k] += [_norm(v) for v in values if _norm(v) not in d.expansions[k]]
