@@ -16,6 +16,7 @@ from whoosh import query as Q
 
 from indexer.analysis import JapaneseAnalyzer, to_katakana
 from indexer.dictionary import SearchDictionary
+from indexer.readings import ReadingIndex
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,11 @@ def analyze_words(text: str, subunit_weight: float = FULL.subunit_weight) -> lis
 class QueryBuilder:
     """Builds Whoosh queries for one ranking profile."""
 
-    def __init__(self, ranking: Ranking = FULL, reading_vocab: frozenset[str] = frozenset()):
+    def __init__(self, ranking: Ranking = FULL, reading_vocab: frozenset[str] = frozenset(),
+                 readings: "ReadingIndex | None" = None):
         self.r = ranking
         self.reading_vocab = reading_vocab
+        self.readings = readings
 
     def either(self, alternatives: list[Q.Query]) -> Q.Query:
         """Ways of saying one thing: the best match counts (plus a little of the others), so a
@@ -153,12 +156,17 @@ class QueryBuilder:
     def reading_query(self, kana: str) -> Q.Query | None:
         """A word typed in kana, as the sequence of indexed readings it spells (しゅうきゅうび →
         シュウキュウビ; けいさつてちょう → ケイサツ + テチョウ)."""
-        pieces = segment_reading(to_katakana(kana), self.reading_vocab)
+        katakana = to_katakana(kana)
+        # the whole word read as one indexed word (しょくむしつもん → 職務質問) counts as typed in kanji
+        word = self.readings.kanji_for(katakana) if self.readings and len(katakana) >= 3 else None
+        as_kanji = self.text_query(word) if word else None
+        pieces = segment_reading(katakana, self.reading_vocab)
         if not pieces:
-            return None
+            return as_kanji
         w = self.r.reading_weight
         qs = [Q.Term("reading", p, boost=w) for p in pieces]
-        return qs[0] if len(qs) == 1 else Q.And(qs)
+        rq = qs[0] if len(qs) == 1 else Q.And(qs)
+        return rq if as_kanji is None else self.either([as_kanji, rq])
 
     def plan(self, text: str, dictionary: SearchDictionary) -> QueryPlan:
         text = unicodedata.normalize("NFKC", text)
@@ -279,5 +287,5 @@ def segment_reading(kana: str, vocab: frozenset[str], longest: int = 16) -> list
 
 
 def plan_query(text: str, dictionary: SearchDictionary, ranking: Ranking = FULL,
-               reading_vocab: frozenset[str] = frozenset()) -> QueryPlan:
-    return QueryBuilder(ranking, reading_vocab).plan(text, dictionary)
+               reading_vocab: frozenset[str] = frozenset(), readings: "ReadingIndex | None" = None) -> QueryPlan:
+    return QueryBuilder(ranking, reading_vocab, readings).plan(text, dictionary)

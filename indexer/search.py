@@ -226,7 +226,23 @@ class SearchEngine:
 
     def plan(self, text: str) -> QueryPlan:
         from indexer.dictionary import load_dictionary
-        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab())
+        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab(),
+                          self.reading_index() if self.ranking.readings else None)
+
+    def reading_index(self):
+        """Indexed words by reading (kana queries, same-reading typos), built once per generation."""
+        from indexer.readings import ReadingIndex
+        from indexer.suggest import frequent_terms
+        self._refresh()
+        cached = getattr(self, "_reading_index", None)
+        if cached is None or cached[0] != self._generation:
+            with self._lock:
+                cached = getattr(self, "_reading_index", None)
+                if cached is None or cached[0] != self._generation:
+                    with self._ix.reader() as r:
+                        terms = dict(frequent_terms(r, self.catalog, 1))
+                    cached = self._reading_index = (self._generation, ReadingIndex.from_terms(terms))
+        return cached[1]
 
     def reading_vocab(self) -> frozenset[str]:
         """Every reading in the live generation's reading field (for kana queries), loaded once."""
