@@ -61,6 +61,19 @@ class LawNames:
         return None
 
 
+    def find_all(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every document name in the text, longest names first, not overlapping."""
+        low = unicodedata.normalize("NFKC", text).lower()
+        taken: list[tuple[int, int]] = []
+        for name in self._longest_first:
+            i = low.find(name)
+            while i != -1:
+                if not any(s < i + len(name) and i < e for s, e in taken):
+                    taken.append((i, i + len(name)))
+                i = low.find(name, i + len(name))
+        return sorted(taken)
+
+
 def resolve_query_ref(text: str, names: LawNames) -> SectionRef | None:
     """The section a query names by law and article (or 通達 item), if it names one."""
     for ref in find_articles(text):

@@ -13,6 +13,7 @@ from pathlib import Path
 from whoosh import query as Q, scoring
 
 from indexer import generations
+from indexer.missing import missing_laws
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
 
@@ -56,12 +57,13 @@ class SearchResult:
     facets: dict = field(default_factory=dict)
     article: dict | None = None   # the section the query named (警職法2条), offered as この条文を開く
     expanded: list = field(default_factory=list)   # [{"term": 職質, "synonyms": [職務質問]}] also searched
+    missing: list = field(default_factory=list)    # laws or rules the query names that the corpus lacks
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits],
                 "page": self.page, "limit": self.limit, "elapsed_ms": round(self.elapsed_ms, 1),
                 "message": self.message, "facets": self.facets, "article": self.article,
-                "expanded": self.expanded}
+                "expanded": self.expanded, "missing": self.missing}
 
 
 @dataclass
@@ -304,6 +306,8 @@ class SearchEngine:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
         result.expanded = [{"term": c.text, "synonyms": c.synonyms[:4]} for c in plan.concepts if c.synonyms]
+        if self.ranking.references:
+            result.missing = missing_laws(text, self.scope_names())
         s = self.searcher()
         mask = filter_query(filters)
         ref = self.resolve_ref(text) if self.ranking.references else None
