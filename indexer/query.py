@@ -37,13 +37,14 @@ class Ranking:
     scoping: bool = True                 # a named law, rule or 通達 lifts its own sections
     scope_boost: float = 0.0             # 0: its sections first (a tier); >0: their scores × this
     priors: bool = True                  # section weights (kind, validity, 附則)
+    asked_as_weight: float = 0.3         # officers' wordings of questions a section answered
     and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
 
 
 FULL = Ranking()
 PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False, tiebreak=None,
                 phrase_boost=0.0, coord_scale=None, question_words=False, references=False,
-                scoping=False, priors=False)
+                scoping=False, priors=False, asked_as_weight=0.0)
 PROFILES = {"full": FULL, "plain": PLAIN}
 
 # Words that carry no topic in a question (normalized forms): 〜するとき誰の指示がいる？
@@ -131,6 +132,8 @@ class QueryBuilder:
 
     def field_or(self, term: str, weight: float) -> Q.Query:
         qs = [Q.Term(f, term, boost=b * weight) for f, b in self.r.fields]
+        if self.r.asked_as_weight:
+            qs.append(Q.Term("asked", term, boost=self.r.asked_as_weight * weight))
         return qs[0] if len(qs) == 1 else Q.Or(qs)
 
     def words_query(self, words: list[_Word], weight: float = 1.0) -> Q.Query | None:
