@@ -9,13 +9,17 @@ restricted one must not make a public section findable by its words.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
 from kb.document import Document, DocumentError, read_document
-from kb.store import document_paths
+from kb.store import atomic_write, document_paths
 
 INQUIRY_FOLDER = "inquiries"
+# Wordings from results pages (kb.clicks, anonymised, 3+ users), saved in the index home by
+# `kb index` / `kb reindex` so that every later build and publish uses the same set.
+CLICKS_FILE = "asked-clicks.json"
 _QUESTION = re.compile(r"\*\*質問\*\*\s*(.*?)\s*(?:\*\*回答\*\*|$)", re.S)
 _NOTE = re.compile(r"^>.*$", re.M)     # 「この照会事例は架空のサンプルです。」
 
@@ -27,10 +31,24 @@ def officer_wording(doc: Document) -> str:
     return "\n".join(x for x in (doc.title, question) if x)
 
 
+def write_clicks(home: Path, wordings: dict[str, list[str]]) -> None:
+    Path(home).mkdir(parents=True, exist_ok=True)
+    atomic_write(Path(home) / CLICKS_FILE, json.dumps(wordings, ensure_ascii=False, sort_keys=True))
+
+
+def read_clicks(home: Path) -> dict[str, list[str]]:
+    try:
+        data = json.loads((Path(home) / CLICKS_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return {str(k): [str(x) for x in v] for k, v in data.items() if isinstance(v, list)}
+
+
 def asked_map(corpus: Path, received_before: dt.date | None = None,
-              docs: list[Document] | None = None) -> dict[str, list[str]]:
+              docs: list[Document] | None = None, clicks: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Section key → wordings of the public inquiries that cite it as their basis (optionally only
-    those received before a date: the time split of docs/search-quality.md)."""
+    those received before a date: the time split of docs/search-quality.md), then the queries
+    officers opened it from (`clicks`)."""
     if docs is None:
         docs = []
         for path in document_paths(corpus):
@@ -51,4 +69,6 @@ def asked_map(corpus: Path, received_before: dt.date | None = None,
         wording = officer_wording(doc)
         for key in m.get("basis") or []:
             out.setdefault(str(key), []).append(wording)
+    for key, queries in (clicks or {}).items():
+        out.setdefault(key, []).extend(queries)
     return out

@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as windex
 
 from indexer import generations
-from indexer.asked import asked_map
+from indexer.asked import asked_map, read_clicks
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
@@ -271,13 +271,13 @@ def join_parts(dirs: list[Path], build_dir: Path) -> tuple[dict, list[LoadError]
 
 
 def write_generation(corpus: Path, build_dir: Path, progress=None, jobs: int | None = None,
-                     asked_before=None) -> BuildReport:
+                     asked_before=None, clicks: dict | None = None) -> BuildReport:
     """Index every document of the corpus into an empty folder (in parallel when it pays).
     `asked_before`: lend only the wording of inquiries received before this date (time split)."""
     t0 = time.perf_counter()
     started = time.time()
     paths = document_paths(corpus)
-    asked = asked_map(corpus, asked_before)
+    asked = asked_map(corpus, asked_before, clicks=clicks)
     nbytes = sum(p.stat().st_size for p in paths)
     if jobs is None:     # automatic: every core, when the corpus is big enough to pay for it
         jobs = (os.cpu_count() or 1) if nbytes >= PARALLEL_MIN_BYTES else 1
@@ -366,7 +366,7 @@ def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
         try:
             with writer_lock(home):
                 journal.open()
-            report = write_generation(corpus, build_dir, progress, jobs, asked_before)
+            report = write_generation(corpus, build_dir, progress, jobs, asked_before, read_clicks(home))
             if validate:
                 t = time.perf_counter()
                 report.checks = validate_generation(build_dir, report, Path(corpus) / "dictionary")
@@ -375,7 +375,7 @@ def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
                 changes = journal.changes()
                 if changes:
                     apply_documents(build_dir, with_basis_documents(corpus, build_dir, read_changes(corpus, changes)),
-                                    asked_map(corpus))
+                                    asked_map(corpus, clicks=read_clicks(home)))
                     report.replayed = len(changes)
                     _check_consistent(build_dir)
                 report.finished = time.time()

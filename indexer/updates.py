@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import generations
-from indexer.asked import asked_map
+from indexer.asked import asked_map, read_clicks
 from indexer.build import catalog_entry, read_catalog, write_catalog
 from indexer.records import section_records
 from kb.document import Document, DocumentError, read_document
@@ -213,7 +213,7 @@ def apply_changes(corpus: Path, home: Path, changes: list[tuple[str, str]]) -> U
                 return UpdateResult(None, journaled=True)
             raise
         docs = with_basis_documents(corpus, live, docs)
-        apply_documents(live, docs, asked_map(corpus))
+        apply_documents(live, docs, asked_map(corpus, clicks=read_clicks(home)))
     return UpdateResult(live.name, [d for d, doc in docs.items() if doc is not None],
                         [d for d, doc in docs.items() if doc is None], bool(journal),
                         time.perf_counter() - t0)

@@ -85,6 +85,22 @@ def _import_folder(folder: Path, force: bool, import_sources) -> None:
     click.echo(f"imported {len(reports)} documents into {corpus}")
 
 
+def _save_click_wordings(p) -> None:
+    """Sections opened from results pages by 3+ users (kb.clicks), saved beside the index for the
+    「asked as」 field of this and later builds; without an application database, nothing."""
+    import os
+    from indexer.asked import write_clicks
+    from kb.clicks import opened_wordings
+    from kb.db import DB_FILE, database_url, open_database
+    if not (os.environ.get("KB_DATABASE_URL") or (p.data / DB_FILE).exists()):
+        return
+    db = open_database(database_url(p.data))
+    try:
+        write_clicks(p.index, opened_wordings(db))
+    finally:
+        db.dispose()
+
+
 @main.command("index")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="worker processes (default: CPU cores)")
 def index_cmd(jobs):
@@ -92,6 +108,7 @@ def index_cmd(jobs):
     from indexer.build import ValidationFailed, rebuild
     from indexer.generations import RebuildRunning
     p = _paths()
+    _save_click_wordings(p)
     try:
         report = rebuild(p.corpus, p.index, jobs=jobs)
     except RebuildRunning as e:
@@ -149,6 +166,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
             _fail(str(e))
         click.echo(f"rolled back to {gen}; {resynced} documents changed since it was built re-applied")
         return
+    _save_click_wordings(p)
     bar, on_doc = _progress_bar(p.corpus, progress)
     try:
         report = build.rebuild(p.corpus, p.index, progress=on_doc, jobs=jobs,
