@@ -156,20 +156,21 @@ class QueryBuilder:
     def text_query(self, text: str, weight: float = 1.0) -> Q.Query | None:
         return self.words_query(analyze_words(text, self.r.subunit_weight), weight)
 
-    def reading_query(self, kana: str) -> Q.Query | None:
+    def reading_query(self, kana: str, as_kanji: bool = True) -> Q.Query | None:
         """A word typed in kana, as the sequence of indexed readings it spells (しゅうきゅうび →
         シュウキュウビ; けいさつてちょう → ケイサツ + テチョウ)."""
         katakana = to_katakana(kana)
-        # the whole word read as one indexed word (しょくむしつもん → 職務質問) counts as typed in kanji
-        word = self.readings.kanji_for(katakana) if self.readings and len(katakana) >= 3 else None
-        as_kanji = self.text_query(word) if word else None
+        # the whole word read as one indexed word (しょくむしつもん → 職務質問) is searched as if
+        # typed in kanji, instead of as a sequence of readings
+        word = self.readings.kanji_for(katakana) if as_kanji and self.readings and len(katakana) >= 3 else None
+        if word:
+            return self.text_query(word)
         pieces = segment_reading(katakana, self.reading_vocab)
         if not pieces:
-            return as_kanji
+            return None
         w = self.r.reading_weight
         qs = [Q.Term("reading", p, boost=w) for p in pieces]
-        rq = qs[0] if len(qs) == 1 else Q.And(qs)
-        return rq if as_kanji is None else self.either([as_kanji, rq])
+        return qs[0] if len(qs) == 1 else Q.And(qs)
 
     def plan(self, text: str, dictionary: SearchDictionary) -> QueryPlan:
         text = unicodedata.normalize("NFKC", text)
@@ -184,7 +185,8 @@ class QueryBuilder:
             alts += [q for q in (self.text_query(e, self.r.synonym_weight)
                                  for e in dictionary.equivalents(key)) if q is not None]
             if self.r.readings and _KANA_WORD.fullmatch(key):
-                alts += [q for q in [self.reading_query(key)] if q is not None]
+                # the dictionary already gives the kanji (けいさつてちょう: [警察手帳]): readings only
+                alts += [q for q in [self.reading_query(key, as_kanji=False)] if q is not None]
             if not alts:
                 continue
             used.update(w.pos for w in inside)
