@@ -151,7 +151,8 @@ class SearchEngine:
         cached = self._names
         if cached is None or cached[0] != d.stamp:
             titles = {doc_id: e["title"] for doc_id, e in self.catalog.items()}
-            cached = self._names = (d.stamp, LawNames(titles, d.law_aliases))
+            cached = self._names = (d.stamp, LawNames(titles, {**defined_aliases(self.catalog, titles),
+                                                                **d.law_aliases}))
         return cached[1]
 
     def scope_names(self):
@@ -331,6 +332,18 @@ class SearchEngine:
             result.facets = {"kind": kind_counts(s, plan, filters, hits.matches)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
+
+
+def defined_aliases(catalog: dict, titles: dict[str, str]) -> dict[str, str]:
+    """Short names the official texts define for laws the corpus holds (刑訴法 → law-keiji-sosho-ho),
+    from 「刑事訴訟法（昭和二十三年法律第百三十一号。以下「刑訴法」という。）」."""
+    by_title = {t: d for d, t in titles.items()}
+    out = {}
+    for entry in catalog.values():
+        for short, full in (entry.get("defines") or {}).items():
+            if full in by_title:
+                out.setdefault(short, by_title[full])
+    return out
 
 
 def _catalog_stamp(gen_dir: Path):

@@ -23,3 +23,11 @@ def test_a_law_the_corpus_lacks_is_named(engine, query, missing):
                                    "職務質問の方法", "違法な客引き", "就業規則", "財布を拾った"])
 def test_laws_the_corpus_holds_and_ordinary_words_are_not(engine, query):
     assert engine.search(query).missing == []
+
+
+def test_short_names_the_texts_define_name_their_law(engine):
+    # 犯罪捜査規範 第1条: 刑事訴訟法（昭和二十三年法律第百三十一号。以下「刑訴法」という。）;
+    # the dictionary does not list 刑訴法: the name comes from the text itself
+    r = engine.search("刑訴法199条")
+    assert r.article["url"] == "/docs/law-keiji-sosho-ho#art-199"
+    assert r.missing == []
