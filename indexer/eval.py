@@ -104,6 +104,7 @@ def by_type(results: list[CaseResult]) -> dict[str, Metrics]:
 COMPONENTS: dict[str, dict] = {
     "subunits": {"subunit_weight": 0.0},
     "synonyms": {"synonyms": False},
+    "everyday": {"everyday": False},
     "readings": {"readings": False},
     "question_words": {"question_words": False},
     "references": {"references": False},

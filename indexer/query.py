@@ -27,6 +27,7 @@ class Ranking:
     subunit_weight: float = 0.5
     synonyms: bool = True
     synonym_weight: float = 0.8
+    everyday: bool = True                # the dictionary's everyday words → words of the law
     readings: bool = True
     reading_weight: float = 0.6
     phrase_boost: float = 0.0
@@ -179,6 +180,8 @@ class QueryBuilder:
         stop = QUESTION_WORDS if self.r.question_words else set()
         used: set[int] = set()
         matches = dictionary_matches(text, dictionary, words) if self.r.synonyms else []
+        if not self.r.everyday:
+            matches = [m for m in matches if m[2] not in dictionary.everyday]
         for start, end, key in matches:
             inside = [w for w in words if w.start >= start and w.end <= end]
             alts = [q for q in [self.words_query(inside)] if q is not None]
