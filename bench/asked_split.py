@@ -5,7 +5,7 @@ questions of the inquiries received on or after it are searched (official texts 
 inquiry itself cannot answer), and a hit counts when it is one of that inquiry's basis sections.
 Each cutoff is scored with the field on and off, in one process over the same index.
 
-    .venv/bin/python -m bench.asked_split [--cutoffs 2026-01-01,2026-05-01,2026-08-01]
+    .venv/bin/python bench/asked_split.py [--cutoffs 2026-01-01,2026-05-01,2026-08-01]
 """
 from __future__ import annotations
 
@@ -13,16 +13,21 @@ import argparse
 import datetime as dt
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.asked import INQUIRY_FOLDER, _QUESTION, _NOTE
-from indexer.build import rebuild
-from indexer.query import FULL
-from indexer.search import Filters, SearchEngine
-from kb.document import read_document
-from kb.store import document_paths
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.engine import machine  # noqa: E402  (after the path set-up above)
+from indexer.asked import _NOTE, _QUESTION, INQUIRY_FOLDER  # noqa: E402
+from indexer.build import rebuild  # noqa: E402
+from indexer.query import FULL  # noqa: E402
+from indexer.search import Filters, SearchEngine  # noqa: E402
+from kb.document import read_document  # noqa: E402
+from kb.store import document_paths  # noqa: E402
 
 OFFICIAL = Filters(kinds=("law", "regulation", "notice", "manual"))
 
@@ -55,10 +60,11 @@ def score(engine: SearchEngine, cases) -> tuple[float, float, float, int]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default="corpus")
+    ap.add_argument("--corpus", default=str(REPO / "corpus"))
     ap.add_argument("--cutoffs", default="2026-01-01,2026-05-01,2026-08-01")
     args = ap.parse_args()
     corpus = Path(args.corpus).resolve()
+    print(machine())
     print("| cutoff | older lend | newer asked | asked as | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|---|")
     for cutoff in [dt.date.fromisoformat(c) for c in args.cutoffs.split(",")]:

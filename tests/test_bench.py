@@ -58,3 +58,9 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
     assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
     assert 90 <= sum(int(p) for _, p in shares) <= 110
     assert "tokenize" in out.split("cProfile of the same build")[1]
+
+
+def test_asked_split_bench_scores_the_field_on_and_off():
+    out = bench("asked_split.py", "--cutoffs", "2026-06-01")
+    rows = re.findall(rf"^\| 2026-06-01 \| (\d+) \| (\d+) \| (on|off) \|(?: {NUMBER} \|){{3}}$", out, re.M)
+    assert {r[2] for r in rows} == {"on", "off"} and all(int(r[0]) > 0 and int(r[1]) > 0 for r in rows), out
