@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,8 @@ from pathlib import Path
 from whoosh import index as windex
 
 from indexer import generations
+from kb.citations import defined_names
+from indexer.asked import asked_map, read_clicks
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
@@ -25,6 +28,8 @@ from kb.document import Document, DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
 CATALOG = "catalog.json"
+LAW_SUFFIXES = ("法", "規則", "規範", "規程", "令")
+_SHORT_NAME = re.compile(r"[一-龥々ァ-ヺー・]{3,10}")
 BUILD_INFO = "build.json"
 # below this much Markdown, starting child processes costs more than it saves
 PARALLEL_MIN_BYTES = 512 * 1024
@@ -37,7 +42,18 @@ def catalog_entry(doc: Document) -> dict:
     return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
             "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
             "department": m["department"], "sections": [s.id for s in doc.sections],
-            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections]}
+            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
+            "defines": law_short_names(doc)}
+
+
+def law_short_names(doc: Document) -> dict[str, str]:
+    """Short names an official text gives other laws with 「以下「刑訴法」という」: {short: full}.
+    Generic ones (法, 規則, 新法, 旧法, 改正法) name something different in every text."""
+    if doc.kind not in ("law", "regulation", "notice"):
+        return {}
+    return {short: full for short, full in defined_names(doc.body).items()
+            if _SHORT_NAME.fullmatch(short) and short.endswith(LAW_SUFFIXES)
+            and not any(w in short for w in ("新", "旧", "改正")) and short != full}
 
 
 def write_catalog(gen_dir: Path, catalog: dict) -> None:
@@ -102,8 +118,10 @@ class BuildReport:
 # compound segment copies every sub-file out of its mmap into memory (~650 MB per searcher at 100k
 # sections, one searcher per server thread), while separate files are read through the OS page
 # cache that all threads and processes share.
-def index_paths(paths: list[Path], out_dir: Path, progress=None) -> tuple[dict, list[LoadError], int, int]:
-    """Index these files into a new Whoosh index in out_dir: (catalog, errors, sections, chars)."""
+def index_paths(paths: list[Path], out_dir: Path, progress=None,
+                asked: dict[str, list[str]] | None = None) -> tuple[dict, list[LoadError], int, int]:
+    """Index these files into a new Whoosh index in out_dir: (catalog, errors, sections, chars).
+    `asked`: section key → officers' wordings (indexer.asked)."""
     ix = windex.create_in(str(out_dir), section_schema())
     catalog: dict = {}
     errors: list[LoadError] = []
@@ -121,7 +139,7 @@ def index_paths(paths: list[Path], out_dir: Path, progress=None) -> tuple[dict, 
                 continue
             catalog[doc.id] = catalog_entry(doc)
             n = c = 0
-            for rec in section_records(doc):
+            for rec in section_records(doc, asked):
                 writer.add_document(**rec)
                 n += 1
                 c += rec["length"]
@@ -179,7 +197,8 @@ def _part_main(spec_file: str) -> None:
         out.write(json.dumps(asdict(ev), ensure_ascii=False) + "\n")
 
     out_dir = Path(spec["out"])
-    catalog, errors, sections, chars = index_paths([Path(p) for p in spec["paths"]], out_dir, report)
+    catalog, errors, sections, chars = index_paths([Path(p) for p in spec["paths"]], out_dir, report,
+                                                   spec.get("asked"))
     write_catalog(out_dir, catalog)
     atomic_write(out_dir / "errors.json", json.dumps(
         [{"path": e.path, "error": str(e.error)} for e in errors], ensure_ascii=False))
@@ -187,7 +206,8 @@ def _part_main(spec_file: str) -> None:
     out.close()
 
 
-def _index_parallel(parts: list[list[Path]], build_dir: Path, progress) -> tuple[list[Path], int, int]:
+def _index_parallel(parts: list[list[Path]], build_dir: Path, progress,
+                    asked: dict | None = None) -> tuple[list[Path], int, int]:
     """Index the parts in child processes (plain subprocesses: no multiprocessing re-import of
     the caller's __main__); returns the part folders in corpus order."""
     import selectors
@@ -201,8 +221,8 @@ def _index_parallel(parts: list[list[Path]], build_dir: Path, progress) -> tuple
             d.mkdir(parents=True)
             dirs.append(d)
             spec = d.parent / f"{n}.json"
-            spec.write_text(json.dumps({"parent": os.getpid(), "out": str(d),
-                                        "paths": [str(p) for p in part]}), encoding="utf-8")
+            spec.write_text(json.dumps({"parent": os.getpid(), "out": str(d), "paths": [str(p) for p in part],
+                                        "asked": asked or {}}, ensure_ascii=False), encoding="utf-8")
             p = subprocess.Popen([sys.executable, "-m", "indexer.build", str(spec)],
                                  stdout=subprocess.PIPE, cwd=str(Path(__file__).resolve().parent.parent))
             procs.append(p)
@@ -265,11 +285,14 @@ def join_parts(dirs: list[Path], build_dir: Path) -> tuple[dict, list[LoadError]
     return catalog, errors
 
 
-def write_generation(corpus: Path, build_dir: Path, progress=None, jobs: int | None = None) -> BuildReport:
-    """Index every document of the corpus into an empty folder (in parallel when it pays)."""
+def write_generation(corpus: Path, build_dir: Path, progress=None, jobs: int | None = None,
+                     asked_before=None, clicks: dict | None = None) -> BuildReport:
+    """Index every document of the corpus into an empty folder (in parallel when it pays).
+    `asked_before`: lend only the wording of inquiries received before this date (time split)."""
     t0 = time.perf_counter()
     started = time.time()
     paths = document_paths(corpus)
+    asked = asked_map(corpus, asked_before, clicks=clicks)
     nbytes = sum(p.stat().st_size for p in paths)
     if jobs is None:     # automatic: every core, when the corpus is big enough to pay for it
         jobs = (os.cpu_count() or 1) if nbytes >= PARALLEL_MIN_BYTES else 1
@@ -277,10 +300,10 @@ def write_generation(corpus: Path, build_dir: Path, progress=None, jobs: int | N
     parts = split_parts(paths, jobs) if jobs > 1 else [paths]
     report = BuildReport(build_dir.name, 0, 0, 0, 0.0, files=len(paths), jobs=len(parts), started=started)
     if len(parts) <= 1:
-        catalog, errors, sections, chars = index_paths(paths, build_dir, progress)
+        catalog, errors, sections, chars = index_paths(paths, build_dir, progress, asked)
         report.index_seconds = time.perf_counter() - t0
     else:
-        dirs, sections, chars = _index_parallel(parts, build_dir, progress)
+        dirs, sections, chars = _index_parallel(parts, build_dir, progress, asked)
         report.index_seconds = time.perf_counter() - t0
         t1 = time.perf_counter()
         catalog, errors = join_parts(dirs, build_dir)
@@ -344,12 +367,12 @@ def validate_generation(gen_dir: Path, report: BuildReport, dictionary: Path | N
 # -- the whole rebuild ----------------------------------------------------------------------
 
 def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
-            validate: bool = True, keep: int = generations.KEEP_GENERATIONS) -> BuildReport:
+            validate: bool = True, keep: int = generations.KEEP_GENERATIONS, asked_before=None) -> BuildReport:
     """Build a complete new generation and switch to it; the live one serves until the switch.
 
     Changes published meanwhile (indexer.updates) are journaled and replayed into the new
     generation under the writer lock, right before the switch."""
-    from indexer.updates import Journal, apply_documents, read_changes, writer_lock
+    from indexer.updates import Journal, apply_documents, read_changes, with_basis_documents, writer_lock
     home = Path(home)
     with generations.rebuild_lock(home):
         generations.clean_stale_builds(home)
@@ -358,7 +381,7 @@ def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
         try:
             with writer_lock(home):
                 journal.open()
-            report = write_generation(corpus, build_dir, progress, jobs)
+            report = write_generation(corpus, build_dir, progress, jobs, asked_before, read_clicks(home))
             if validate:
                 t = time.perf_counter()
                 report.checks = validate_generation(build_dir, report, Path(corpus) / "dictionary")
@@ -366,7 +389,8 @@ def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
             with writer_lock(home):
                 changes = journal.changes()
                 if changes:
-                    apply_documents(build_dir, read_changes(corpus, changes))
+                    apply_documents(build_dir, with_basis_documents(corpus, build_dir, read_changes(corpus, changes)),
+                                    asked_map(corpus, clicks=read_clicks(home)))
                     report.replayed = len(changes)
                     _check_consistent(build_dir)
                 report.finished = time.time()

@@ -16,6 +16,7 @@ SYNONYMS_FILE = "synonyms.yaml"
 class SearchDictionary:
     expansions: dict[str, list[str]] = field(default_factory=dict)   # surface -> equivalents
     law_aliases: dict[str, str] = field(default_factory=dict)        # name -> doc id
+    everyday: frozenset[str] = frozenset()                           # keys of the `everyday` block
     stamp: tuple = ()
 
     def equivalents(self, term: str) -> list[str]:
@@ -33,7 +34,9 @@ def parse_dictionary(data: dict) -> SearchDictionary:
         for t in terms:
             d.expansions.setdefault(t, [])
             d.expansions[t] += [o for o in terms if o != t and o not in d.expansions[t]]
-    for key, values in (data.get("expansions") or {}).items():
+    everyday = [(k, v) for category in (data.get("everyday") or {}).values() for k, v in (category or {}).items()]
+    d.everyday = frozenset(_norm(k) for k, _ in everyday)
+    for key, values in [*(data.get("expansions") or {}).items(), *everyday]:
         k = _norm(key)
         d.expansions.setdefault(k, [])
         d.expansions[k] += [_norm(v) for v in values if _norm(v) not in d.expansions[k]]

@@ -5,8 +5,10 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from indexer.query import FULL, PLAIN, Ranking
 
 _WS = re.compile(r"\s+")
 
@@ -96,3 +98,41 @@ def by_type(results: list[CaseResult]) -> dict[str, Metrics]:
     for r in results:
         groups[r.case.type or "-"].append(r)
     return {t: metrics(rs) for t, rs in sorted(groups.items())}
+
+
+# Each component of the full ranking, and the ranking without it (`kb eval --ablate`).
+COMPONENTS: dict[str, dict] = {
+    "subunits": {"subunit_weight": 0.0},
+    "synonyms": {"synonyms": False},
+    "everyday": {"everyday": False},
+    "readings": {"readings": False},
+    "question_words": {"question_words": False},
+    "references": {"references": False},
+    "scoping": {"scoping": False},
+    "priors": {"priors": False},
+    "asked_as": {"asked_as_weight": 0.0},
+}
+
+
+def ablations(full: Ranking = FULL) -> list[tuple[str, Ranking]]:
+    """(label, ranking): plain, full, and full minus each component that is switched on."""
+    out = [("plain", PLAIN), ("full", full)]
+    for name, change in COMPONENTS.items():
+        if all(hasattr(full, k) for k in change):
+            variant = replace(full, **change)
+            if variant != full:
+                out.append((f"-{name}", variant))
+    return out
+
+
+def ablation_table(rows: list[tuple[str, list[CaseResult]]]) -> list[str]:
+    """A Markdown table: R@1, R@5, MRR@10 overall and R@5 per type, one row per configuration."""
+    types = sorted({r.case.type or "-" for _, results in rows for r in results})
+    head = ["config", "R@1", "R@5", "MRR@10"] + [f"R@5 {t}" for t in types]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for label, results in rows:
+        m, per = metrics(results), by_type(results)
+        cells = [label, f"{m.r1:.3f}", f"{m.r5:.3f}", f"{m.mrr:.3f}"]
+        cells += [f"{per[t].r5:.2f}" if t in per else "" for t in types]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines

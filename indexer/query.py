@@ -16,6 +16,7 @@ from whoosh import query as Q
 
 from indexer.analysis import JapaneseAnalyzer, to_katakana
 from indexer.dictionary import SearchDictionary
+from indexer.readings import ReadingIndex
 
 
 @dataclass(frozen=True)
@@ -26,21 +27,25 @@ class Ranking:
     subunit_weight: float = 0.5
     synonyms: bool = True
     synonym_weight: float = 0.8
+    everyday: bool = True                # the dictionary's everyday words → words of the law
     readings: bool = True
     reading_weight: float = 0.6
     phrase_boost: float = 0.0
     coord_scale: float | None = None     # bonus for sections matching more concepts
     tiebreak: float | None = None        # alternatives of a concept: max + tiebreak × rest (None: sum)
     question_words: bool = True
-    references: bool = True              # 警職法2条 jumps; a named law scopes the results
+    references: bool = True              # 警職法2条 jumps to the article it names
+    scoping: bool = True                 # a named law, rule or 通達 lifts its own sections
+    scope_boost: float = 0.0             # 0: its sections first (a tier); >0: their scores × this
     priors: bool = True                  # section weights (kind, validity, 附則)
+    asked_as_weight: float = 0.3         # officers' wordings of questions a section answered
     and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
 
 
 FULL = Ranking()
 PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False, tiebreak=None,
                 phrase_boost=0.0, coord_scale=None, question_words=False, references=False,
-                priors=False)
+                scoping=False, priors=False, asked_as_weight=0.0)
 PROFILES = {"full": FULL, "plain": PLAIN}
 
 # Words that carry no topic in a question (normalized forms): 〜するとき誰の指示がいる？
@@ -113,9 +118,11 @@ def analyze_words(text: str, subunit_weight: float = FULL.subunit_weight) -> lis
 class QueryBuilder:
     """Builds Whoosh queries for one ranking profile."""
 
-    def __init__(self, ranking: Ranking = FULL, reading_vocab: frozenset[str] = frozenset()):
+    def __init__(self, ranking: Ranking = FULL, reading_vocab: frozenset[str] = frozenset(),
+                 readings: "ReadingIndex | None" = None):
         self.r = ranking
         self.reading_vocab = reading_vocab
+        self.readings = readings
 
     def either(self, alternatives: list[Q.Query]) -> Q.Query:
         """Ways of saying one thing: the best match counts (plus a little of the others), so a
@@ -126,6 +133,8 @@ class QueryBuilder:
 
     def field_or(self, term: str, weight: float) -> Q.Query:
         qs = [Q.Term(f, term, boost=b * weight) for f, b in self.r.fields]
+        if self.r.asked_as_weight:
+            qs.append(Q.Term("asked", term, boost=self.r.asked_as_weight * weight))
         return qs[0] if len(qs) == 1 else Q.Or(qs)
 
     def words_query(self, words: list[_Word], weight: float = 1.0) -> Q.Query | None:
@@ -148,10 +157,16 @@ class QueryBuilder:
     def text_query(self, text: str, weight: float = 1.0) -> Q.Query | None:
         return self.words_query(analyze_words(text, self.r.subunit_weight), weight)
 
-    def reading_query(self, kana: str) -> Q.Query | None:
+    def reading_query(self, kana: str, as_kanji: bool = True) -> Q.Query | None:
         """A word typed in kana, as the sequence of indexed readings it spells (しゅうきゅうび →
         シュウキュウビ; けいさつてちょう → ケイサツ + テチョウ)."""
-        pieces = segment_reading(to_katakana(kana), self.reading_vocab)
+        katakana = to_katakana(kana)
+        # the whole word read as one indexed word (しょくむしつもん → 職務質問) is searched as if
+        # typed in kanji, instead of as a sequence of readings
+        word = self.readings.kanji_for(katakana) if as_kanji and self.readings and len(katakana) >= 3 else None
+        if word:
+            return self.text_query(word)
+        pieces = segment_reading(katakana, self.reading_vocab)
         if not pieces:
             return None
         w = self.r.reading_weight
@@ -165,13 +180,16 @@ class QueryBuilder:
         stop = QUESTION_WORDS if self.r.question_words else set()
         used: set[int] = set()
         matches = dictionary_matches(text, dictionary, words) if self.r.synonyms else []
+        if not self.r.everyday:
+            matches = [m for m in matches if m[2] not in dictionary.everyday]
         for start, end, key in matches:
             inside = [w for w in words if w.start >= start and w.end <= end]
             alts = [q for q in [self.words_query(inside)] if q is not None]
             alts += [q for q in (self.text_query(e, self.r.synonym_weight)
                                  for e in dictionary.equivalents(key)) if q is not None]
             if self.r.readings and _KANA_WORD.fullmatch(key):
-                alts += [q for q in [self.reading_query(key)] if q is not None]
+                # the dictionary already gives the kanji (けいさつてちょう: [警察手帳]): readings only
+                alts += [q for q in [self.reading_query(key, as_kanji=False)] if q is not None]
             if not alts:
                 continue
             used.update(w.pos for w in inside)
@@ -277,5 +295,5 @@ def segment_reading(kana: str, vocab: frozenset[str], longest: int = 16) -> list
 
 
 def plan_query(text: str, dictionary: SearchDictionary, ranking: Ranking = FULL,
-               reading_vocab: frozenset[str] = frozenset()) -> QueryPlan:
-    return QueryBuilder(ranking, reading_vocab).plan(text, dictionary)
+               reading_vocab: frozenset[str] = frozenset(), readings: "ReadingIndex | None" = None) -> QueryPlan:
+    return QueryBuilder(ranking, reading_vocab, readings).plan(text, dictionary)

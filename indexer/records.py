@@ -21,8 +21,8 @@ def section_weight(doc: Document, section_id: str) -> float:
     return w
 
 
-def section_records(doc: Document):
-    """Index fields for every section of a document."""
+def section_records(doc: Document, asked: dict[str, list[str]] | None = None):
+    """Index fields for every section of a document (with how officers asked for it, if known)."""
     m = doc.meta
     date = m.get("promulgated") or m.get("answered") or m.get("effective_from")
     for s in doc.sections:
@@ -50,4 +50,5 @@ def section_records(doc: Document):
             "order": s.order,
             "length": len(plain),
             "weight": round(section_weight(doc, s.id) * 100),
+            "asked": "\n".join((asked or {}).get(f"{doc.id}#{s.id}", ())) or None,
         }

@@ -30,6 +30,7 @@ class LawNames:
 
     def __init__(self, titles: dict[str, str], aliases: dict[str, str]):
         self.doc_titles = titles                       # doc_id -> title
+        self.aliases = aliases                         # short name -> doc_id
         self.by_name: dict[str, str] = {}
         for doc_id, title in titles.items():
             self.by_name[norm(title)] = doc_id
@@ -58,6 +59,19 @@ class LawNames:
             if i != -1:
                 return i, i + len(name), self.by_name[name]
         return None
+
+
+    def find_all(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every document name in the text, longest names first, not overlapping."""
+        low = unicodedata.normalize("NFKC", text).lower()
+        taken: list[tuple[int, int]] = []
+        for name in self._longest_first:
+            i = low.find(name)
+            while i != -1:
+                if not any(s < i + len(name) and i < e for s, e in taken):
+                    taken.append((i, i + len(name)))
+                i = low.find(name, i + len(name))
+        return sorted(taken)
 
 
 def resolve_query_ref(text: str, names: LawNames) -> SectionRef | None:

@@ -26,6 +26,8 @@ def section_schema() -> Schema:
         body=TEXT(analyzer=text, stored=True, phrase=True),
         # matched term by term only (indexer.query reading_query): no positions
         reading=TEXT(analyzer=ReadingAnalyzer(), phrase=False),
+        # how officers asked the questions this section answered (indexer.asked): low weight
+        asked=TEXT(analyzer=text, phrase=False),
         breadcrumb=STORED(),
         date=STORED(),
         # only shown, never searched: stored, not indexed (a NUMERIC field indexes 8 terms a value)

@@ -13,6 +13,7 @@ from pathlib import Path
 from whoosh import query as Q, scoring
 
 from indexer import generations
+from indexer.missing import missing_laws
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
 from kb.anchors import section_key, section_url
@@ -20,6 +21,7 @@ from kb.anchors import section_key, section_url
 MAX_QUERY_CHARS = 200
 RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
 MAX_LIMIT = 100
+SCOPING_KINDS = ("law", "regulation", "notice")   # documents whose name in a query scopes it
 
 
 @dataclass
@@ -57,12 +59,13 @@ class SearchResult:
     facets: dict = field(default_factory=dict)
     article: dict | None = None   # the section the query named (警職法2条), offered as この条文を開く
     expanded: list = field(default_factory=list)   # [{"term": 職質, "synonyms": [職務質問]}] also searched
+    missing: list = field(default_factory=list)    # laws or rules the query names that the corpus lacks
 
     def to_json(self) -> dict:
         return {"query": self.query, "total": self.total, "hits": [h.to_json() for h in self.hits],
                 "page": self.page, "limit": self.limit, "elapsed_ms": round(self.elapsed_ms, 1),
                 "message": self.message, "facets": self.facets, "article": self.article,
-                "expanded": self.expanded}
+                "expanded": self.expanded, "missing": self.missing}
 
 
 @dataclass
@@ -150,7 +153,21 @@ class SearchEngine:
         cached = self._names
         if cached is None or cached[0] != d.stamp:
             titles = {doc_id: e["title"] for doc_id, e in self.catalog.items()}
-            cached = self._names = (d.stamp, LawNames(titles, d.law_aliases))
+            cached = self._names = (d.stamp, LawNames(titles, {**defined_aliases(self.catalog, titles),
+                                                                **d.law_aliases}))
+        return cached[1]
+
+    def scope_names(self):
+        """Titles and short names of the laws, rules and 通達 only: what may scope a search. A
+        manual's or an inquiry's title is ordinary words (「交番での遺失物の扱い」)."""
+        from indexer.refs import LawNames
+        names = self.law_names()
+        cached = getattr(self, "_scope_names", None)
+        if cached is None or cached[0] is not names:
+            titles = {d: t for d, t in names.doc_titles.items()
+                      if self.catalog.get(d, {}).get("kind") in SCOPING_KINDS}
+            aliases = {n: d for n, d in names.aliases.items() if d in titles}
+            cached = self._scope_names = (names, LawNames(titles, aliases))
         return cached[1]
 
     def link_library(self):
@@ -214,7 +231,23 @@ class SearchEngine:
 
     def plan(self, text: str) -> QueryPlan:
         from indexer.dictionary import load_dictionary
-        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab())
+        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab(),
+                          self.reading_index() if self.ranking.readings else None)
+
+    def reading_index(self):
+        """Indexed words by reading (kana queries, same-reading typos), built once per generation."""
+        from indexer.readings import ReadingIndex
+        from indexer.suggest import frequent_terms
+        self._refresh()
+        cached = getattr(self, "_reading_index", None)
+        if cached is None or cached[0] != self._generation:
+            with self._lock:
+                cached = getattr(self, "_reading_index", None)
+                if cached is None or cached[0] != self._generation:
+                    with self._ix.reader() as r:
+                        terms = dict(frequent_terms(r, self.catalog, 1))
+                    cached = self._reading_index = (self._generation, ReadingIndex.from_terms(terms))
+        return cached[1]
 
     def reading_vocab(self) -> frozenset[str]:
         """Every reading in the live generation's reading field (for kana queries), loaded once."""
@@ -276,12 +309,14 @@ class SearchEngine:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
         result.expanded = [{"term": c.text, "synonyms": c.synonyms[:4]} for c in plan.concepts if c.synonyms]
+        if self.ranking.references:
+            result.missing = missing_laws(text, self.scope_names())
         s = self.searcher()
         mask = filter_query(filters)
         ref = self.resolve_ref(text) if self.ranking.references else None
         scope = None
-        if self.ranking.references and not ref:
-            named = self.law_names().find_name(text)
+        if self.ranking.scoping and not ref:
+            named = self.scope_names().find_name(text)
             if named:
                 # within the named document its name tells sections apart no more: rank by the rest
                 rest = (text[:named[0]] + " " + text[named[1]:]).strip()
@@ -289,7 +324,7 @@ class SearchEngine:
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
         basis = self.basis_map()
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
-                        basis if self.ranking.priors else None)
+                        basis if self.ranking.priors else None, self.ranking.scope_boost)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
         if ref and hits.jumped:
@@ -299,6 +334,18 @@ class SearchEngine:
             result.facets = {"kind": kind_counts(s, plan, filters, hits.matches)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
+
+
+def defined_aliases(catalog: dict, titles: dict[str, str]) -> dict[str, str]:
+    """Short names the official texts define for laws the corpus holds (刑訴法 → law-keiji-sosho-ho),
+    from 「刑事訴訟法（昭和二十三年法律第百三十一号。以下「刑訴法」という。）」."""
+    by_title = {t: d for d, t in titles.items()}
+    out = {}
+    for entry in catalog.values():
+        for short, full in (entry.get("defines") or {}).items():
+            if full in by_title:
+                out.setdefault(short, by_title[full])
+    return out
 
 
 def _catalog_stamp(gen_dir: Path):
@@ -377,7 +424,8 @@ def ranked(searcher, q: Q.Query, mask, wanted: int):
 
 
 def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
-             scope: tuple[str, Q.Query] | None = None, basis: dict | None = None):
+             scope: tuple[str, Q.Query] | None = None, basis: dict | None = None,
+             scope_boost: float = 0.0):
     """Execute the plan. A section the query names by article goes first; when the query names a
     document (軽犯罪法 のぞき), that document's matching sections come before the others."""
     wanted = page * limit
@@ -389,7 +437,13 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
             ranked_hits = []
         keys = {h["key"] for h in ranked_hits}
         ranked_hits += [h for h in broad if h["key"] not in keys]
-    if scope:
+    if scope and scope_boost:
+        # the named document's sections weigh more, the others keep their place by score
+        scope_doc = scope[0]
+        more, total, matches = ranked(searcher, plan.query, mask, wanted * 4)
+        ranked_hits = sorted(more, key=lambda h: -h.score * (scope_boost if h["doc_id"] == scope_doc else 1.0))
+        ranked_hits = ranked_hits[:wanted]
+    elif scope:
         scope_doc, scope_query = scope
         in_doc = Q.Term("doc_id", scope_doc)
         scoped, _, _ = ranked(searcher, scope_query, Q.And([mask, in_doc]) if mask is not None else in_doc,

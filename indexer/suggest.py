@@ -1,6 +1,7 @@
 """Words to try when a search finds nothing: close spellings from the index vocabulary."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 SUGGEST_FIELD = "body"   # holds the captions and titles too
@@ -12,33 +13,50 @@ def _analyzer():
     return JapaneseAnalyzer()
 
 
-def suggest_terms(engine, text: str, limit: int = 5) -> list[str]:
-    """Corrected queries ("did you mean"): each word the index does not know, and the dictionary
-    does not explain, replaced by a close indexed word (edit distance), most used first."""
+FEW_HITS = 3      # short words: spelling guesses by edit distance only when a search finds fewer hits
+SURE_LENGTH = 4   # an unknown word this long one edit from an indexed one is a typo whatever the hits
+
+
+def suggest_terms(engine, text: str, limit: int = 5, hits: int | None = None) -> list[str]:
+    """Corrected queries ("did you mean"), each replacing words of the query with real indexed words:
+    a stretch of kanji the index does not know that reads like an indexed word but for one kanji
+    (職務質門 → 職務質問); and an unknown kanji or katakana word one edit from an indexed one
+    (ドローンン → ドローン), for a short word only when the search found few hits. Inflected
+    words and kana are never rewritten, so a correction stays a real word in its place."""
     from indexer.dictionary import load_dictionary
     text = (text or "")[:200]
+    out: list[str] = []
+    fixed = text
+    for start, end, word in reversed(engine.reading_index().corrections(text)):
+        fixed = fixed[:start] + word + fixed[end:]
+    if fixed != text:
+        out.append(fixed)
+    many_hits = hits is not None and hits >= FEW_HITS
     dictionary = load_dictionary(engine.dictionary_dir)
     # speller() asks for the thread's searcher too, which replaces (closes) it when a publish
     # changed the index meanwhile: take the speller first, then the searcher used below
     spell = speller(engine)
     s = engine.searcher()
-    out: list[str] = []
     seen: set[str] = set()
     for t in _analyzer()(text, chars=True):
         surface = text[t.startchar:t.endchar]
         word = t.text
-        if (word in seen or len(word) < 2 or s.doc_frequency(SUGGEST_FIELD, word)
+        if (word in seen or len(word) < 2 or surface != word or not _SPELLABLE.match(word)
+                or (many_hits and len(word) < SURE_LENGTH)
+                or s.doc_frequency(SUGGEST_FIELD, word)
                 or dictionary.equivalents(surface) or dictionary.equivalents(word)):
             continue
         seen.add(word)
-        candidates = spell.candidates(word)[:limit]
-        for c in candidates:
-            fixed = text[:t.startchar] + c + text[t.endchar:]
-            if fixed not in out:
-                out.append(fixed)
+        for c in spell.candidates(word)[:limit]:
+            candidate = text[:t.startchar] + c + text[t.endchar:]
+            if candidate not in out:
+                out.append(candidate)
         if len(out) >= limit or len(seen) >= 8:
             break
     return out[:limit]
+
+
+_SPELLABLE = re.compile(r"^[一-龥々〆ヵヶァ-ヺーA-Za-z0-9]+$")
 
 
 class Speller:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer import generations
+from indexer.asked import asked_map, read_clicks
 from indexer.build import catalog_entry, read_catalog, write_catalog
 from indexer.records import section_records
 from kb.document import Document, DocumentError, read_document
@@ -150,7 +151,25 @@ def read_changes(corpus: Path, changes: list[tuple[str, str]]) -> dict[str, Docu
     return out
 
 
-def apply_documents(gen_dir: Path, docs: dict[str, Document | None]) -> None:
+def with_basis_documents(corpus: Path, gen_dir: Path, docs: dict[str, Document | None]) -> dict[str, Document | None]:
+    """The changed documents plus every document a changed inquiry cites (before or after the
+    change): their sections' 「asked as」 wording (indexer.asked) changes with the inquiry."""
+    catalog = read_catalog(gen_dir)
+    cited: set[str] = set()
+    for doc_id, doc in docs.items():
+        old = catalog.get(doc_id, {}).get("basis") or []
+        new = (doc.meta.get("basis") or []) if doc is not None else []
+        cited.update(str(k).partition("#")[0] for k in (*old, *new))
+    out = dict(docs)
+    for doc_id in sorted(cited - set(docs)):
+        path = find_document(corpus, doc_id)
+        if path:
+            out[doc_id] = read_document(path)
+    return out
+
+
+def apply_documents(gen_dir: Path, docs: dict[str, Document | None],
+                    asked: dict[str, list[str]] | None = None) -> None:
     """Replace (or remove) these documents in one generation: one Whoosh commit, then its
     catalog.json replaced atomically (searchers reload it when its mtime changes)."""
     from whoosh import index as windex
@@ -165,7 +184,7 @@ def apply_documents(gen_dir: Path, docs: dict[str, Document | None]) -> None:
             writer.delete_by_term("doc_id", doc_id)
             catalog.pop(doc_id, None)
             if doc is not None:
-                for rec in section_records(doc):
+                for rec in section_records(doc, asked):
                     writer.add_document(**rec)
                 catalog[doc_id] = catalog_entry(doc)
         writer.commit()
@@ -193,7 +212,8 @@ def apply_changes(corpus: Path, home: Path, changes: list[tuple[str, str]]) -> U
             if journal:       # the first build is running: it will replay the journal
                 return UpdateResult(None, journaled=True)
             raise
-        apply_documents(live, docs)
+        docs = with_basis_documents(corpus, live, docs)
+        apply_documents(live, docs, asked_map(corpus, clicks=read_clicks(home)))
     return UpdateResult(live.name, [d for d, doc in docs.items() if doc is not None],
                         [d for d, doc in docs.items() if doc is None], bool(journal),
                         time.perf_counter() - t0)

@@ -30,6 +30,7 @@ from kb.db import AuditEvent, Database, utcnow
 ACTIONS = {
     "login": "ログイン", "login_failed": "ログイン失敗", "logout": "ログアウト",
     "search": "検索", "view_document": "文書閲覧", "api_search": "API検索", "api_document": "API文書取得",
+    "open_from_search": "検索結果から閲覧",
     "user_add": "ユーザー追加", "user_role": "役割変更", "user_disable": "無効化", "user_enable": "有効化",
     "user_password": "パスワード変更", "token_create": "トークン発行", "token_revoke": "トークン失効",
     "audit_export": "監査ログ出力",
@@ -42,7 +43,8 @@ ACTIONS = {
     "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
 }
 # Written by the background writer: one row per search or document view.
-QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document"})
+QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document", "open_from_search"})
+OPENED_FROM_SEARCH = "open_from_search"   # target doc#section, detail {"query": …} (kb.clicks)
 EXPORT_LIMIT = 100_000
 BATCH_ROWS = 500
 _INSERT = insert(AuditEvent)

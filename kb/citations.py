@@ -14,7 +14,7 @@ from kb.numerals import NUMERAL, parse_number
 _NUM = NUMERAL
 # 第3条 / 3条 / 第三条の二 / 第5条第1項第2号 ; 附則第2条
 ARTICLE = re.compile(
-    rf"(?P<suppl>附則)?第?(?P<art>{_NUM})条(?P<branch>(?:の{_NUM})*)"
+    rf"(?P<suppl>附則)?第?(?P<art>{_NUM})条(?P<branch>(?:[のノ]{_NUM})*)"
     rf"(?:第?(?P<para>{_NUM})項)?(?:第?(?P<item>{_NUM})号)?")
 # 前条 / 次条 / 前項 / 前2項 / 前二項 / 同条
 RELATIVE = re.compile(rf"(?P<rel>前|次|同)(?P<count>{_NUM})?(?P<unit>条|項)")
@@ -61,7 +61,7 @@ def find_articles(text: str) -> list[ArticleRef]:
     refs = []
     for m in ARTICLE.finditer(text):
         art = str(parse_number(m.group("art")))
-        branches = [str(parse_number(b)) for b in re.findall(rf"の({_NUM})", m.group("branch") or "")]
+        branches = [str(parse_number(b)) for b in re.findall(rf"[のノ]({_NUM})", m.group("branch") or "")]
         refs.append(ArticleRef(m.start(), m.end(), "-".join([art] + branches), _num(m.group("para")),
                                _num(m.group("item")), bool(m.group("suppl"))))
     return refs

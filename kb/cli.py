@@ -32,17 +32,24 @@ def main():
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
 @click.option("--kind", type=click.Choice(["law", "regulation", "notice", "manual"]), default=None)
 @click.option("--id", "doc_id", default=None, help="document id (default: file name)")
 @click.option("--source", default=None, help="source line for the front matter")
 @click.option("--stdout", "to_stdout", is_flag=True, help="print instead of writing into the corpus")
 @click.option("--force", is_flag=True, help="overwrite an existing document")
 def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
-    """Turn an official plain-text FILE into a structured Markdown document in the corpus."""
+    """Turn an official plain-text FILE into a structured Markdown document in the corpus.
+
+    FILE may also be a folder with a SOURCES.md (../shared/corpus-sources): every text it lists
+    is imported with its file name as id and the source line of its row.
+    """
     from kb.document import parse_document
-    from kb.importer import import_text
+    from kb.importer import import_sources, import_text
     from kb.store import atomic_write, document_path
+    if file.is_dir():
+        _import_folder(file, force, import_sources)
+        return
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
@@ -62,6 +69,38 @@ def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
     click.echo(f"{dest}: {len(doc.sections)} sections")
 
 
+def _import_folder(folder: Path, force: bool, import_sources) -> None:
+    if not (folder / "SOURCES.md").is_file():
+        _fail(f"{folder}: no SOURCES.md; nothing was written")
+    corpus = _paths().corpus
+    existing = [p.stem for p in folder.glob("*.txt") if any(corpus.glob(f"*/{p.stem}.md"))]
+    if existing and not force:
+        _fail(f"{len(existing)} documents exist ({existing[0]} …); use --force to overwrite")
+    try:
+        reports = import_sources(folder, corpus)
+    except ValueError as e:
+        _fail(f"{folder}: {e}")
+    for doc_id, report in reports.items():
+        click.echo(f"{doc_id}: {report.articles} articles, {report.suppl_blocks} 附則")
+    click.echo(f"imported {len(reports)} documents into {corpus}")
+
+
+def _save_click_wordings(p) -> None:
+    """Sections opened from results pages by 3+ users (kb.clicks), saved beside the index for the
+    「asked as」 field of this and later builds; without an application database, nothing."""
+    import os
+    from indexer.asked import write_clicks
+    from kb.clicks import opened_wordings
+    from kb.db import DB_FILE, database_url, open_database
+    if not (os.environ.get("KB_DATABASE_URL") or (p.data / DB_FILE).exists()):
+        return
+    db = open_database(database_url(p.data))
+    try:
+        write_clicks(p.index, opened_wordings(db))
+    finally:
+        db.dispose()
+
+
 @main.command("index")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="worker processes (default: CPU cores)")
 def index_cmd(jobs):
@@ -69,6 +108,7 @@ def index_cmd(jobs):
     from indexer.build import ValidationFailed, rebuild
     from indexer.generations import RebuildRunning
     p = _paths()
+    _save_click_wordings(p)
     try:
         report = rebuild(p.corpus, p.index, jobs=jobs)
     except RebuildRunning as e:
@@ -126,6 +166,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
             _fail(str(e))
         click.echo(f"rolled back to {gen}; {resynced} documents changed since it was built re-applied")
         return
+    _save_click_wordings(p)
     bar, on_doc = _progress_bar(p.corpus, progress)
     try:
         report = build.rebuild(p.corpus, p.index, progress=on_doc, jobs=jobs,
@@ -286,7 +327,9 @@ def search_cmd(query, limit, kind, as_json, batch):
 @click.option("--compare", is_flag=True,
               help="also run the plain configuration (Sudachi C normalized BM25, body only, no "
                    "synonyms/readings/boosts) in the same process and print both")
-def eval_cmd(file, verbose, compare):
+@click.option("--ablate", is_flag=True,
+              help="in one process: plain, full, and full without each component (Markdown table)")
+def eval_cmd(file, verbose, compare, ablate):
     """Recall@1/5/10 and MRR@10 of the search on a JSON Lines file of queries."""
     from indexer.eval import by_type, evaluate, load_cases, metrics
     from indexer.generations import IndexMissing
@@ -295,6 +338,15 @@ def eval_cmd(file, verbose, compare):
     except (ValueError, KeyError) as e:
         _fail(f"{file}: {e}")
     try:
+        if ablate:
+            from indexer.eval import ablation_table, ablations
+            from indexer.search import SearchEngine
+            p = _paths()
+            rows = [(label, evaluate(SearchEngine(p.index, p.dictionary, ranking), cases))
+                    for label, ranking in ablations()]
+            for line in ablation_table(rows):
+                click.echo(line)
+            return
         if compare:
             import time
             rows = []

@@ -23,7 +23,7 @@ _SP = r"[ 　]*"
 ERA_DATE = re.compile(
     rf"({'|'.join(ERAS)}){_SP}(元|{NUMERAL}){_SP}年{_SP}({NUMERAL}){_SP}月{_SP}({NUMERAL}){_SP}日")
 _ARTICLE = re.compile(rf"第({NUMERAL})条((?:の(?:{NUMERAL}))*)")
-_BRANCH = re.compile(rf"の({NUMERAL})")
+_BRANCH = re.compile(rf"[のノ]({NUMERAL})")  # ノ in pre-war texts (第一条ノ二)
 
 
 def era_year(era: str, year: str) -> int:

@@ -20,10 +20,11 @@ from kb.numerals import NUMERAL
 KANJI_NUM = "[〇一二三四五六七八九十百千]+"
 
 # Structure lines of legal texts.
+# Pre-war texts write the branch with katakana ノ (第一条ノ二) and some keep the old form 條.
 ARTICLE = re.compile(
-    rf"^第({NUMERAL})条((?:の{NUMERAL})*)((?:及び|から)第{NUMERAL}条(?:の{NUMERAL})*(?:まで)?)?"
+    rf"^第({NUMERAL})[条條]((?:[のノ]{NUMERAL})*)((?:及び|から)第{NUMERAL}[条條](?:[のノ]{NUMERAL})*(?:まで)?)?"
     r"(?:[ 　]+(.*))?$")
-CHAPTER = re.compile(rf"^第({NUMERAL})(編|章|節|款|目)((?:の{NUMERAL})*)[ 　]+([^。]+)$")
+CHAPTER = re.compile(rf"^第({NUMERAL})(編|章|節|款|目)((?:[のノ]{NUMERAL})*)[ 　]+([^。]+)$")
 SUPPL = re.compile(r"^附[ 　]*則(?:[ 　]*[（(](.+?)[)）])?(?:[ 　]*(抄))?$")
 APPENDIX = re.compile(rf"^(別表|別図|別記様式|様式)(第)?({NUMERAL})?(号)?[ 　]*([（(][^。]*[)）])?$")
 GLUED_CAPTION = re.compile(r"^(.*[^。])[（(]([^（）()。第]+)[)）]$")
@@ -35,6 +36,7 @@ RANGE = re.compile(r"[（(]第[^（）()]*[)）]$")
 # A line that is only a document number or only a date (header of every source style).
 NUMBER_LINE = re.compile(rf"^[^。（(\s]*?第{NUMERAL}号(?:[、，][^。（(]+)*$")
 DATE_LINE = re.compile(rf"^{ERA_DATE.pattern}$")
+NUMBERED_TITLE = re.compile(rf"^([^。（(\s]*?第{NUMERAL}号)[（(]([^（）()。]+)[)）]$")
 
 # Paragraph (項) numbers and item (号 and below) markers inside an article.
 KOU = re.compile(r"^(?:[0-9０-９]+|[①-⑳])[ 　]")
@@ -196,6 +198,11 @@ def _legal_header(lines: list[str]) -> tuple[dict, list[str], int]:
             meta["title"] = s
         elif s != meta.get("title"):
             preamble.append(s)
+    # Laws without an official title are listed by number with their name in parentheses:
+    # 昭和五年法律第九号（盗犯等ノ防止及処分ニ関スル法律）
+    if (m := NUMBERED_TITLE.match(meta.get("title", ""))) and m.group(1) == meta.get("number", m.group(1)):
+        meta["title"] = m.group(2)
+        meta.setdefault("number", m.group(1))
     if meta.get("number") and _issuer_from_number(meta["number"]):
         meta["issuer"] = _issuer_from_number(meta["number"])
     return meta, preamble, i

@@ -1,8 +1,9 @@
 """The maintainers' queue: what officers flagged as outdated or wrong, and what they could not find.
 
-Three sources: field flags on a section (「この内容は古い/誤り」 with a comment), results marked
-「役に立たなかった」 under a search, and searches that found nothing (read from the audit log,
-where every search is recorded with its hit count). A maintainer resolves a flag or feedback, or
+Four sources: field flags on a section (「この内容は古い/誤り」 with a comment), results marked
+「役に立たなかった」 under a search, searches that found nothing, and laws or rules searched by
+name that the corpus does not hold (both read from the audit log, where every search is recorded
+with its hit count and the names it found missing). A maintainer resolves a flag or feedback, or
 closes a zero-result query; the query comes back if officers search it again afterwards.
 """
 from __future__ import annotations
@@ -192,8 +193,9 @@ class MaintenanceQueue:
         users: dict[str, set] = {}
         for target, detail, username, at in events:
             try:
-                if json.loads(detail or "{}").get("hits") != 0:
-                    continue
+                info = json.loads(detail or "{}")
+                if info.get("hits") != 0 or info.get("missing"):
+                    continue  # a search for a law the corpus lacks is a missing document, not a gap
             except (json.JSONDecodeError, AttributeError):
                 continue
             q = normalize_query(target)
@@ -205,6 +207,39 @@ class MaintenanceQueue:
             users.setdefault(q, set()).add(username)
         for q, g in groups.items():
             g.users = len(users[q])
+        return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at.timestamp()))[:limit]
+
+    # -- documents officers looked for that the corpus does not hold --------------------------
+    def missing_documents(self, days: int = ZERO_HIT_DAYS, limit: int = 100,
+                          now: dt.datetime | None = None) -> list[SearchGap]:
+        """Laws and rules searched by name that the corpus lacks (遺失物法), grouped by name, most
+        searched first; closed like a zero-result query (by name), back when searched again."""
+        since = (now or utcnow()) - dt.timedelta(days=days)
+        flush_all()
+        with self.db.session() as s:
+            events = s.execute(select(AuditEvent.detail, AuditEvent.username, AuditEvent.at)
+                               .where(AuditEvent.action == "search", AuditEvent.at >= since,
+                                      AuditEvent.detail.like('%"missing": ["%'))
+                               .order_by(AuditEvent.id)).all()
+            closed = dict(s.execute(select(SearchGapClosure.query, func.max(SearchGapClosure.closed_at))
+                                    .group_by(SearchGapClosure.query)).all())
+        groups: dict[str, SearchGap] = {}
+        users: dict[str, set] = {}
+        for detail, username, at in events:
+            try:
+                names = json.loads(detail or "{}").get("missing") or []
+            except (json.JSONDecodeError, AttributeError):
+                continue
+            for name in names:
+                name = normalize_query(str(name))
+                if not name or (name in closed and at <= closed[name]):
+                    continue
+                g = groups.setdefault(name, SearchGap(name, 0, 0, at))
+                g.count += 1
+                g.last_at = max(g.last_at, at)
+                users.setdefault(name, set()).add(username)
+        for name, g in groups.items():
+            g.users = len(users[name])
         return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at.timestamp()))[:limit]
 
     def close_search_gap(self, query: str, username: str, note: str = "") -> None:

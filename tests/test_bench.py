@@ -64,3 +64,9 @@ def test_api_spec_cost_bench_prints_the_request_cost_of_our_route():
     out = bench("api_spec_cost.py", "--requests", "50", "--rounds", "1")
     row = re.search(rf"^plain Flask \+ own checks \(ours\)\s+{NUMBER}\s+({NUMBER})\s+\+0\.0\s+200 400$", out, re.M)
     assert row and float(row.group(1)) > 0, out
+
+
+def test_asked_split_bench_scores_the_field_on_and_off():
+    out = bench("asked_split.py", "--cutoffs", "2026-06-01")
+    rows = re.findall(rf"^\| 2026-06-01 \| (\d+) \| (\d+) \| (on|off) \|(?: {NUMBER} \|){{3}}$", out, re.M)
+    assert {r[2] for r in rows} == {"on", "off"} and all(int(r[0]) > 0 and int(r[1]) > 0 for r in rows), out

@@ -1,4 +1,6 @@
 """An officer on a tablet: type, submit, tap the article, land on it highlighted (real Chromium)."""
+from urllib.parse import urlsplit
+
 import pytest
 
 from conftest import browser_sign_in
@@ -58,7 +60,9 @@ def test_tap_the_card_and_land_on_the_highlighted_article(tablet, artifacts_dir)
     tablet.screenshot(path=str(artifacts_dir / "search-768x1024.png"), full_page=False)
     with tablet.expect_navigation():
         card.tap()
-    assert tablet.url.endswith(f"/docs/{OKAYAMA}#art-3")
+    # the card link carries the query and section (kb.clicks: 「asked as」 from results pages)
+    landed = urlsplit(tablet.url)
+    assert (landed.path, landed.fragment) == (f"/docs/{OKAYAMA}", "art-3") and "s=art-3" in landed.query
     tablet.wait_for_function("document.getElementById('art-3').classList.contains('is-target')")
     state = tablet.evaluate("""() => {
         const el = document.getElementById('art-3');

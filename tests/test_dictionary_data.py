@@ -65,8 +65,9 @@ def known_ids() -> set[str]:
 
 # ---------------------------------------------------------------- synonyms.yaml
 
-def test_synonyms_has_the_three_blocks(synonyms):
-    assert set(synonyms) == {"groups", "expansions", "law_aliases"}
+def test_synonyms_has_the_four_blocks(synonyms):
+    assert set(synonyms) == {"groups", "expansions", "everyday", "law_aliases"}
+    assert set(synonyms["everyday"]) == {"acts", "people", "objects", "behaviour"}
     assert isinstance(synonyms["groups"], list)
     assert isinstance(synonyms["expansions"], dict)
     assert isinstance(synonyms["law_aliases"], dict)
@@ -168,3 +169,21 @@ def test_sample_inquiry_has_no_contact_data(path):
     text = path.read_text(encoding="utf-8")
     assert not PHONE.search(text), f"phone-like number: {PHONE.search(text).group(0)}"
     assert not EMAIL.search(text), f"e-mail address: {EMAIL.search(text).group(0)}"
+
+
+def test_everyday_words_lead_to_words_the_texts_use(synonyms):
+    """Each value of an everyday word occurs in an official text (after analysis, so 酒類を販売
+    counts when 酒類 and 販売 both occur); keys are unique, never group terms, never one character."""
+    from indexer.query import analyze_words
+    texts = "".join(p.read_text(encoding="utf-8") for kind in ("laws", "regulations", "notices")
+                    for p in (CORPUS / kind).glob("*.md"))
+    indexed = {w.term for w in analyze_words(texts[:2_000_000], 0)}
+    grouped = {str(t).strip() for g in synonyms["groups"] for t in g}
+    seen = set(synonyms["expansions"])
+    for category, entries in synonyms["everyday"].items():
+        for key, values in entries.items():
+            assert len(key) > 1 and key not in grouped and key not in seen, f"{category}: {key!r}"
+            seen.add(key)
+            for value in values:
+                assert value in texts or all(w.term in indexed for w in analyze_words(value, 0)), \
+                    f"{category}: {key!r} -> {value!r} occurs in no official text"

@@ -104,6 +104,21 @@ def test_searches_without_results_reach_the_queue_until_closed(officer, maintain
     assert len(queue_rows(maintainer, "zero-hits")) == 1
 
 
+def test_a_law_the_corpus_lacks_is_said_and_queued_as_a_missing_document(officer, maintainer):
+    page = officer.get("/search", query_string={"q": "遺失物法4条"}).get_data(as_text=True)
+    assert "遺失物法は収録されていません" in page
+    officer.get("/search", query_string={"q": "遺失物法 拾得物"})
+    page = officer.get("/search", query_string={"q": "地域警察運営規程3条"}).get_data(as_text=True)
+    assert "収録されていません" not in page                       # a rule the corpus holds
+    rows = queue_rows(maintainer, "missing-documents")
+    assert [re.search(r'data-missing="([^"]+)"', r).group(1) for r in rows] == ["遺失物法"]
+    assert "<td>2</td><td>1</td>" in rows[0]
+    assert not any("遺失物法" in r for r in queue_rows(maintainer, "zero-hits"))  # not a zero-result search
+    maintainer.post("/editor/queue/searches", data={"csrf_token": token(maintainer), "q": "遺失物法",
+                                                    "kind": "missing", "note": "収録予定"})
+    assert queue_rows(maintainer, "missing-documents") == []
+
+
 def test_the_review_list_shows_what_is_due(maintainer, site):
     today = dt.date.today()
     for doc_id, folder, due, owner in ((OKAYAMA, "regulations", today - dt.timedelta(days=3), "地域課 企画係"),

@@ -67,3 +67,17 @@ def test_import_to_stdout(tmp_path):
     p = kb(["import", str(src), "--stdout"], dict(os.environ, KB_CORPUS=str(tmp_path / "corpus")))
     assert p.returncode == 0 and p.stdout.startswith("---\n") and "第1条（趣旨）" in p.stdout
     assert not (tmp_path / "corpus").exists()
+
+
+def test_import_sources_folder_refuses_overwrite_without_force(tmp_path):
+    from pathlib import Path
+    sources = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-sources"
+    env = dict(os.environ, KB_CORPUS=str(tmp_path / "corpus"), KB_INDEX=str(tmp_path / "index"))
+    p = kb(["import", str(sources)], env)
+    assert p.returncode == 0, p.stderr
+    assert f"imported {len(list(sources.glob('*.txt')))} documents" in p.stdout
+    keiho = (tmp_path / "corpus" / "laws" / "law-keiho.md").read_text(encoding="utf-8")
+    assert "source: e-Gov 法令データ (ledmonster/japanese-law @ 9d02cc59), 140AC0000000045" in keiho
+    again = kb(["import", str(sources)], env)
+    assert again.returncode != 0 and "--force" in again.stderr
+    assert (tmp_path / "corpus" / "laws" / "law-keiho.md").read_text(encoding="utf-8") == keiho

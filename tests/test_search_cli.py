@@ -1,6 +1,7 @@
 """The `kb` command line over a real index: search output, the JSON contract, batch, odd queries."""
 import json
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -109,3 +110,17 @@ def test_eval_prints_metrics_and_summary_last(env, tmp_path):
     lines = run(["eval", str(f)], env).stdout.strip().splitlines()
     assert lines[-1].startswith("ALL") and "R@1=0.500" in lines[-1] and "MRR@10=0.500" in lines[-1]
     assert any(x.startswith("question") and "R@1=1.000" in x for x in lines)
+
+
+def test_eval_ablate_prints_full_and_each_component_removed(env, tmp_path):
+    f = tmp_path / "dev.jsonl"
+    f.write_text(json.dumps({"query": "交代で連れて行く", "expect": ["交番に同行"], "type": "paraphrase"},
+                            ensure_ascii=False) + "\n", encoding="utf-8")
+    # same index, a corpus folder of its own for the dictionary (the module's corpus stays as it is)
+    atomic_write(tmp_path / "corpus" / "dictionary" / "synonyms.yaml", "expansions:\n  連れて行く: [同行]\n")
+    env = dict(env, KB_CORPUS=str(tmp_path / "corpus"))
+    rows = {line.split("|")[1].strip(): line for line in
+            run(["eval", str(f), "--ablate"], env).stdout.strip().splitlines()[2:]}
+    assert {"plain", "full", "-synonyms", "-readings", "-references", "-priors"} <= set(rows)
+    # 連れて行く reaches 同行 only through the dictionary: without synonyms the query misses
+    assert "| 1.000 |" in rows["full"] and "| 0.000 |" in rows["-synonyms"]

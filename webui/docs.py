@@ -1,10 +1,11 @@
 """The document view: the whole text with article anchors, a table of contents and its status."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 
 from webui.auth import audit, can_read, requires
 
+from kb.audit import OPENED_FROM_SEARCH as OPENED
 from kb.document import KIND_LABELS
 from webui import get_documents as documents
 from webui.render import render_markdown
@@ -56,6 +57,10 @@ def citation_links(doc):
 def view(doc_id: str):
     item = load_readable(doc_id)
     audit("view_document", doc_id)
+    opened_from = request.args.get("q", "").strip()
+    if opened_from and request.args.get("s") in {sec.id for sec in item.doc.sections}:
+        # a section opened from a results page: its query may become 「asked as」 (kb.clicks)
+        audit(OPENED, f"{doc_id}#{request.args['s']}", query=opened_from[:200])
     doc = item.doc
     if "view" not in item.rendered:
         item.rendered["view"] = (

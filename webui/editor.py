@@ -352,7 +352,7 @@ def review():
 def queue():
     q = maintenance()
     return render_template("editor/queue.html", flags=q.flags(), not_helpful=q.not_helpful(),
-                           zero_hits=q.zero_hit_searches())
+                           zero_hits=q.zero_hit_searches(), missing=q.missing_documents())
 
 
 @bp.post("/queue/flags/<int:flag_id>")

@@ -85,9 +85,9 @@ def search():
         pages = min(math.ceil(result.total / limit), MAX_PAGE)
         # words the index does not know (typos, rare spellings): offer close ones, with or without hits
         from indexer.suggest import suggest_terms
-        suggestions = suggest_terms(engine(), state.q)
+        suggestions = suggest_terms(engine(), state.q, hits=result.total)
         audit("search", state.q, hits=result.total, page=state.page, kinds=list(state.kinds),
-              department=state.department, in_force_only=state.in_force_only)
+              department=state.department, in_force_only=state.in_force_only, missing=result.missing)
     return render_template("search/index.html", state=state, result=result, pages=pages,
                            suggestions=suggestions or [], kinds=KINDS, kind_labels=KIND_LABELS,
                            max_query_chars=MAX_QUERY_CHARS)
