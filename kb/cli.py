@@ -29,6 +29,9 @@ def _fail(message: str, code: int = 1):
 @click.group()
 def main():
     """Police knowledge base: import, index, search and evaluate the corpus."""
+    import os
+    from kb.filemodes import PRIVATE_UMASK
+    os.umask(PRIVATE_UMASK)       # data, index, backups and corpus files: owner-only
 
 
 @main.command("import")

@@ -18,11 +18,11 @@ from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEd
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
 from webui.indexing import reindex
+from webui.limits import IMPORT_MAX_BYTES
 from webui.render import render_markdown
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_KINDS = ("law", "regulation", "notice")
 
 
@@ -330,6 +330,8 @@ def _uploaded_text() -> str:
     text = request.form.get("text", "")
     if not text.strip():
         raise EditRefused("no text", "取り込むファイルを選ぶか、本文を貼り付けてください。")
+    if len(text.encode("utf-8")) > IMPORT_MAX_BYTES:
+        raise EditRefused("pasted text too large", "貼り付けた本文が大きすぎます（5MB まで）。")
     return text
 
 
