@@ -44,8 +44,10 @@ def main():
 def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
     """Turn an official plain-text FILE into a structured Markdown document in the corpus."""
     from kb.document import parse_document
-    from kb.importer import import_text
+    from kb.importer import MAX_IMPORT_BYTES, import_text
     from kb.store import atomic_write, document_path
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        _fail(f"{file}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB; nothing was written")
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
@@ -319,24 +321,40 @@ def eval_cmd(file, verbose, compare):
     click.echo(metrics(results).row("ALL"))
 
 
+# The most the desk's form takes in one inquiry (kb.desk: question 5,000 + answer 10,000).
+ANONYMIZE_MAX_CHARS = 15_000
+
+
 @main.command("anonymize")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSON Lines with a 'text' field")
 def anonymize_cmd(as_json, batch):
-    """Mask personal data in text read from standard input (or --batch FILE)."""
+    """Mask personal data in text read from standard input (or --batch FILE).
+
+    One text holds at most ANONYMIZE_MAX_CHARS characters, the most the desk's form takes
+    (question and answer); a longer one is refused before the anonymiser sees it."""
     from kb.anonymize import anonymize
     if batch:
         for n, line in enumerate(batch, 1):
             if not line.strip():
                 continue
+            if len(line) > 8 * ANONYMIZE_MAX_CHARS:        # JSON escapes make a line longer than its text
+                _fail(f"line {n}: over {ANONYMIZE_MAX_CHARS:,} characters; nothing after line {n - 1} was masked")
             try:
                 text = json.loads(line)["text"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 _fail(f"line {n}: expected a JSON object with a 'text' field")
+            if not isinstance(text, str) or len(text) > ANONYMIZE_MAX_CHARS:
+                _fail(f"line {n}: 'text' must be a string of at most {ANONYMIZE_MAX_CHARS:,} characters; "
+                      f"nothing after line {n - 1} was masked")
             r = anonymize(text)
             click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text)
         return
-    r = anonymize(sys.stdin.read())
+    text = sys.stdin.read(ANONYMIZE_MAX_CHARS + 1)
+    if len(text) > ANONYMIZE_MAX_CHARS:
+        _fail(f"input over {ANONYMIZE_MAX_CHARS:,} characters (the desk's form takes no more); "
+              "split it and run once per part")
+    r = anonymize(text)
     if as_json:
         click.echo(json.dumps(r.to_json(), ensure_ascii=False))
     else:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from kb.importer import MAX_IMPORT_BYTES
+
 MiB = 1024 * 1024
 # An edited document travels urlencoded (a Japanese character is 9 bytes as %XX%XX%XX): 4 MiB
 # holds the largest law of the corpus (道路交通法, 0.8 MB of UTF-8) with room to grow.
 DEFAULT_MAX_REQUEST_BYTES = 4 * MiB
-IMPORT_MAX_BYTES = 5 * MiB              # the official text itself, uploaded or pasted
+IMPORT_MAX_BYTES = MAX_IMPORT_BYTES     # the official text itself, uploaded or pasted
 IMPORT_MAX_REQUEST_BYTES = 3 * IMPORT_MAX_BYTES + MiB   # file, pasted text or the Markdown to save
 SERVER_MAX_REQUEST_BYTES = IMPORT_MAX_REQUEST_BYTES
 # Routes with their own, larger cap (endpoint -> bytes).

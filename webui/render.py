@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from kb.anchors import UniqueIds
 from kb.document import anchor_for, heading_parts
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -122,7 +123,8 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
     current = "preamble"
     md = _parser()
     tokens = md.parse(body or "")
-    used: set[str] = set()
+    ids = UniqueIds()
+    used = ids.used
     heading_lines: dict[str, int] = {}
     out: list[Token] = []
     seen_heading = False
@@ -137,11 +139,7 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
                 i += 3
                 continue
             seen_heading = True
-            base = _strip_anchor(inline)
-            hid, n = base, 2
-            while hid in used:
-                hid, n = f"{base}-{n}", n + 1
-            used.add(hid)
+            hid = ids.take(_strip_anchor(inline))
             tok.attrSet("id", hid)
             current = hid
             if tok.map:
