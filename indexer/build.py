@@ -37,7 +37,8 @@ def catalog_entry(doc: Document) -> dict:
     return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
             "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
             "department": m["department"], "sections": [s.id for s in doc.sections],
-            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections]}
+            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
+            "superseded_by": str(m["superseded_by"]) if m.get("superseded_by") else None}
 
 
 def write_catalog(gen_dir: Path, catalog: dict) -> None:

@@ -91,11 +91,13 @@ def _json_value(v):
 @requires("read")
 def document(doc_id: str):
     """GET /api/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
-    from webui.docs import load_readable
+    from kb.document import is_in_force
+    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
     audit("api_document", doc.id)
-    body = {k: _json_value(v) for k, v in doc.meta.items()}
-    body["in_force"] = doc.in_force
+    meta = meta_as_seen(doc)
+    body = {k: _json_value(v) for k, v in meta.items()}
+    body["in_force"] = is_in_force(meta)
     body["url"] = f"/docs/{doc.id}"
     body["sections"] = [{"id": s.id, "heading": s.heading, "breadcrumb": list(s.breadcrumb),
                          "text": s.text} for s in doc.sections]
