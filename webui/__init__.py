@@ -77,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from kb.document import KIND_LABELS
     app.add_template_global(KIND_LABELS, "KIND_LABELS")
     register_errors(app)
+    from webui.indexing import reconcile_at_start
+    reconcile_at_start(app)
     return app
 
 
