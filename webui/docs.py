@@ -72,7 +72,8 @@ def view(doc_id: str):
     if "view" not in item.rendered:
         item.rendered["view"] = (
             render_markdown(doc.body, doc.sections, skip_title=True, article_links=True,
-                            cross_refs=citation_links(doc)),
+                            cross_refs=citation_links(doc),
+                            external_links=doc.kind != "inquiry"),     # a case's URLs stay text
             table_of_contents(doc),
         )
     html, toc = item.rendered["view"]
