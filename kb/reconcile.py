@@ -58,6 +58,8 @@ def reconcile(db: Database, corpus: Path) -> Reconciled:
     """Settle every intent left in the corpus (under the corpus write lock)."""
     corpus = Path(corpus)
     out = Reconciled()
+    if not pending_intents(corpus) and not orphan_case_files(db, corpus):
+        return out                    # the usual start: nothing to settle, no lock taken
     with write_lock(corpus):
         for target, intent in pending_intents(corpus):
             doc_id = str(intent.get("doc_id") or target.stem)

@@ -24,9 +24,11 @@ LARGER_BODIES = {"editor.import_text": IMPORT_MAX_REQUEST_BYTES}
 
 def init_app(app: Flask) -> None:
     """Set the caps; registered before any before_request that reads the form."""
-    app.config.setdefault("MAX_CONTENT_LENGTH", DEFAULT_MAX_REQUEST_BYTES)
-    # Werkzeug's per-field cap on multipart text parts (the import form posts its text as one)
-    app.config.setdefault("MAX_FORM_MEMORY_SIZE", DEFAULT_MAX_REQUEST_BYTES)
+    # Flask's defaults are None (no cap) and 500 kB per multipart text part: set both unless the
+    # caller (a test_config) chose a value
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_REQUEST_BYTES
+    app.config["MAX_FORM_MEMORY_SIZE"] = max(app.config.get("MAX_FORM_MEMORY_SIZE") or 0, DEFAULT_MAX_REQUEST_BYTES)
     app.before_request_funcs.setdefault(None, []).insert(0, _route_cap)
 
 
