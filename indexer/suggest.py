@@ -185,12 +185,14 @@ def _sections(c: Completion) -> int:
 
 
 def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
-    """{word: sections} over the body field, counting only sections of documents that are not
-    restricted (what every signed-in reader may read)."""
+    """{word: sections} over the body field, counting only live sections of documents that are
+    not restricted (what every signed-in reader may read)."""
     restricted = {d for d, e in catalog.items() if e.get("confidentiality") == "restricted"}
     closed = set()
     if restricted:
         closed = {n for n, f in reader.iter_docs() if f.get("doc_id") in restricted}
+    if reader.has_deletions():          # sections replaced by an update still sit in the postings
+        closed |= {n for n in range(reader.doc_count_all()) if reader.is_deleted(n)}
     out: dict[str, int] = {}
     for raw, info in reader.iter_field("body"):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
