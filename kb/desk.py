@@ -26,7 +26,7 @@ from kb.db import Base, Database, utcnow
 from kb.era import JST
 from kb.inquiries import (CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
                           inquiry_id, inquiry_markdown, title_from_question)
-from kb.intents import clear_intent, crash_point, record_intent, write_lock
+from kb.intents import clear_intent, crash_point, discard, record_intent, write_lock
 from kb.store import atomic_write, document_path
 
 DEFAULT_RETENTION_DAYS = 90
@@ -444,7 +444,7 @@ class DeskStore:
                 atomic_write(path, markdown)
             except OSError as e:
                 clear_intent(path)
-                path.unlink(missing_ok=True)
+                discard(path)
                 raise StorageFailed(f"corpus not writable: {e}") from e
             crash_point("publish:file-written")
             try:

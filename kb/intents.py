@@ -54,7 +54,17 @@ def record_intent(target: Path, **fields) -> None:
 
 
 def clear_intent(target: Path) -> None:
-    intent_path(target).unlink(missing_ok=True)
+    """Remove the intent; on a volume that refuses even that, kb.reconcile removes it later
+    (it finds the write finished or never done)."""
+    discard(intent_path(target))
+
+
+def discard(path: Path) -> None:
+    """Delete a file if it is there and the volume lets us (a cleanup after a failed write)."""
+    try:
+        Path(path).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def read_intent(target: Path) -> dict | None:
