@@ -58,3 +58,10 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
     assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
     assert 90 <= sum(int(p) for _, p in shares) <= 110
     assert "tokenize" in out.split("cProfile of the same build")[1]
+
+
+def test_hardening_bench_prints_growth_ratios_and_vocabulary_time():
+    out = bench("hardening.py", "--n", "50", "--rounds", "1")
+    for work in ("unique heading ids", "editor preview", "import (articles)"):
+        assert re.search(rf"^{re.escape(work)}.*\s{NUMBER}\s+{NUMBER}\s+{NUMBER}$", out, re.M), out
+    assert re.search(rf"reader vocabulary rebuild: {NUMBER} s", out), out
