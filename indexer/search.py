@@ -218,6 +218,10 @@ class SearchEngine:
             return None
         return ref
 
+    def index(self):
+        """The live generation's Whoosh index (for a reader of one's own)."""
+        return self._refresh()
+
     def searcher(self):
         """A searcher for the calling thread on the live generation (Whoosh searchers are not shared)."""
         ix = self._refresh()

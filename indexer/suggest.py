@@ -76,8 +76,12 @@ def speller(engine) -> Speller:
 def vocabulary(engine) -> dict[str, int]:
     """Body words of the live index state with the sections using them in documents every
     reader may read (restricted ones left out: their words and counts are never shown)."""
-    return _cached(engine, "_open_vocabulary",
-                   lambda: open_vocabulary(engine.searcher().reader(), engine.catalog))
+    def build():
+        # a reader of its own: the thread's searcher may be replaced (closed) by a publish
+        # while this runs, and other threads wait for the result
+        with engine.index().reader() as reader:
+            return open_vocabulary(reader, engine.catalog)
+    return _cached(engine, "_open_vocabulary", build)
 
 
 def _cached(engine, attr: str, build):
