@@ -62,6 +62,6 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
 
 def test_hardening_bench_prints_growth_ratios_and_vocabulary_time():
     out = bench("hardening.py", "--n", "50", "--rounds", "1")
-    for work in ("unique heading ids", "editor preview", "import (articles)"):
+    for work in ("unique heading ids ×100", "editor preview", "import (articles)"):
         assert re.search(rf"^{re.escape(work)}.*\s{NUMBER}\s+{NUMBER}\s+{NUMBER}$", out, re.M), out
     assert re.search(rf"reader vocabulary rebuild: {NUMBER} s", out), out
