@@ -175,6 +175,14 @@ class SearchEngine:
             cached = self._library = (names, Library(by_name, sections))
         return cached[1]
 
+    def restricted_ids(self) -> frozenset[str]:
+        """Ids of the live catalog's restricted documents (cached per index state)."""
+        cached = getattr(self, "_restricted", None)
+        if cached is None or cached[0] != self.state:
+            ids = frozenset(d for d, e in self.catalog.items() if e.get("confidentiality") == "restricted")
+            cached = self._restricted = (self.state, ids)
+        return cached[1]
+
     def superseded_unseen(self, access: "Access | None") -> frozenset[str]:
         """Documents superseded only by a successor `access` may not read: in force for that
         reader (kb.succession), so neither their status nor 施行中のみ reveals the successor."""

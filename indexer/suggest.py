@@ -84,18 +84,30 @@ def vocabulary(engine) -> dict[str, int]:
     return _cached(engine, "_open_vocabulary", build)
 
 
+# Ordinary publishes and saves refresh words and counts at most this often; a change of which
+# documents are restricted takes effect at once (it decides what may be shown at all).
+REFRESH_SECONDS = 30.0
+
+
 def _cached(engine, attr: str, build):
-    """engine.<attr> for the engine's current state (generation + catalog stamp), built once."""
+    """engine.<attr>, rebuilt when the generation or the set of restricted documents changes, and
+    at most every REFRESH_SECONDS when only other documents changed (a rebuild reads every
+    posting: on every publish it would slow searches on a busy desk)."""
     engine.searcher()
-    state = engine.state
+    key = (engine.generation, engine.restricted_ids())
+
+    def stale(cached) -> bool:
+        return cached is None or cached[0] != key or (
+            cached[1] != engine.state and time.monotonic() - cached[2] > REFRESH_SECONDS)
     cached = getattr(engine, attr, None)
-    if cached is None or cached[0] != state:
+    if stale(cached):
         with _typeahead_lock:
             cached = getattr(engine, attr, None)
-            if cached is None or cached[0] != state:
-                cached = (state, build())
+            if stale(cached):
+                state = engine.state
+                cached = (key, state, time.monotonic(), build())
                 setattr(engine, attr, cached)
-    return cached[1]
+    return cached[3]
 
 
 def _worth_suggesting(word: str) -> bool:
@@ -107,6 +119,7 @@ def _worth_suggesting(word: str) -> bool:
 import bisect
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 
