@@ -43,7 +43,8 @@ def catalog_entry(doc: Document) -> dict:
             "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
             "department": m["department"], "sections": [s.id for s in doc.sections],
             "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
-            "defines": law_short_names(doc)}
+            "defines": law_short_names(doc),
+            "superseded_by": str(m["superseded_by"]) if m.get("superseded_by") else None}
 
 
 def law_short_names(doc: Document) -> dict[str, str]:

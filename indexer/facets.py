@@ -6,10 +6,10 @@ from dataclasses import replace
 from whoosh import sorting
 
 
-def kind_counts(searcher, plan, filters) -> dict[str, int]:
+def kind_counts(searcher, plan, filters, also_in_force=frozenset()) -> dict[str, int]:
     """Hits per kind under every filter except the kind filter itself (so chips can show counts)."""
     from indexer.search import filter_query
-    mask = filter_query(replace(filters, kinds=()))
+    mask = filter_query(replace(filters, kinds=()), also_in_force)
     facet = {"kind": sorting.FieldFacet("kind", maptype=sorting.Count)}
     # the same set run_plan counts: the broad query when an AND-first tier is in use
     query = plan.fallback if plan.fallback is not None else plan.query

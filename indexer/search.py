@@ -89,6 +89,10 @@ class Access:
             return bool(set(self.groups) & set(allowed or ()))
         return confidentiality in self.levels
 
+    def can_read_entry(self, entry: dict | None) -> bool:
+        """The rule for a catalog entry (False for a document not in the catalog)."""
+        return bool(entry) and self.can_read(entry.get("confidentiality", "public"), entry.get("allowed"))
+
 
 class SearchEngine:
     """One long-lived Whoosh searcher per process, reopened when the live generation changes."""
@@ -113,6 +117,13 @@ class SearchEngine:
     @property
     def generation(self) -> str | None:
         return self._generation
+
+    @property
+    def state(self) -> tuple:
+        """What the live index holds: the generation and its catalog's stamp (a publish or an
+        editor save rewrites catalog.json inside a generation). Caches derived from the catalog
+        (type-ahead, speller) are keyed on it."""
+        return self._generation, getattr(self, "_catalog_stamp", None)
 
     def _refresh(self):
         name = generations.current_name(self.home)
@@ -183,6 +194,29 @@ class SearchEngine:
             cached = self._library = (names, Library(by_name, sections))
         return cached[1]
 
+    def restricted_ids(self) -> frozenset[str]:
+        """Ids of the live catalog's restricted documents (cached per index state)."""
+        cached = getattr(self, "_restricted", None)
+        if cached is None or cached[0] != self.state:
+            ids = frozenset(d for d, e in self.catalog.items() if e.get("confidentiality") == "restricted")
+            cached = self._restricted = (self.state, ids)
+        return cached[1]
+
+    def superseded_unseen(self, access: "Access | None") -> frozenset[str]:
+        """Documents superseded only by a successor `access` may not read: in force for that
+        reader (kb.succession), so neither their status nor 施行中のみ reveals the successor."""
+        if access is None:
+            return frozenset()
+        catalog = self.catalog
+        return frozenset(d for d, e in catalog.items()
+                         if e.get("status") == "superseded" and e.get("superseded_by")
+                         and e["superseded_by"] in catalog and not access.can_read_entry(catalog[e["superseded_by"]]))
+
+    def departments(self, access: "Access | None") -> list[str]:
+        """所管 values of the documents `access` may read (the search page's filter)."""
+        return sorted({e["department"] for e in self.catalog.values()
+                       if e.get("department") and (access is None or access.can_read_entry(e))})
+
     def basis_map(self) -> dict[str, list[str]]:
         """Inquiry id → the sections it cites as its basis (from the catalog, cached with it)."""
         stamp = getattr(self, "_catalog_stamp", None)
@@ -210,6 +244,10 @@ class SearchEngine:
         if ref.section_id not in sections:
             return None
         return ref
+
+    def index(self):
+        """The live generation's Whoosh index (for a reader of one's own)."""
+        return self._refresh()
 
     def searcher(self):
         """A searcher for the calling thread on the live generation (Whoosh searchers are not shared)."""
@@ -312,7 +350,8 @@ class SearchEngine:
         if self.ranking.references:
             result.missing = missing_laws(text, self.scope_names())
         s = self.searcher()
-        mask = filter_query(filters)
+        unseen = self.superseded_unseen(filters.access)
+        mask = filter_query(filters, also_in_force=unseen)
         ref = self.resolve_ref(text) if self.ranking.references else None
         scope = None
         if self.ranking.scoping and not ref:
@@ -327,11 +366,14 @@ class SearchEngine:
                         basis if self.ranking.priors else None, self.ranking.scope_boost)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
+        for h in result.hits:
+            if h.doc_id in unseen:
+                h.status, h.in_force = "in_force", True
         if ref and hits.jumped:
             result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
                               "url": f"/docs/{ref.doc_id}#{ref.section_id}"}
         if with_facets:
-            result.facets = {"kind": kind_counts(s, plan, filters, hits.matches)}
+            result.facets = {"kind": kind_counts(s, plan, filters, hits.matches, unseen)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
 
@@ -364,15 +406,18 @@ def weighting(ranking: Ranking = FULL):
     return WeightedBM25F(B=0.6, K1=1.2, heading_B=0.3, doc_title_B=0.2)
 
 
-def filter_query(f: Filters):
-    """A Whoosh filter query for the chosen filters and the reader's access (None = no filter)."""
+def filter_query(f: Filters, also_in_force=frozenset()):
+    """A Whoosh filter query for the chosen filters and the reader's access (None = no filter).
+    also_in_force: documents in force for this reader although indexed as superseded."""
     parts = []
     if f.kinds:
         parts.append(Q.Or([Q.Term("kind", k) for k in f.kinds]))
     if f.department:
         parts.append(Q.Term("department", f.department))
     if f.in_force_only:
-        parts.append(Q.Term("in_force", True))
+        in_force = Q.Term("in_force", True)
+        parts.append(Q.Or([in_force] + [Q.Term("doc_id", d) for d in sorted(also_in_force)])
+                     if also_in_force else in_force)
     if f.access is not None:
         allowed = [Q.Term("confidentiality", lvl) for lvl in f.access.levels if lvl != "restricted"]
         if "restricted" in f.access.levels:
@@ -467,15 +512,16 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     return out
 
 
-def kind_counts(searcher, plan: QueryPlan, filters: Filters, matches: dict | None) -> dict[str, int]:
+def kind_counts(searcher, plan: QueryPlan, filters: Filters, matches: dict | None,
+                also_in_force=frozenset()) -> dict[str, int]:
     """Hits per kind under every filter except the kind filter itself (so chips can show counts):
     set intersections over the matches run_plan counted (the broad query's when an AND-first tier
     is in use), or a second Whoosh query when run_plan had no term-at-a-time matches."""
     from dataclasses import replace as dc_replace
     if matches is None:
         from indexer.facets import kind_counts as whoosh_kind_counts
-        return whoosh_kind_counts(searcher, plan, filters)
-    allowed = mask_docs(searcher, filter_query(dc_replace(filters, kinds=())))
+        return whoosh_kind_counts(searcher, plan, filters, also_in_force)
+    allowed = mask_docs(searcher, filter_query(dc_replace(filters, kinds=()), also_in_force))
     found = matches.keys() if allowed is None else matches.keys() & allowed
     out = {}
     for kind in searcher.reader().field_terms("kind"):

@@ -36,14 +36,15 @@ def suggest_terms(engine, text: str, limit: int = 5, hits: int | None = None) ->
     # speller() asks for the thread's searcher too, which replaces (closes) it when a publish
     # changed the index meanwhile: take the speller first, then the searcher used below
     spell = speller(engine)
-    s = engine.searcher()
     seen: set[str] = set()
+    known = vocabulary(engine)
     for t in _analyzer()(text, chars=True):
         surface = text[t.startchar:t.endchar]
         word = t.text
+        # known = used in a document every reader may read: a word only restricted documents use
+        # is treated as unknown, like a word no document uses (no side channel either way)
         if (word in seen or len(word) < 2 or surface != word or not _SPELLABLE.match(word)
-                or (many_hits and len(word) < SURE_LENGTH)
-                or s.doc_frequency(SUGGEST_FIELD, word)
+                or (many_hits and len(word) < SURE_LENGTH) or word in known
                 or dictionary.equivalents(surface) or dictionary.equivalents(word)):
             continue
         seen.add(word)
@@ -85,16 +86,45 @@ def _deletes(word: str) -> set[str]:
 
 
 def speller(engine) -> Speller:
-    """The engine's Speller for its live generation (content words of readable documents)."""
+    """The engine's Speller for the live index state (content words of readable documents)."""
+    return _cached(engine, "_speller", lambda: Speller(dict(frequent_terms(vocabulary(engine), 1))))
+
+
+def vocabulary(engine) -> dict[str, int]:
+    """Body words of the live index state with the sections using them in documents every
+    reader may read (restricted ones left out: their words and counts are never shown)."""
+    def build():
+        # a reader of its own: the thread's searcher may be replaced (closed) by a publish
+        # while this runs, and other threads wait for the result
+        with engine.index().reader() as reader:
+            return open_vocabulary(reader, engine.catalog)
+    return _cached(engine, "_open_vocabulary", build)
+
+
+# Ordinary publishes and saves refresh words and counts at most this often; a change of which
+# documents are restricted takes effect at once (it decides what may be shown at all).
+REFRESH_SECONDS = 30.0
+
+
+def _cached(engine, attr: str, build):
+    """engine.<attr>, rebuilt when the generation or the set of restricted documents changes, and
+    at most every REFRESH_SECONDS when only other documents changed (a rebuild reads every
+    posting: on every publish it would slow searches on a busy desk)."""
     engine.searcher()
-    cached = getattr(engine, "_speller", None)
-    if cached is None or cached[0] != engine.generation:
+    key = (engine.generation, engine.restricted_ids())
+
+    def stale(cached) -> bool:
+        return cached is None or cached[0] != key or (
+            cached[1] != engine.state and time.monotonic() - cached[2] > REFRESH_SECONDS)
+    cached = getattr(engine, attr, None)
+    if stale(cached):
         with _typeahead_lock:
-            cached = getattr(engine, "_speller", None)
-            if cached is None or cached[0] != engine.generation:
-                words = dict(frequent_terms(engine.searcher().reader(), engine.catalog, 1))
-                cached = engine._speller = (engine.generation, Speller(words))
-    return cached[1]
+            cached = getattr(engine, attr, None)
+            if stale(cached):
+                state = engine.state
+                cached = (key, state, time.monotonic(), build())
+                setattr(engine, attr, cached)
+    return cached[3]
 
 
 def _worth_suggesting(word: str) -> bool:
@@ -106,6 +136,7 @@ def _worth_suggesting(word: str) -> bool:
 import bisect
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -187,39 +218,41 @@ def _sections(c: Completion) -> int:
     return int(c.detail[:-1]) if c.kind == "term" else 0
 
 
-def frequent_terms(reader, catalog: dict, min_sections: int = MIN_TERM_SECTIONS):
-    """(word, sections) for content words used in enough sections of documents any reader may see
-    (words only restricted documents use are never offered)."""
+def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
+    """{word: sections} over the body field, counting only live sections of documents that are
+    not restricted (what every signed-in reader may read)."""
     restricted = {d for d, e in catalog.items() if e.get("confidentiality") == "restricted"}
     closed = set()
     if restricted:
         closed = {n for n, f in reader.iter_docs() if f.get("doc_id") in restricted}
+    if reader.has_deletions():          # sections replaced by an update still sit in the postings
+        closed |= {n for n in range(reader.doc_count_all()) if reader.is_deleted(n)}
+    out: dict[str, int] = {}
     for raw, info in reader.iter_field("body"):
-        df = info.doc_frequency()
-        if df < min_sections:
-            continue
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if not _CONTENT_WORD.match(term):
-            continue
-        if closed and all(n in closed for n in reader.postings("body", term).all_ids()):
-            continue
-        yield term, df
+        df = info.doc_frequency()
+        if closed:
+            df = sum(1 for n in reader.postings("body", term).all_ids() if n not in closed)
+        if df:
+            out[term] = df
+    return out
 
 
-_typeahead_lock = threading.Lock()
+def frequent_terms(vocab: dict[str, int], min_sections: int = MIN_TERM_SECTIONS):
+    """(word, sections) for content words used in at least `min_sections` readable sections."""
+    for term, df in vocab.items():
+        if df >= min_sections and _CONTENT_WORD.match(term):
+            yield term, df
+
+
+_typeahead_lock = threading.RLock()     # vocabulary() is built inside speller()/typeahead()
 
 
 def typeahead(engine) -> TypeAhead:
-    """The engine's TypeAhead for its live generation (built on first use)."""
+    """The engine's TypeAhead for the live index state (built on first use after a change)."""
     from indexer.dictionary import load_dictionary
-    engine.searcher()
-    cached = getattr(engine, "_typeahead", None)
-    if cached is None or cached[0] != engine.generation:
-        with _typeahead_lock:
-            cached = getattr(engine, "_typeahead", None)
-            if cached is None or cached[0] != engine.generation:
-                reader = engine.searcher().reader()
-                aliases = load_dictionary(engine.dictionary_dir).law_aliases
-                ta = TypeAhead(engine.catalog, aliases, list(frequent_terms(reader, engine.catalog)))
-                cached = engine._typeahead = (engine.generation, ta)
-    return cached[1]
+
+    def build():
+        aliases = load_dictionary(engine.dictionary_dir).law_aliases
+        return TypeAhead(engine.catalog, aliases, list(frequent_terms(vocabulary(engine))))
+    return _cached(engine, "_typeahead", build)

@@ -205,13 +205,15 @@ class AccountStore:
         return u
 
     def set_password(self, username: str, password: str) -> None:
-        """A new password; every session of the user ends (sign in again everywhere)."""
+        """A new password; every session of the user ends (sign in again everywhere) and every
+        API token is revoked: a changed password may mean a leaked one (docs/decisions.md)."""
         check_password_policy(password, username)
         with self.db.session() as s:
             u = self._require(s, username)
             u.password_hash = hash_password(password)
             u.password_changed_at = utcnow()
             self._end_sessions(s, u.id)
+            self._revoke_tokens(s, u.id)
 
     def set_role(self, username: str, role: str) -> tuple[str, str]:
         """(old role, new role). The last active admin cannot lose the role."""
@@ -229,7 +231,8 @@ class AccountStore:
             return old, role
 
     def set_active(self, username: str, active: bool) -> None:
-        """Disable (or enable) an account; disabling ends its sessions and stops its tokens."""
+        """Disable (or enable) an account; disabling ends its sessions and revokes its tokens for
+        good, so enabling it again brings none back (new ones are issued when needed)."""
         with self.db.session() as s:
             u = self._require(s, username)
             if not active and u.role == "admin" and u.active and self._active_admins(s) <= 1:
@@ -238,6 +241,7 @@ class AccountStore:
             u.active = active
             if not active:
                 self._end_sessions(s, u.id)
+                self._revoke_tokens(s, u.id)
 
     def _active_admins(self, s) -> int:
         from sqlalchemy import func
@@ -291,6 +295,10 @@ class AccountStore:
         for ls in s.scalars(select(LoginSession).where(LoginSession.user_id == user_id,
                                                        LoginSession.ended_at.is_(None))):
             ls.ended_at = utcnow()
+
+    def _revoke_tokens(self, s, user_id: int) -> None:
+        s.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                  .values(revoked_at=utcnow()))
 
     # API tokens
     def create_token(self, username: str, label: str = "") -> tuple[int, str]:

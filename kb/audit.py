@@ -28,7 +28,7 @@ from kb.db import AuditEvent, Database, utcnow
 
 # Actions written by the app; the admin page offers them as a filter.
 ACTIONS = {
-    "login": "ログイン", "login_failed": "ログイン失敗", "logout": "ログアウト",
+    "login": "ログイン", "login_failed": "ログイン失敗", "login_limited": "ログイン制限", "logout": "ログアウト",
     "search": "検索", "view_document": "文書閲覧", "api_search": "API検索", "api_document": "API文書取得",
     "open_from_search": "検索結果から閲覧",
     "user_add": "ユーザー追加", "user_role": "役割変更", "user_disable": "無効化", "user_enable": "有効化",
@@ -41,6 +41,7 @@ ACTIONS = {
     "inquiry_record": "照会の記録", "inquiry_update": "照会の更新", "inquiry_answer": "照会への回答",
     "inquiry_view": "照会の閲覧", "inquiry_publish": "照会の公開", "inquiry_internal": "照会の非公開",
     "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
+    "write_reconciled": "中断した書き込みの整理",
 }
 # Written by the background writer: one row per search or document view.
 QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document", "open_from_search"})
@@ -188,5 +189,13 @@ class AuditLog:
         return out.getvalue()
 
 
+# What a spreadsheet reads as the start of a formula, after it drops leading blanks and folds
+# full-width forms (＝＋－＠) to ASCII (OWASP "CSV injection").
+_FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_LEADING_BLANKS = " \t\r\n\u3000"
+
+
 def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """The value, prefixed with an apostrophe when a spreadsheet would run it as a formula."""
+    first = value.lstrip(_LEADING_BLANKS)[:1]
+    return "'" + value if first in _FORMULA_STARTS or value[:1] in ("\t", "\r") else value

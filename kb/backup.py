@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.filemodes import PRIVATE_DIR, make_private
+
 MANIFEST = "manifest.json"
 CORPUS_TAR = "corpus.tar.gz"
 DB_SUFFIXES = (".sqlite", ".sqlite3", ".db")
@@ -97,7 +99,8 @@ def backup(corpus: Path, data: Path, dest: Path, exclude: list[Path] = (), force
         raise BackupError(f"no corpus at {corpus}")
     partial = dest.with_name(dest.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    partial.mkdir(parents=True, mode=PRIVATE_DIR)
+    make_private(partial)                 # restricted documents, password hashes: owner-only
     report = BackupReport(dest)
     try:
         with tarfile.open(partial / CORPUS_TAR, "w:gz") as tar:
@@ -123,6 +126,7 @@ def backup(corpus: Path, data: Path, dest: Path, exclude: list[Path] = (), force
                     "corpus": str(corpus), "data": str(data), "documents": report.documents,
                     "files": entries}
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        make_private(partial)
         _fsync_tree(partial)
         if dest.exists():
             old = dest.with_name(dest.name + f".old-{os.getpid()}")
@@ -238,5 +242,6 @@ def restore(src: Path, corpus: Path, data: Path, force: bool = False) -> BackupR
             shutil.copy2(source, tmp)
             os.replace(tmp, target)
             report.files.append(rel)
+        make_private(target)
     report.seconds = time.perf_counter() - t0
     return report

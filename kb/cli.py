@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,8 @@ def _fail(message: str, code: int = 1):
 @click.group()
 def main():
     """Police knowledge base: import, index, search and evaluate the corpus."""
+    from kb.filemodes import PRIVATE_UMASK
+    os.umask(PRIVATE_UMASK)       # data, index, backups and corpus files: owner-only
 
 
 @main.command("import")
@@ -45,11 +48,13 @@ def import_cmd(file: Path, kind, doc_id, source, to_stdout, force):
     is imported with its file name as id and the source line of its row.
     """
     from kb.document import parse_document
-    from kb.importer import import_sources, import_text
+    from kb.importer import MAX_IMPORT_BYTES, import_sources, import_text
     from kb.store import atomic_write, document_path
     if file.is_dir():
         _import_folder(file, force, import_sources)
         return
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        _fail(f"{file}: over {MAX_IMPORT_BYTES // (1024 * 1024)} MB; nothing was written")
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as e:
@@ -108,6 +113,7 @@ def index_cmd(jobs):
     from indexer.build import ValidationFailed, rebuild
     from indexer.generations import RebuildRunning
     p = _paths()
+    _reconcile(p)
     _save_click_wordings(p)
     try:
         report = rebuild(p.corpus, p.index, jobs=jobs)
@@ -166,6 +172,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
             _fail(str(e))
         click.echo(f"rolled back to {gen}; {resynced} documents changed since it was built re-applied")
         return
+    _reconcile(p)
     _save_click_wordings(p)
     bar, on_doc = _progress_bar(p.corpus, progress)
     try:
@@ -202,6 +209,7 @@ def status_cmd(as_json):
     from indexer.generations import index_status
     p = _paths()
     st = index_status(p.index)
+    st["mismatch"] = _index_mismatch(p) if st["live"] else None
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=1))
         return
@@ -223,7 +231,29 @@ def status_cmd(as_json):
         click.echo(f"rebuild running  pid {st['rebuild_running']['pid']}")
     if st["journal_pending"]:
         click.echo(f"journal          {st['journal_pending']} changes waiting for the running rebuild")
+    m = st["mismatch"]
+    if m and (m["not_indexed"] or m["not_in_corpus"]):
+        click.echo(f"warning: the index and the corpus disagree ({m['indexed']} documents indexed, "
+                   f"{m['files']} files in the corpus)")
+        if m["not_indexed"]:
+            click.echo(f"  not in the index: {', '.join(m['not_indexed'][:10])}"
+                       f"{' …' if len(m['not_indexed']) > 10 else ''}")
+        if m["not_in_corpus"]:
+            click.echo(f"  in the index but not in the corpus: {', '.join(m['not_in_corpus'][:10])}"
+                       f"{' …' if len(m['not_in_corpus']) > 10 else ''}")
+        click.echo("  run `kb check`, then `kb reindex`")
     sys.exit(0 if st["live"] else 1)
+
+
+def _index_mismatch(p) -> dict:
+    """Documents the live index and the corpus files do not agree on (by id = file name)."""
+    from indexer.build import read_catalog
+    from indexer.generations import current_path
+    from kb.store import document_paths
+    indexed = set(read_catalog(current_path(p.index)))
+    files = {path.stem for path in document_paths(p.corpus)}
+    return {"indexed": len(indexed), "files": len(files), "not_indexed": sorted(files - indexed),
+            "not_in_corpus": sorted(indexed - files)}
 
 
 @main.command("backup")
@@ -368,24 +398,40 @@ def eval_cmd(file, verbose, compare, ablate):
     click.echo(metrics(results).row("ALL"))
 
 
+# The most the desk's form takes in one inquiry (kb.desk: question 5,000 + answer 10,000).
+ANONYMIZE_MAX_CHARS = 15_000
+
+
 @main.command("anonymize")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSON Lines with a 'text' field")
 def anonymize_cmd(as_json, batch):
-    """Mask personal data in text read from standard input (or --batch FILE)."""
+    """Mask personal data in text read from standard input (or --batch FILE).
+
+    One text holds at most ANONYMIZE_MAX_CHARS characters, the most the desk's form takes
+    (question and answer); a longer one is refused before the anonymiser sees it."""
     from kb.anonymize import anonymize
     if batch:
         for n, line in enumerate(batch, 1):
             if not line.strip():
                 continue
+            if len(line) > 8 * ANONYMIZE_MAX_CHARS:        # JSON escapes make a line longer than its text
+                _fail(f"line {n}: over {ANONYMIZE_MAX_CHARS:,} characters; nothing after line {n - 1} was masked")
             try:
                 text = json.loads(line)["text"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 _fail(f"line {n}: expected a JSON object with a 'text' field")
+            if not isinstance(text, str) or len(text) > ANONYMIZE_MAX_CHARS:
+                _fail(f"line {n}: 'text' must be a string of at most {ANONYMIZE_MAX_CHARS:,} characters; "
+                      f"nothing after line {n - 1} was masked")
             r = anonymize(text)
             click.echo(json.dumps(r.to_json(), ensure_ascii=False) if as_json else r.text)
         return
-    r = anonymize(sys.stdin.read())
+    text = sys.stdin.read(ANONYMIZE_MAX_CHARS + 1)
+    if len(text) > ANONYMIZE_MAX_CHARS:
+        _fail(f"input over {ANONYMIZE_MAX_CHARS:,} characters (the desk's form takes no more); "
+              "split it and run once per part")
+    r = anonymize(text)
     if as_json:
         click.echo(json.dumps(r.to_json(), ensure_ascii=False))
     else:
@@ -402,6 +448,9 @@ def check_cmd(list_unresolved):
     report = check_corpus(p.corpus, load_dictionary(p.dictionary).law_aliases)
     for f in report.findings:
         click.echo(str(f))
+    interrupted = _interrupted_writes(p)
+    for line in interrupted:
+        click.echo(line)
     unresolved = sum(len(v) for v in report.unresolved.values())
     if list_unresolved:
         for doc_id, items in sorted(report.unresolved.items()):
@@ -409,9 +458,42 @@ def check_cmd(list_unresolved):
                 click.echo(f"{doc_id}#{item}: unresolved citation")
     elif unresolved:
         click.echo(f"{unresolved} citations stay plain text (not in the corpus); --list-unresolved shows them")
-    click.echo(f"checked {report.documents} documents: {len(report.errors)} errors, "
+    click.echo(f"checked {report.documents} documents: {len(report.errors) + len(interrupted)} errors, "
                f"{len(report.findings) - len(report.errors)} warnings")
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or interrupted else 0)
+
+
+def _interrupted_writes(p) -> list[str]:
+    """Errors for case files no published inquiry stands behind and writes left half done."""
+    from kb.db import database_url, open_database
+    from kb.intents import pending_intents
+    from kb.reconcile import orphan_case_files
+    if not p.data.is_dir() and not os.environ.get("KB_DATABASE_URL"):
+        return []                     # no application data: a corpus checked on its own
+    db = open_database(database_url(p.data))
+    out = [f"{path}: error: orphan case file: {reason}; it is never indexed "
+           "(the next `kb serve` or `kb reindex` takes it out of the corpus)"
+           for path, reason in orphan_case_files(db, p.corpus)]
+    orphans = {line.split(":", 1)[0] for line in out}
+    out += [f"{target}: error: an interrupted {intent.get('kind', 'write')} left its intent; the next "
+            "`kb serve` or `kb reindex` settles it" for target, intent in pending_intents(p.corpus)
+            if str(target) not in orphans]
+    return out
+
+
+def _reconcile(p) -> None:
+    """Settle interrupted writes before a rebuild reads the corpus (kb.reconcile)."""
+    from kb.db import database_url, open_database
+    from kb.reconcile import reconcile
+    if not p.data.is_dir() and not os.environ.get("KB_DATABASE_URL"):
+        return
+    done = reconcile(open_database(database_url(p.data)), p.corpus)
+    for doc_id in done.removed_cases:
+        click.echo(f"removed the case file {doc_id}: its publish was interrupted", err=True)
+    for doc_id in done.quarantined:
+        click.echo(f"moved {doc_id} to corpus/.orphans: no published inquiry stands behind it", err=True)
+    for doc_id in done.completed_saves:
+        click.echo(f"recorded the interrupted save of {doc_id} with its author", err=True)
 
 
 @main.command("serve")

@@ -19,6 +19,25 @@ LAW_SUFFIX = re.compile(r"(法律|法|令|規則|規程|訓令|通達|条例|規
 _PAREN_TAIL = re.compile(r"[（(][^（）()]*[）)]$")
 RELATIVE_ARTICLE = re.compile(rf"(?P<rel>前|次)条|(?P<rel2>前)(?P<count>{NUMERAL})条")
 SAME_LAW = re.compile(r"同(法|令|規則|規程)$")
+# A character that continues a name: a name preceded by one is only the tail of a longer name
+# (「X規程」 is not 「規程」), so the citation stays unresolved instead of linking elsewhere.
+_NAME_CHAR = re.compile(r"[一-龥々〇ァ-ヶーa-z0-9]")
+_IN_ARTICLE = {"条中", "項中", "号中"}
+
+
+def ends_with_name(text: str, name: str) -> bool:
+    """`text` ends with the whole of `name` (normalized), not with the tail of a longer name; a
+    space before the name (「二　法第二十一条」) ends the word before it."""
+    if not _norm(text).endswith(name):
+        return False
+    wide = unicodedata.normalize("NFKC", text).lower()
+    i, seen = len(wide), 0
+    while i > 0 and seen < len(name):
+        i -= 1
+        seen += wide[i] not in " \u3000"
+    if i == 0 or not _NAME_CHAR.match(wide[i - 1]):
+        return True
+    return wide[max(0, i - 2):i] in _IN_ARTICLE       # 「第三項中道路交通法」: 中 means "in"
 
 
 @dataclass
@@ -34,7 +53,7 @@ class Library:
         """(name, doc id) of the longest known name that ends `text`."""
         t = _norm(text)
         for name in self._longest:
-            if t.endswith(name):
+            if t.endswith(name) and ends_with_name(text, name):
                 return name, self.names[name]
         return None
 
@@ -90,7 +109,8 @@ def resolve_references(text: str, doc_id: str, section_id: str, library: Library
         same = SAME_LAW.search(trimmed)
         found = library.name_at_end(trimmed)
         norm_trimmed = _norm(trimmed)
-        local_hit = next(((k, v) for k, v in local if norm_trimmed.endswith(k)), None)
+        local_hit = next(((k, v) for k, v in local if norm_trimmed.endswith(k) and ends_with_name(trimmed, k)),
+                         None)
         if local_hit:
             full = library.name_at_end(local_hit[1])
             target = full[1] if full else None

@@ -17,6 +17,8 @@ from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, cr
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from kb.filemodes import PRIVATE_DIR, PRIVATE_FILE, make_private
+
 DB_FILE = "kb.sqlite3"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -146,10 +148,17 @@ def migrate(db: Database) -> None:
 
 
 def open_database(url: str) -> Database:
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    """The database at `url`, migrated; a SQLite file (and its folder) is owner-only."""
+    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)   # a folder it makes is 0700
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))   # SQLite keeps the mode
     db = Database(url)
     migrate(db)
+    if path is not None:
+        for side in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            make_private(side)
     return db
 
 

@@ -26,6 +26,7 @@ from kb.db import Base, Database, utcnow
 from kb.era import JST
 from kb.inquiries import (CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
                           inquiry_id, inquiry_markdown, title_from_question)
+from kb.intents import clear_intent, crash_point, discard, record_intent, write_lock
 from kb.store import atomic_write, document_path
 
 DEFAULT_RETENTION_DAYS = 90
@@ -186,6 +187,14 @@ class InquiryForm:
         if problems:
             raise DeskError("invalid inquiry form", " ".join(problems))
         return self
+
+
+class StorageFailed(DeskError):
+    """The corpus volume refused the case file (read-only, full): nothing was published."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "事例ファイルを保存できませんでした（保存先の容量不足か、書き込みできない状態です）。"
+                                  "公開していません。照会の内容はそのまま残っています。システム管理者に連絡してください。")
 
 
 @dataclass(frozen=True)
@@ -390,7 +399,8 @@ class DeskStore:
         if confidentiality not in PUBLISH_CONFIDENTIALITY:
             raise DeskError("bad confidentiality", "公開範囲を選んでください。")
         title = re.sub(r"\s+", " ", title or "").strip()[:100]
-        with self._publish_lock, self.db.session() as s:
+        # the corpus write lock first, then the database: kb.reconcile takes them in this order
+        with self._publish_lock, write_lock(self.corpus), self.db.session() as s:
             inq = self._open_for_change(s, inquiry_id)
             if inq.status != "answered" or not inq.answer:
                 raise DeskError(f"inquiry {inquiry_id} has no answer", "回答を記録してから公開してください。")
@@ -425,7 +435,18 @@ class DeskStore:
                 department=department.strip()[:100] or CATEGORY_DEPARTMENTS.get(inq.category, ""),
                 confidentiality=confidentiality)
             path = document_path(self.corpus, "inquiry", doc_id, year)
-            atomic_write(path, inquiry_markdown(published))
+            markdown = inquiry_markdown(published)
+            try:
+                # the intent first: a process killed before the commit leaves it for kb.reconcile,
+                # which removes the case file (the inquiry stays 回答済, to be decided again)
+                record_intent(path, kind="publish", doc_id=doc_id, inquiry=inquiry_id, by=by)
+                crash_point("publish:intent")
+                atomic_write(path, markdown)
+            except OSError as e:
+                clear_intent(path)
+                discard(path)
+                raise StorageFailed(f"corpus not writable: {e}") from e
+            crash_point("publish:file-written")
             try:
                 inq.status, inq.title, inq.department = "published", title, published.department
                 inq.confidentiality = confidentiality
@@ -435,7 +456,9 @@ class DeskStore:
                 s.commit()
             except BaseException:
                 path.unlink(missing_ok=True)        # no file without its record
+                clear_intent(path)
                 raise
+            clear_intent(path)
             return Published(doc_id, path)
 
     def keep_internal(self, inquiry_id: int, by: str) -> Inquiry:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from kb.anchors import UniqueIds
+
 KINDS = ("law", "regulation", "notice", "manual", "inquiry")
 KIND_DIRS = {"law": "laws", "regulation": "regulations", "notice": "notices",
              "manual": "manuals", "inquiry": "inquiries"}
@@ -93,6 +95,45 @@ def is_in_force(meta: dict, today: dt.date | None = None) -> bool:
     return not (isinstance(until, dt.date) and until < (today or dt.date.today()))
 
 
+MAX_FRONT_MATTER_CHARS = 20_000        # a front matter is a few dozen short fields
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """safe_load without aliases: `*name` can multiply a few bytes into gigabytes (a "billion
+    laughs"), and a document's fields never need one."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlAliasRefused(None, None, "aliases (*name) are not allowed in front matter",
+                                   event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class YamlAliasRefused(yaml.composer.ComposerError):
+    """An alias in front matter (refused by FrontMatterLoader)."""
+
+
+def load_front_matter_yaml(text: str):
+    """YAML of front matter (or the editor's 「その他の項目」), refusing aliases and oversize text."""
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise YamlTooLarge(f"front matter over {MAX_FRONT_MATTER_CHARS:,} characters")
+    return yaml.load(text, Loader=FrontMatterLoader)   # noqa: S506 (a SafeLoader subclass)
+
+
+class YamlTooLarge(yaml.YAMLError):
+    """Front matter larger than MAX_FRONT_MATTER_CHARS."""
+
+
+def yaml_error_ja(e: yaml.YAMLError) -> str:
+    """The Japanese message for a front-matter YAML problem."""
+    if isinstance(e, YamlAliasRefused):
+        return "フロントマターでは YAML の別名（*名前）は使えません。値をそのまま書いてください"
+    if isinstance(e, YamlTooLarge):
+        return f"フロントマターが大きすぎます（{MAX_FRONT_MATTER_CHARS:,}文字まで）"
+    return "フロントマターの YAML の書式が正しくありません"
+
+
 def split_front_matter(text: str, path: str | None = None) -> tuple[dict, str, int]:
     """(front matter dict, body, line number where the body starts)."""
     if text.startswith("\ufeff"):
@@ -102,11 +143,10 @@ def split_front_matter(text: str, path: str | None = None) -> tuple[dict, str, i
         raise DocumentError("missing YAML front matter (--- ... ---)",
                             "先頭に YAML フロントマター（--- で囲んだ項目）がありません", path, 1)
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = load_front_matter_yaml(m.group(1)) or {}
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
-        raise DocumentError(f"malformed front matter: {e}",
-                            "フロントマターの YAML の書式が正しくありません",
+        raise DocumentError(f"malformed front matter: {e}", yaml_error_ja(e),
                             path, (line + 2) if line is not None else 1) from None
     if not isinstance(meta, dict):
         raise DocumentError("front matter is not a mapping",
@@ -122,6 +162,10 @@ def normalize_meta(meta: dict, path: str | None = None) -> dict:
                             f"必須項目がありません: {', '.join(missing)}", path, 2)
     out = {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
     out.update(meta)
+    for key in SCALAR_FIELDS:
+        if isinstance(out.get(key), (dict, list, set)):
+            raise DocumentError(f"{key}: expected a single value, got a {type(out[key]).__name__}",
+                                f"{key} には値を1つだけ書いてください（一覧や「項目: 値」は使えません）", path, 2)
     out["id"] = str(out["id"]).strip()
     out["title"] = str(out["title"]).strip()
     if out["kind"] not in KINDS:
@@ -134,10 +178,27 @@ def normalize_meta(meta: dict, path: str | None = None) -> dict:
                             "confidentiality の値が不正です", path, 2)
     for key in ("promulgated", "effective_from", "effective_until", "received", "answered", "review_by"):
         out[key] = _as_date(out.get(key), key, path)
-    for key in ("supersedes", "tags", "allowed", "basis"):
-        v = out.get(key)
-        out[key] = [] if v is None else ([v] if isinstance(v, str) else [str(x) for x in v])
+    for key in LIST_FIELDS:
+        out[key] = _string_list(out.get(key), key, path)
     return out
+
+
+SCALAR_FIELDS = ("id", "title", "kind", "status", "confidentiality", "number", "issuer", "department",
+                 "owner", "superseded_by", "category", "source")
+LIST_FIELDS = ("supersedes", "tags", "allowed", "basis")
+
+
+def _string_list(value, key: str, path: str | None) -> list[str]:
+    """A list field as strings: one value or a list of plain values (never a mapping or nesting)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, list) and all(isinstance(x, (str, int, float)) and not isinstance(x, bool)
+                                       for x in value):
+        return [str(x) for x in value]
+    raise DocumentError(f"{key}: expected a list of words, got {type(value).__name__}",
+                        f"{key} は語句の一覧（- 語句 を1行ずつ）で書いてください", path, 2)
 
 
 def _as_date(value, key: str, path: str | None):
@@ -229,15 +290,11 @@ def split_sections(body: str, doc_title: str) -> list[Section]:
     title, preamble, blocks = _blocks(body)
     title = title or doc_title
     sections: list[Section] = []
-    used: set[str] = set()
+    ids = UniqueIds()
 
     def add(anchor: str, heading: str, crumbs: list[str], text: str):
         for part_id, part_heading, part_text in _split_long(anchor, heading, text):
-            sid = part_id
-            n = 2
-            while sid in used:
-                sid, n = f"{part_id}-{n}", n + 1
-            used.add(sid)
+            sid = ids.take(part_id)
             sections.append(Section(sid, part_heading, crumbs, part_text, len(sections)))
 
     pre = "\n".join(preamble).strip()

@@ -11,8 +11,8 @@ import re
 
 import yaml
 
-from kb.document import (CONFIDENTIALITY, DEFAULTS, KINDS, STATUSES, DocumentError, normalize_meta,
-                         split_front_matter)
+from kb.document import (CONFIDENTIALITY, DEFAULTS, KINDS, STATUSES, DocumentError, load_front_matter_yaml,
+                         normalize_meta, split_front_matter, yaml_error_ja)
 
 # (key, label, type) in the order they are written into new front matter.
 FORM_FIELDS = (
@@ -107,10 +107,10 @@ def parse_extra(extra_yaml: str) -> dict:
     if not (extra_yaml or "").strip():
         return {}
     try:
-        extra = yaml.safe_load(extra_yaml)
-    except yaml.YAMLError:
-        raise FormError("extra", "malformed YAML in the other fields",
-                        "「その他の項目」の YAML の書式が正しくありません") from None
+        extra = load_front_matter_yaml(extra_yaml)
+    except yaml.YAMLError as e:
+        raise FormError("extra", f"malformed YAML in the other fields: {type(e).__name__}",
+                        "「その他の項目」: " + yaml_error_ja(e)) from None
     if extra is None:
         return {}
     if not isinstance(extra, dict):

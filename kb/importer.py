@@ -13,9 +13,12 @@ from pathlib import Path
 
 import yaml
 
+from kb.anchors import UniqueIds
 from kb.document import DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024     # an official text (UTF-8 or Shift_JIS), uploaded, pasted or a file
 
 KANJI_NUM = "[〇一二三四五六七八九十百千]+"
 
@@ -530,15 +533,12 @@ def parse_structure(text: str, kind: str | None = None) -> ImportReport:
 
 
 def _unique_anchors(report: ImportReport) -> None:
-    seen: set[str] = set()
+    ids = UniqueIds()
     for node in report.nodes:
-        anchor, n = node.anchor, 2
-        while anchor in seen:
-            anchor, n = f"{node.anchor}-{n}", n + 1
+        anchor = ids.take(node.anchor)
         if anchor != node.anchor:
             report.warnings.append(f"duplicate anchor {node.anchor} renamed {anchor}")
             node.anchor = anchor
-        seen.add(anchor)
 
 
 def import_text(text: str, *, kind: str | None = None, doc_id: str | None = None,

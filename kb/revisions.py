@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, Session, defer, mapped_column
 from kb.db import Base, Database, utcnow
 from kb.document import Document, DocumentError, parse_document, split_front_matter
 from kb.frontmatter import DOC_ID, normalize_newlines, set_fields
+from kb.intents import clear_intent, crash_point, read_intent, record_intent, write_lock
 from kb.store import atomic_write, document_path, find_document
 
 ACTIONS = {"baseline": "既存のファイル", "external": "ファイルの直接変更", "create": "新規作成",
@@ -77,6 +78,14 @@ class StaleEdit(EditRefused):
             f"この文書を更新しました（第{current.number}版）。あなたの変更は保存していません。"
             "下の差分で現在の内容を確認し、必要な変更を反映してから保存し直してください。")
         self.current, self.base, self.submitted = current, base, submitted
+
+
+class StorageFailed(EditRefused):
+    """The corpus volume refused the file (read-only, full): nothing was saved."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "ファイルを保存できませんでした（保存先の容量不足か、書き込みできない状態です）。"
+                                  "変更は保存していません。入力した内容は下に残っています。システム管理者に連絡してください。")
 
 
 @dataclass
@@ -203,6 +212,9 @@ class RevisionStore:
         text = path.read_bytes().decode("utf-8", errors="replace")
         if head is not None and head.sha256 == sha256(text):
             return head
+        pending = read_intent(path)
+        if pending and pending.get("sha256") == sha256(text):
+            return head                   # a save between its file and its commit: not external
         action = "baseline" if head is None else "external"
         rev = Revision(doc_id=doc_id, number=(head.number + 1) if head else 1,
                        path=path.relative_to(self.corpus).as_posix(), text=text, sha256=sha256(text),
@@ -218,15 +230,30 @@ class RevisionStore:
 
     def _write(self, s: Session, doc_id: str, number: int, path: Path, text: str, author: Author,
                message: str, action: str, restored_from: int | None = None) -> Revision:
-        """Insert the revision, write the file, commit (a failed file write leaves no revision)."""
+        """Insert the revision, write the file, commit (a failed file write leaves no revision).
+
+        The intent (who, which revision, the text's hash) is written before the file, under the
+        corpus write lock, so a process killed between file and commit leaves enough for
+        kb.reconcile to record the revision with its author."""
         rev = Revision(doc_id=doc_id, number=number, path=path.relative_to(self.corpus).as_posix(),
                        text=text, sha256=sha256(text), action=action, message=(message or "").strip()[:500],
                        restored_from=restored_from, author_id=author.id, author=author.username[:64],
                        author_name=(author.name or author.username)[:100], created_at=utcnow())
-        s.add(rev)
-        s.flush()                         # the unique constraint speaks before the file is touched
-        atomic_write(path, text)
-        s.commit()
+        with write_lock(self.corpus):
+            s.add(rev)
+            s.flush()                     # the unique constraint speaks before the file is touched
+            try:
+                record_intent(path, kind="save", doc_id=doc_id, number=number, sha256=rev.sha256,
+                              action=action, message=rev.message, restored_from=restored_from,
+                              author_id=author.id, author=rev.author, author_name=rev.author_name)
+                crash_point("save:intent")
+                atomic_write(path, text)
+            except OSError as e:
+                clear_intent(path)
+                raise StorageFailed(f"{doc_id}: corpus not writable: {e}") from e
+            crash_point("save:file-written")
+            s.commit()
+            clear_intent(path)
         return rev
 
     def _link_succession(self, doc: Document, author: Author) -> list[Revision]:

@@ -145,7 +145,9 @@ def test_api_token_works_and_stops_when_revoked_or_user_disabled(app):
     store = app.extensions["kb.accounts"]
     store.set_active("token-user", False)
     assert c.get("/api/search?q=交番", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    store.set_active("token-user", True)
+    store.set_active("token-user", True)          # disabling revoked it for good (docs/decisions.md)
+    assert c.get("/api/search?q=交番", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    token = api_token(app, "officer", "token-user")
     assert c.get("/api/search?q=交番", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     token_id = [t["id"] for t in store.list_tokens("token-user")][-1]
     store.revoke_token(token_id)

@@ -70,3 +70,8 @@ def test_asked_split_bench_scores_the_field_on_and_off():
     out = bench("asked_split.py", "--cutoffs", "2026-06-01")
     rows = re.findall(rf"^\| 2026-06-01 \| (\d+) \| (\d+) \| (on|off) \|(?: {NUMBER} \|){{3}}$", out, re.M)
     assert {r[2] for r in rows} == {"on", "off"} and all(int(r[0]) > 0 and int(r[1]) > 0 for r in rows), out
+def test_hardening_bench_prints_growth_ratios_and_vocabulary_time():
+    out = bench("hardening.py", "--n", "50", "--rounds", "1")
+    for work in ("unique heading ids ×100", "editor preview", "import (articles)"):
+        assert re.search(rf"^{re.escape(work)}.*\s{NUMBER}\s+{NUMBER}\s+{NUMBER}$", out, re.M), out
+    assert re.search(rf"reader vocabulary rebuild: {NUMBER} s", out), out

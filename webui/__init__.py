@@ -15,6 +15,8 @@ ERROR_TEXTS = {
     403: ("この操作を行う権限がありません。", "forbidden"),
     404: ("お探しのページは見つかりませんでした。", "not found"),
     405: ("この操作はできません。", "method not allowed"),
+    413: ("送信された内容が大きすぎるため、受け付けませんでした。内容を減らしてからもう一度お試しください。",
+          "request body too large"),
     429: ("短時間に操作が集中したため、受け付けを一時停止しています。しばらく待ってからお試しください。", "too many requests"),
     500: ("システムでエラーが発生しました。時間をおいて再度お試しください。", "internal server error"),
     503: ("索引がまだ作成されていません。kb index を実行してください", "no index yet: run `kb index`"),
@@ -37,15 +39,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("KB_COOKIE_SECURE") == "1",   # else: Secure over HTTPS
         SESSION_COOKIE_NAME="kb_session", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,          # a form's token lives as long as the sign-in session
-        # Failed sign-ins allowed per address and user name, and per address over all names.
+        # Failed sign-ins allowed per account (user name), and per client address over all names.
         LOGIN_RATE_LIMIT=os.environ.get("KB_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         LOGIN_RATE_LIMIT_PER_ADDRESS=os.environ.get("KB_LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute;200 per hour"),
+        # where the sign-in counters live: memory:// (per process) or redis://host:port (shared)
+        RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
         DATABASE_URL=os.environ.get("KB_DATABASE_URL"),
         JSON_AS_ASCII=False,
     )
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
+    from kb.filemodes import make_private
+    make_private(Path(app.config["DATA"]))        # hashes, raw inquiries, audit: owner-only
     if os.environ.get("KB_PROXY_FIX") == "1":      # behind one reverse proxy that terminates TLS
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
@@ -56,8 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb.engine"] = SearchEngine(Path(app.config["INDEX"]), corpus / "dictionary")
     app.extensions["kb.documents"] = DocumentCache(corpus)
 
-    from webui import admin, api, auth, docs, editor, search
+    from webui import admin, api, auth, docs, editor, limits, search
     from webui.dates import status_label, wareki
+    limits.init_app(app)
     auth.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(docs.bp)
@@ -71,6 +78,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from kb.document import KIND_LABELS
     app.add_template_global(KIND_LABELS, "KIND_LABELS")
     register_errors(app)
+    from webui.indexing import reconcile_at_start
+    reconcile_at_start(app)
     return app
 
 

@@ -149,5 +149,5 @@ def audit_csv():
     body = current_app.extensions["kb.audit"].to_csv(q)
     audit("audit_export", "audit.csv", filters={k: v for k, v in request.args.items() if v})
     stamp = dt.datetime.now(JST).strftime("%Y%m%d-%H%M")
-    return Response(body, mimetype="text/csv; charset=utf-8",
+    return Response(body, content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="audit-{stamp}.csv"'})

@@ -108,11 +108,13 @@ def _json_value(v):
 @requires("read")
 def document(doc_id: str):
     """GET /api/v1/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
-    from webui.docs import load_readable
+    from kb.document import is_in_force
+    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
     audit("api_document", doc.id)
-    body = {k: _json_value(v) for k, v in doc.meta.items()}
-    body["in_force"] = doc.in_force
+    meta = meta_as_seen(doc)
+    body = {k: _json_value(v) for k, v in meta.items()}
+    body["in_force"] = is_in_force(meta)
     body["url"] = f"/docs/{doc.id}"
     body["sections"] = [{"id": s.id, "heading": s.heading, "breadcrumb": list(s.breadcrumb),
                          "text": s.text} for s in doc.sections]
@@ -123,15 +125,17 @@ def document(doc_id: str):
 @requires("read")
 def section(doc_id: str, section_id: str):
     """GET /api/v1/docs/<id>/sections/<section_id> → one section, by a hit's stable id."""
-    from webui.docs import load_readable
+    from kb.document import is_in_force
+    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
+    meta = meta_as_seen(doc)   # a successor the reader may not read is not shown (status, in force)
     found = next((s for s in doc.sections if s.id == section_id), None)
     if found is None:
         return error_response(404, "指定の条・節は、この文書にありません。", "no such section in this document")
     audit("api_document", section_key(doc.id, found.id))
     return jsonify({"id": section_key(doc.id, found.id), "doc_id": doc.id, "section_id": found.id,
-                    "doc_title": doc.title, "kind": doc.kind, "status": doc.meta["status"],
-                    "in_force": doc.in_force, "heading": found.heading,
+                    "doc_title": doc.title, "kind": doc.kind, "status": meta["status"],
+                    "in_force": is_in_force(meta), "heading": found.heading,
                     "breadcrumb": list(found.breadcrumb), "text": found.text,
                     "url": section_url(doc.id, found.id)})
 

@@ -4,7 +4,7 @@ Flask-Login keeps the signed-in user; its id is the key of a row in `login_sessi
 idles out, ends at sign-out and ends everywhere when a password or role changes. Other systems send
 `Authorization: Bearer <token>` to /api/*. Every view names the permission it needs with
 @requires(...); a view without one is refused (deny by default). CSRF (Flask-WTF) guards every
-state-changing request made with a cookie; the sign-in form is rate limited (Flask-Limiter).
+state-changing request made with a cookie; failed sign-ins are limited (webui.login_limit).
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from kb.accounts import Account
+from webui.login_limit import login_name
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -171,20 +172,11 @@ def init_app(app) -> None:
 
 
 def _rate_limit_login(app) -> None:
-    """Failed sign-ins per address and user name (successful ones do not count)."""
-    from flask_limiter import Limiter
-    from flask_limiter.util import get_remote_address
-    limiter = Limiter(get_remote_address, storage_uri=app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
-    limiter.init_app(app)
-    app.extensions["kb.limiter"] = limiter
-    # only the sign-in form is limited: every other request skips the limiter's per-request work
-    limiter.request_filter(lambda: request.endpoint != "auth.login")
-    failed = lambda response: response.status_code == 401  # noqa: E731
-    per_user = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=failed,
-                             key_func=lambda: f"{get_remote_address()}|{request.form.get('username', '').lower()[:64]}")
-    per_address = limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"],
-                                deduct_when=failed)
-    app.view_functions["auth.login"] = per_address(per_user(app.view_functions["auth.login"]))
+    """Failed sign-ins per account and per address (webui.login_limit)."""
+    from webui.login_limit import LoginLimiter
+    cfg = app.config
+    app.extensions["kb.limiter"] = LoginLimiter(cfg.get("RATELIMIT_STORAGE_URI") or "memory://",
+                                                cfg["LOGIN_RATE_LIMIT"], cfg["LOGIN_RATE_LIMIT_PER_ADDRESS"])
 
 
 def guard():
@@ -247,14 +239,27 @@ def login():
     error, status = None, 200
     username = ""
     if request.method == "POST":
-        username = request.form.get("username", "").strip()[:64]
+        username = login_name(request.form.get("username"))
         password = request.form.get("password", "")[:1024]
         store = current_app.extensions["kb.accounts"]
+        limiter = current_app.extensions["kb.limiter"]
+        attempt = limiter.begin(username, client_ip())
+        if not attempt.allowed:
+            audit("login_limited", username, scope="account")
+            abort(429)
         account = store.authenticate(username, password) if username and password else None
         if account is None:
+            limiter.failed(client_ip())
             audit("login_failed", username)
+            if attempt.address_over:
+                abort(429)
             error, status = "ユーザー名またはパスワードが正しくありません。", 401
+        elif attempt.address_over and not attempt.first_try:
+            # a busy address lets through a right password at an account's first try only
+            audit("login_limited", username, scope="address")
+            abort(429)
         else:
+            limiter.succeeded(username)
             key = store.start_session(account, ip=client_ip())
             session.clear()
             login_user(SignedIn(account, key))
@@ -279,7 +284,7 @@ def logout():
 def rate_limited_page(e):
     """429 on the sign-in form: the form again, with a Japanese explanation."""
     if request.endpoint == "auth.login":
-        return render_template("auth/login.html", username=request.form.get("username", "")[:64],
+        return render_template("auth/login.html", username=login_name(request.form.get("username")),
                                next=request.values.get("next", ""),
                                error="ログインの失敗が続いたため、しばらく受け付けを停止しています。"
                                      "1分ほど待ってから、もう一度お試しください。"), 429

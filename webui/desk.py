@@ -14,6 +14,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 
 from kb.anonymize import MASK_LABELS
 from kb.desk import (CATEGORY_DEPARTMENTS, JST, PUBLISH_CONFIDENTIALITY, Addition, DeskError, DeskStore,
+                     StorageFailed,
                      InquiryForm, retention_days)
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
 from webui.auth import access, audit, current_account, requires
@@ -246,6 +247,8 @@ def review(inquiry_id: int):
                                    title=request.form.get("title", ""),
                                    confidentiality=request.form.get("confidentiality", ""),
                                    department=request.form.get("department", ""), by=current_account().username)
+    except StorageFailed as e:          # the corpus volume is full or read-only: nothing published
+        return refused(e, "desk/review.html", 503, **review_context(load(inquiry_id)))
     except DeskError as e:
         return refused(e, "desk/review.html", 409 if "stale" in str(e) or "changed" in str(e) else 422,
                        **review_context(load(inquiry_id)))

@@ -6,11 +6,23 @@ from flask import Blueprint, abort, current_app, render_template, request
 from webui.auth import audit, can_read, requires
 
 from kb.audit import OPENED_FROM_SEARCH as OPENED
-from kb.document import KIND_LABELS
+from kb.document import KIND_LABELS, is_in_force
+from kb.succession import as_seen_by
 from webui import get_documents as documents
 from webui.render import render_markdown
 
 bp = Blueprint("docs", __name__)
+
+
+def readable_id(doc_id: str) -> bool:
+    """May the reader know of document `doc_id`? (True for an id outside the corpus.)"""
+    item = documents().get(str(doc_id))
+    return item is None or can_read(item.doc.meta)
+
+
+def meta_as_seen(doc) -> dict:
+    """The document's metadata for this reader: successors they may not read left out."""
+    return as_seen_by(doc.meta, readable_id)
 
 
 def load_readable(doc_id: str):
@@ -65,12 +77,14 @@ def view(doc_id: str):
     if "view" not in item.rendered:
         item.rendered["view"] = (
             render_markdown(doc.body, doc.sections, skip_title=True, article_links=True,
-                            cross_refs=citation_links(doc)),
+                            cross_refs=citation_links(doc),
+                            external_links=doc.kind != "inquiry"),     # a case's URLs stay text
             table_of_contents(doc),
         )
     html, toc = item.rendered["view"]
-    successor = doc.meta.get("superseded_by")
+    meta = meta_as_seen(doc)
+    successor = meta.get("superseded_by")
     successor_in_corpus = bool(successor) and documents().exists(str(successor))
-    return render_template("docs/view.html", doc=doc, meta=doc.meta, html=html, toc=toc,
+    return render_template("docs/view.html", doc=doc, meta=meta, in_force=is_in_force(meta), html=html, toc=toc,
                            kind_label=KIND_LABELS.get(doc.kind, doc.kind),
                            successor=successor, successor_in_corpus=successor_in_corpus)

@@ -14,15 +14,15 @@ from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS,
                             new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
 from kb.maintenance import MaintenanceQueue
 from kb.review import ReviewList
-from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit
+from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
 from webui.indexing import reindex
+from webui.limits import IMPORT_MAX_BYTES
 from webui.render import render_markdown
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_KINDS = ("law", "regulation", "notice")
 
 
@@ -194,6 +194,8 @@ def submit(doc_id: str | None):
                      theirs=compare(started.text, e.current.text) if started else None)
     except FormError as e:
         return again(422, error=e.message_ja, error_field=e.field)
+    except StorageFailed as e:           # the corpus volume is full or read-only: the text stays in the form
+        return again(503, error=e.message_ja)
     except DocumentError as e:
         where = f"（{e.line}行目）" if e.line else ""
         return again(422, error=f"{e.message_ja}{where}")
@@ -310,6 +312,8 @@ def save_import(markdown: str, page: dict):
         return render_template("editor/import.html", markdown=markdown, conflict=e,
                                diff=compare(e.current.text, e.submitted),
                                error=e.message_ja, **page), 409
+    except StorageFailed as e:
+        return render_template("editor/import.html", markdown=markdown, error=e.message_ja, **page), 503
     except DocumentError as e:
         return render_template("editor/import.html", markdown=markdown, error=e.message_ja, **page), 422
     return redirect(saved(result, "取り込み"), 303)
@@ -330,6 +334,8 @@ def _uploaded_text() -> str:
     text = request.form.get("text", "")
     if not text.strip():
         raise EditRefused("no text", "取り込むファイルを選ぶか、本文を貼り付けてください。")
+    if len(text.encode("utf-8")) > IMPORT_MAX_BYTES:
+        raise EditRefused("pasted text too large", "貼り付けた本文が大きすぎます（5MB まで）。")
     return text
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import logging
+
 from flask import current_app
 
 from kb.era import JST
 
 INDEX_TIMEOUT = 30.0
+log = logging.getLogger(__name__)
 
 
 def reindex(doc_ids: list[str]) -> str:
@@ -21,6 +24,10 @@ def reindex(doc_ids: list[str]) -> str:
     updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
     try:
         result = updater.update_documents(doc_ids, timeout=INDEX_TIMEOUT)
+    except OSError as e:               # the index volume is full or read-only: the file is saved
+        log.error("index update of %s failed: %s", doc_ids, e)
+        return ("保存は完了しましたが、索引を更新できなかったため、まだ検索には反映されていません"
+                "（索引の保存先の容量不足か、書き込みできない状態です）。システム管理者に連絡してください。")
     except IndexBusy:
         return "索引の更新が混み合っているため、検索への反映が遅れています（順番に反映されます）。"
     except IndexMissing:
@@ -29,3 +36,20 @@ def reindex(doc_ids: list[str]) -> str:
         return "索引の再構築中のため、再構築が終わりしだい検索に反映されます。"
     now = dt.datetime.now(JST).strftime("%H:%M:%S")
     return f"検索に反映しました（{now}、{result.seconds:.1f}秒）。いまから検索で見つかります。"
+
+
+def reconcile_at_start(app) -> None:
+    """Settle writes a killed process left half done (kb.reconcile) and bring the index in line."""
+    from indexer.generations import IndexMissing
+    from indexer.updates import IndexBusy, get_updater
+    from kb.reconcile import reconcile
+    corpus = Path(app.config["CORPUS"])
+    done = reconcile(app.extensions["kb.db"], corpus)
+    if not done.changed_ids:
+        return
+    log.warning("reconciled interrupted writes: removed cases %s, quarantined %s, completed saves %s",
+                done.removed_cases, done.quarantined, done.completed_saves)
+    try:
+        get_updater(corpus, Path(app.config["INDEX"])).update_documents(done.changed_ids, timeout=INDEX_TIMEOUT)
+    except (IndexMissing, IndexBusy, OSError) as e:
+        log.error("index not updated after reconciling (%s); `kb reindex` will", e)

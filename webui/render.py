@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from kb.anchors import UniqueIds
 from kb.document import anchor_for, heading_parts
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -102,6 +103,30 @@ def _link_citations(inline: Token, section_id: str, cross_refs) -> None:
     inline.children = out
 
 
+def _unlink_external(inline: Token) -> None:
+    """Links to other sites become their plain text (a case's officer-supplied URLs stay
+    readable but are never one click away); links within the site stay."""
+    if not inline.children:
+        return
+    out, opened = [], []          # opened: (href if dropped else None, index in out) per open link
+    for child in inline.children:
+        if child.type == "link_open":
+            href = str(child.attrGet("href") or "")
+            external = bool(_SCHEME.match(href)) or href.startswith("//")
+            opened.append((href if external else None, len(out)))
+            if external:
+                continue
+        elif child.type == "link_close" and opened:
+            href, start = opened.pop()
+            if href is not None:
+                shown = "".join(c.content for c in out[start:] if c.type == "text")
+                if shown.strip() != href:
+                    out.append(_text(f"（{href}）"))
+                continue
+        out.append(child)
+    inline.children = out
+
+
 def _text(content: str) -> Token:
     t = Token("text", "", 0)
     t.content = content
@@ -109,7 +134,7 @@ def _text(content: str) -> Token:
 
 
 def render_markdown(body: str, sections=None, skip_title: bool = False,
-                    article_links: bool = False, cross_refs=None) -> Markup:
+                    article_links: bool = False, cross_refs=None, external_links: bool = True) -> Markup:
     """Safe HTML of a Markdown body.
 
     sections: the document's Sections; every Section.id then exists as an element id (a heading,
@@ -118,11 +143,13 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
     article_links: add 「この条文のリンクをコピー」 and 「古い・誤りを報告」 links after each section heading.
     cross_refs: callable(text, section_id) -> [(start, end, url)] for citations to link
     (前条, 規則第5条第1項, 警察法第二条 …); headings are never linked.
+    external_links: False renders links to other sites as their text (published inquiries).
     """
     current = "preamble"
     md = _parser()
     tokens = md.parse(body or "")
-    used: set[str] = set()
+    ids = UniqueIds()
+    used = ids.used
     heading_lines: dict[str, int] = {}
     out: list[Token] = []
     seen_heading = False
@@ -137,11 +164,7 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
                 i += 3
                 continue
             seen_heading = True
-            base = _strip_anchor(inline)
-            hid, n = base, 2
-            while hid in used:
-                hid, n = f"{base}-{n}", n + 1
-            used.add(hid)
+            hid = ids.take(_strip_anchor(inline))
             tok.attrSet("id", hid)
             current = hid
             if tok.map:
@@ -153,6 +176,8 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
                                 f'<a class="flag-link" href="?flag={escape(hid)}#report">古い・誤りを報告</a></p>'))
             i += 3
             continue
+        if not external_links and tok.type == "inline":
+            _unlink_external(tok)
         if cross_refs and tok.type == "inline":
             _link_citations(tok, current, cross_refs)
         out.append(tok)

@@ -71,11 +71,11 @@ def search_filters(state: SearchState):
 @bp.route("/search")
 @requires("read")
 def search():
-    from indexer.facets import field_values
     from indexer.generations import current_path
     state = SearchState.from_args(request.args)
     current_path(engine().home)  # raises IndexMissing → 503 page
-    state.departments = field_values(engine(), "department")
+    engine().searcher()          # the live catalog
+    state.departments = engine().departments(access())      # only those of readable documents
     result = suggestions = None
     pages = 0
     if state.q:

@@ -13,6 +13,8 @@ import signal
 import socket
 import sys
 
+from webui.limits import SERVER_MAX_REQUEST_BYTES
+
 
 def _stop_now(*_) -> None:
     """SIGTERM/SIGINT in a serving process: write the queued audit rows, then exit."""
@@ -27,7 +29,8 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     if workers <= 1:
         signal.signal(signal.SIGTERM, _stop_now)
         signal.signal(signal.SIGINT, _stop_now)
-        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="kb")
+        waitress_serve(create_app(), host=host, port=port, threads=threads, ident="kb",
+                       max_request_body_size=SERVER_MAX_REQUEST_BYTES)
         return
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -42,7 +45,8 @@ def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
             signal.signal(signal.SIGTERM, _stop_now)
             signal.signal(signal.SIGINT, _stop_now)
             try:
-                waitress_serve(create_app(), sockets=[sock], threads=threads, ident="kb")
+                waitress_serve(create_app(), sockets=[sock], threads=threads, ident="kb",
+                               max_request_body_size=SERVER_MAX_REQUEST_BYTES)
             finally:
                 os._exit(1)
         children.append(pid)

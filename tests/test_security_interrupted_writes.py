@@ -1,0 +1,122 @@
+"""A served process killed in the middle of a desk publish or an editor save (issue 14, #5, #8).
+
+The kill is real: `kb serve` runs with KB_CRASH_AT=<point>, and kb.intents.crash_point() ends the
+process there with os._exit (no cleanup, no atexit, no audit flush), as `kill -9` would.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import free_port
+from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, review_post
+from editor_site import editor_app, form_of, writable_site
+
+KB = [sys.executable, "-m", "kb.cli"]
+
+
+def site_env(site, **extra) -> dict:
+    return dict(os.environ, KB_CORPUS=str(site.corpus), KB_INDEX=str(site.index), KB_DATA=str(site.data), **extra)
+
+
+def serve(env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([*KB, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=5).read()
+            return proc, base
+        except urllib.error.URLError:
+            assert proc.poll() is None and time.monotonic() < deadline, "kb serve did not answer"
+            time.sleep(0.2)
+
+
+def kb(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*KB, *args], env=env, text=True, capture_output=True, timeout=300)
+
+
+def killed_during(proc: subprocess.Popen, request) -> None:
+    """Send the request that reaches the crash point; the server process dies without answering."""
+    with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
+        request()
+    assert proc.wait(timeout=30) == 137
+
+
+def test_a_killed_publish_leaves_no_case_file_an_officer_can_find(tmp_path):
+    site = desk_site(tmp_path)
+    app = desk_app(site)
+    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "中断試験の照会")
+    env = site_env(site)
+    proc, base = serve(dict(env, KB_CRASH_AT="publish:file-written"))
+    desk = HttpUser(base, app, "desk")
+    page = desk.get(f"/desk/{inquiry_id}/review").text
+    killed_during(proc, lambda: desk.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1")))
+
+    cases = sorted(p for p in (site.corpus / "inquiries").rglob("inq-*.md") if "中断試験" in p.read_text("utf-8"))
+    assert len(cases) == 1                               # the crash left the case file on disk …
+    check = kb(env, "check")
+    assert check.returncode == 1
+    assert f"{cases[0]}: error: orphan case file" in check.stdout
+    status = kb(env, "status")
+    assert "warning: the index and the corpus disagree" in status.stdout and cases[0].stem in status.stdout
+
+    # … the next start settles it: the file goes, the inquiry is still 回答済 with its text
+    app = desk_app(site)
+    assert not cases[0].exists()
+    inq = app.extensions["kb.desk"].get(inquiry_id)
+    assert (inq.status, inq.doc_id, inq.has_raw_text) == ("answered", None, True)
+    # the desk declines to publish; after a full reindex no officer finds the case
+    proc, base = serve(env)
+    try:
+        desk = HttpUser(base, app, "desk")
+        page = desk.get(f"/desk/{inquiry_id}/review").text
+        assert desk.post(f"/desk/{inquiry_id}/review", review_post(page, "internal")).status == 302
+        assert kb(env, "reindex").returncode == 0
+        officer = HttpUser(base, app, "officer")
+        assert cases[0].stem not in {doc for doc, _ in officer.search_hits("中断試験の照会 遺失届")}
+        assert officer.get(f"/docs/{cases[0].stem}").status == 404
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    out = kb(env, "check").stdout
+    assert "orphan case file" not in out and "interrupted" not in out
+
+
+def test_a_killed_editor_save_keeps_its_author_and_reaches_search(tmp_path):
+    site = writable_site(tmp_path)
+    app = editor_app(site)
+    env = site_env(site)
+    proc, base = serve(dict(env, KB_CRASH_AT="save:file-written"))
+    maintainer = HttpUser(base, app, "maintainer", "crash-editor")
+    doc_id = "npa-tsutatsu-2022-keisatsu-unei"
+    form = form_of(maintainer.get(f"/editor/docs/{doc_id}/edit").text)
+    form["body"] = form["body"] + "\n\n中断保存試験の追記。\n"
+    form["message"] = "中断試験の追記"
+    killed_during(proc, lambda: maintainer.post(f"/editor/docs/{doc_id}/edit", form))
+    assert "中断保存試験" in (site.corpus / "notices" / f"{doc_id}.md").read_text("utf-8")
+    assert "an interrupted save" in kb(env, "check").stdout
+
+    app = editor_app(site)                     # start-up: the revision is recorded with its author
+    newest = app.extensions["kb.revisions"].history(doc_id)[0]
+    assert (newest.author, newest.action, newest.message) == ("crash-editor", "edit", "中断試験の追記")
+    from kb.audit import AuditQuery
+    rows = app.extensions["kb.audit"].events(AuditQuery(action="document_edit"), limit=20)
+    assert any(e.target == doc_id and e.username == "crash-editor" for e in rows)
+    proc, base = serve(env)
+    try:
+        officer = HttpUser(base, app, "officer")
+        assert [h for h in officer.search_hits("中断保存試験") if h[0] == doc_id]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    out = kb(env, "check").stdout
+    assert "orphan case file" not in out and "interrupted" not in out
