@@ -275,16 +275,17 @@ class SearchEngine:
     def reading_index(self):
         """Indexed words by reading (kana queries, same-reading typos), built once per generation."""
         from indexer.readings import ReadingIndex
-        from indexer.suggest import frequent_terms
+        from indexer.suggest import frequent_terms, vocabulary
         self._refresh()
+        key = (self._generation, self.restricted_ids())
         cached = getattr(self, "_reading_index", None)
-        if cached is None or cached[0] != self._generation:
+        if cached is None or cached[0] != key:
+            # words of readable documents only: no correction ever points at a restricted word
+            terms = dict(frequent_terms(vocabulary(self), 1))
             with self._lock:
                 cached = getattr(self, "_reading_index", None)
-                if cached is None or cached[0] != self._generation:
-                    with self._ix.reader() as r:
-                        terms = dict(frequent_terms(r, self.catalog, 1))
-                    cached = self._reading_index = (self._generation, ReadingIndex.from_terms(terms))
+                if cached is None or cached[0] != key:
+                    cached = self._reading_index = (key, ReadingIndex.from_terms(terms))
         return cached[1]
 
     def reading_vocab(self) -> frozenset[str]:
