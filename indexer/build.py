@@ -21,6 +21,7 @@ from indexer import generations
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
+from kb.citations import law_id_of
 from kb.document import Document, DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
@@ -37,7 +38,9 @@ def catalog_entry(doc: Document) -> dict:
     return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
             "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
             "department": m["department"], "sections": [s.id for s in doc.sections],
-            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections]}
+            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
+            "law_id": law_id_of(m), "sharing": m.get("sharing") or "local",
+            "origin": (m.get("origin") or {}).get("org", "") if isinstance(m.get("origin"), dict) else ""}
 
 
 def write_catalog(gen_dir: Path, catalog: dict) -> None:

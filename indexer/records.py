@@ -24,6 +24,8 @@ def section_records(doc: Document):
     """Index fields for every section of a document."""
     m = doc.meta
     date = m.get("promulgated") or m.get("answered") or m.get("effective_from")
+    origin = m.get("origin") if isinstance(m.get("origin"), dict) else None
+    source = {k: str(origin.get(k, "")) for k in ("org", "published", "updated")} if origin else None
     for s in doc.sections:
         plain = s.plain_text
         middle = s.breadcrumb[1:-1]
@@ -39,6 +41,8 @@ def section_records(doc: Document):
             "department": m.get("department") or "",
             "confidentiality": m.get("confidentiality", "public"),
             "allowed": ",".join(m.get("allowed") or []),
+            "shared": origin is not None,
+            "origin": source,
             "doc_title": doc.title,
             "heading": s.heading,
             "body": context + "\n" + plain,

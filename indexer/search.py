@@ -37,6 +37,7 @@ class Hit:
     in_force: bool = True
     date: str = ""
     department: str = ""
+    origin: dict | None = None       # {org, published, updated} of a case from another prefecture
 
     def to_json(self) -> dict:
         # a shallow copy: dataclasses.asdict deep-copies field by field (1.6 ms for a page of 10)
@@ -68,6 +69,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     department: str | None = None
     in_force_only: bool = False
+    include_shared: bool = True      # 他県事例を含む
     # Confidentiality levels and roles the caller may read (None = everything, e.g. the CLI).
     access: "Access | None" = None
 
@@ -324,6 +326,8 @@ def filter_query(f: Filters):
         parts.append(Q.Term("department", f.department))
     if f.in_force_only:
         parts.append(Q.Term("in_force", True))
+    if not f.include_shared:
+        parts.append(Q.Not(Q.Term("shared", True)))
     if f.access is not None:
         allowed = [Q.Term("confidentiality", lvl) for lvl in f.access.levels if lvl != "restricted"]
         if "restricted" in f.access.levels:
@@ -452,5 +456,5 @@ def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),
         snippet=snippet, url=f"/docs/{f['doc_id']}#{f['section_id']}", score=round(h.score, 4),
         status=f.get("status", "in_force"), in_force=bool(f.get("in_force", True)),
-        date=f.get("date", ""), department=f.get("department", ""),
+        date=f.get("date", ""), department=f.get("department", ""), origin=f.get("origin"),
     )
