@@ -669,7 +669,7 @@ def _import_bundle(data: bytes, origin: str) -> None:
     t_index = time.perf_counter()
     from kb.audit import AuditLog
     import getpass
-    AuditLog(db).record("share_import", bundle.org, username=f"cli:{getpass.getuser()}"[:64], channel="cli",
+    AuditLog(db).record("share_import", target=bundle.org, username=f"cli:{getpass.getuser()}"[:64], channel="cli",
                         detail={"from": origin, "added": len(report.added), "updated": len(report.updated),
                                 "withdrawn": len(report.withdrawn), "held": len(report.held),
                                 "unchanged": len(report.unchanged)})
