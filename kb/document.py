@@ -27,6 +27,8 @@ DEFAULTS = {
     "owner": "", "review_by": None,
 }
 MAX_SECTION_CHARS = 2000
+# libyaml's parser when PyYAML has it (the same safe constructors; ~10x faster on front matter)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -102,7 +104,7 @@ def split_front_matter(text: str, path: str | None = None) -> tuple[dict, str, i
         raise DocumentError("missing YAML front matter (--- ... ---)",
                             "先頭に YAML フロントマター（--- で囲んだ項目）がありません", path, 1)
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = yaml.load(m.group(1), Loader=YAML_LOADER) or {}
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
         raise DocumentError(f"malformed front matter: {e}",

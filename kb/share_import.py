@@ -37,6 +37,7 @@ _STREET_ADDRESS = re.compile(r"番地|丁目|〒|\d+\s*号|\d+[-－‐ー]\d+")
 STATES = {"published": "公開", "held": "保留（要確認）", "withdrawn": "取り下げ", "discarded": "不採用"}
 
 Resolver = Callable[[Citation], Basis | None]
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class SharedCaseRow(Base):
@@ -103,6 +104,16 @@ def gate_findings(case: SharedCase) -> list[dict]:
     return out
 
 
+def gate_all(cases: list[SharedCase], parallel_from: int = 200) -> list[list[dict]]:
+    """gate_findings of many cases; a large import uses every core (the gate is the slow part)."""
+    workers = os.cpu_count() or 1
+    if len(cases) < parallel_from or workers < 2:
+        return [gate_findings(c) for c in cases]
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(gate_findings, cases, chunksize=max(1, len(cases) // (workers * 8))))
+
+
 def resolver_from_catalog(catalog: dict[str, dict]) -> Resolver:
     """Citations → this prefecture's sections: by e-Gov law ID, else by the document's own title."""
     by_law: dict[str, str] = {}
@@ -145,7 +156,7 @@ def imported_markdown(case: SharedCase, resolve: Resolver) -> str:
     }
     if case.sample:
         meta["sample"] = True
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    front = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, default_flow_style=False)
     updated = case.updated[:10]
     body = [f"# {case.title}", "", f"> 他県事例（{case.org}）：{case.published} 公開、{updated} 更新。"]
     if case.sample:
@@ -177,18 +188,21 @@ class ShareLedger:
         deletes: set[str] = set()
         with self.db.session() as s:
             rows = {r.case_id: r for r in s.scalars(select(SharedCaseRow).where(SharedCaseRow.org == bundle.org))}
+            fresh = []
             for case in bundle.cases:
                 row = rows.get(case.case_id)
                 if row is not None and not self._is_newer(row, case):
                     (report.unchanged if row.hash == case.hash else report.older).append(case.case_id)
-                    continue
+                else:
+                    fresh.append(case)
+            for case, findings in zip(fresh, gate_all(fresh)):
+                row = rows.get(case.case_id)
                 if row is None:
                     row = rows[case.case_id] = SharedCaseRow(org=case.org, case_id=case.case_id,
                                                              doc_id=local_doc_id(case.org, case.case_id), state="new")
                     s.add(row)
                 was_published = row.state == "published"
                 (report.updated if was_published else report.added).append(case.case_id)
-                findings = gate_findings(case)
                 row.hash, row.updated, row.imported_at = case.hash, case.updated, utcnow()
                 row.findings = json.dumps(findings, ensure_ascii=False)
                 if findings:
