@@ -570,6 +570,7 @@ def _share_audit(action: str, target: str, **detail):
 @share_group.command("init")
 @click.option("--org", required=True, help="this prefecture's organisation name, e.g. 岡山県警察")
 def share_init(org):
+    """Make this instance's Ed25519 key pair under KB_DATA/share/ (once)."""
     from kb.trust import init_org
     with _share_refused():
         key = init_org(_paths().data, org)
@@ -578,6 +579,7 @@ def share_init(org):
 
 @share_group.command("pubkey")
 def share_pubkey():
+    """Print the public key line other prefectures register with `kb share trust`."""
     from kb.trust import own_key
     with _share_refused():
         click.echo(own_key(_paths().data).public_line())
@@ -587,6 +589,7 @@ def share_pubkey():
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", required=True, help="the organisation the key belongs to, as its bundles name it")
 def share_trust(file, org):
+    """Accept bundles of ORG signed with the key in FILE."""
     from kb.trust import trust
     with _share_refused():
         fp = trust(_paths().data, file.read_text(encoding="utf-8"), org)
@@ -597,6 +600,7 @@ def share_trust(file, org):
 @share_group.command("untrust")
 @click.argument("org")
 def share_untrust(org):
+    """Stop accepting bundles of ORG (its imported cases stay until withdrawn)."""
     from kb.trust import untrust
     with _share_refused():
         untrust(_paths().data, org)
@@ -618,6 +622,7 @@ def _since(value: str | None):
 @click.option("--since", default=None, help="only cases and withdrawals changed since (YYYY-MM-DD)")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def share_export(since, out):
+    """Write every 全国 case and withdrawal of this prefecture as a signed bundle."""
     from kb.exchange import write_bundle
     from kb.sharing import export_records
     from kb.store import atomic_write
@@ -694,6 +699,7 @@ def _import_bundle(data: bytes, origin: str) -> None:
 @share_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def share_import(file):
+    """Verify a bundle, import its new and newer cases, apply withdrawals, publish (exit 2: refused)."""
     _import_bundle(file.read_bytes(), str(file))
 
 
