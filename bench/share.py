@@ -81,7 +81,7 @@ def main():
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kb-share-bench"))
     args = ap.parse_args()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    print(f"# {platform.python_version()}, {os.cpu_count()} cores, {cpu}")
+    print(f"# {cpu}, nproc {os.cpu_count()}, Python {platform.python_version()}")
     shutil.rmtree(args.workdir, ignore_errors=True)
     a, b = args.workdir / "okayama", args.workdir / "hiroshima"
     for folder in ("laws", "regulations", "notices", "dictionary"):

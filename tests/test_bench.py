@@ -58,3 +58,11 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
     assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
     assert 90 <= sum(int(p) for _, p in shares) <= 110
     assert "tokenize" in out.split("cProfile of the same build")[1]
+
+
+def test_share_bench_times_export_import_and_a_repeat_import(tmp_path):
+    out = bench("share.py", "--cases", "30", "--workdir", str(tmp_path / "share"))
+    assert re.search(rf"kb share export: {NUMBER} s wall .*30 cases", out), out
+    assert re.search(rf"kb share import: {NUMBER} s wall .*30 added.*stages: verify {NUMBER} s", out), out
+    assert re.search(rf"kb share import again: {NUMBER} s wall .*0 added.*30 unchanged", out), out
+    assert re.search(rf"publish gate {NUMBER} s \({NUMBER} ms a case", out), out
