@@ -639,7 +639,8 @@ def share_export(since, out):
 BULK_IMPORT = 500          # changed cases from which an import rebuilds the index instead of updating it
 
 
-def _import_bundle(data: bytes, origin: str) -> None:
+def _import_bundle(data: bytes, origin: str):
+    """The verified bundle, applied; exits 2 when it is refused."""
     """Verify, apply and publish through the single index writer; print the report."""
     import time
     from indexer.generations import IndexMissing
@@ -694,6 +695,7 @@ def _import_bundle(data: bytes, origin: str) -> None:
     click.echo(report.summary() + note)
     click.echo(f"verify {t_verify - t0:.2f} s, open index and database {t_prepare - t_verify:.2f} s, "
                f"apply (gate, files, ledger) {t_apply - t_prepare:.2f} s, index {t_index - t_apply:.2f} s", err=True)
+    return bundle
 
 
 @share_group.command("import")
@@ -708,13 +710,21 @@ def share_import(file):
 @click.option("--token", envvar="KB_SHARE_TOKEN", default=None, help="the peer (連携) API token of that instance")
 @click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="read the token from this file (keeps it out of the process list)")
-@click.option("--since", default=None, help="only changes since (YYYY-MM-DD); default: everything")
+@click.option("--since", default=None,
+              help="only changes since (YYYY-MM-DD); default: since the last pull from URL (an hour's overlap)")
+@click.option("--full", is_flag=True, help="everything the instance shares, whatever was pulled before")
 @click.option("--timeout", default=120.0, show_default=True, type=float)
-def share_pull(url, token, token_file, since, timeout):
+def share_pull(url, token, token_file, since, full, timeout):
     """Fetch GET /api/share/feed of another instance and import it."""
+    import datetime as dt
     import urllib.error
     import urllib.parse
     import urllib.request
+    from kb.exchange import moment_key
+    from kb.trust import last_pull, record_pull
+    data_dir = _paths().data
+    if not since and not full and (last := last_pull(data_dir, url)):
+        since = (moment_key(last) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
     if token_file:
         token = token_file.read_text(encoding="utf-8").strip()
     if not token:
@@ -732,7 +742,9 @@ def share_pull(url, token, token_file, since, timeout):
         _fail(f"{feed}: HTTP {e.code}: {detail}", 1)
     except (urllib.error.URLError, OSError) as e:
         _fail(f"{feed}: {e}", 1)
-    _import_bundle(data, feed)
+    bundle = _import_bundle(data, feed)
+    if bundle.created:
+        record_pull(data_dir, url, bundle.created)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ import hashlib
 import json
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import yaml
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.anonymize import MASK_LABELS, detect
@@ -109,7 +110,6 @@ def gate_all(cases: list[SharedCase], parallel_from: int = 200) -> list[list[dic
     workers = os.cpu_count() or 1
     if len(cases) < parallel_from or workers < 2:
         return [gate_findings(c) for c in cases]
-    from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(gate_findings, cases, chunksize=max(1, len(cases) // (workers * 8))))
 
@@ -260,7 +260,6 @@ class ShareLedger:
                                   .order_by(SharedCaseRow.imported_at.desc()).limit(limit)))
 
     def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
         with self.db.session() as s:
             return dict(s.execute(select(SharedCaseRow.state, func.count()).group_by(SharedCaseRow.state)).all())
 

@@ -145,3 +145,21 @@ def untrust(data: Path, org: str) -> None:
         raise ExchangeError(f"{org!r} is not trusted", f"「{org}」は信頼する組織に登録されていません。")
     del entries[org]
     atomic_write(_trusted_file(data), json.dumps(entries, ensure_ascii=False, indent=1))
+
+
+def last_pull(data: Path, url: str) -> str | None:
+    """The `created` time of the last bundle pulled from `url` (None: never pulled)."""
+    try:
+        return json.loads((share_dir(data) / "pulls.json").read_text(encoding="utf-8")).get(url)
+    except FileNotFoundError:
+        return None
+
+
+def record_pull(data: Path, url: str, created: str) -> None:
+    path = share_dir(data) / "pulls.json"
+    try:
+        pulls = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pulls = {}
+    pulls[url] = created
+    atomic_write(path, json.dumps(pulls, ensure_ascii=False, indent=1))

@@ -249,7 +249,7 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     assert not (b_site.corpus / "inquiries" / "shared" / f"{mine}.md").exists()
     assert officer.get(f"/docs/{mine}").status_code == 404
     r = kb(c_site, "share", "pull", a_server.url, "--token", token)
-    assert "1 withdrawn" in r.stdout
+    assert "1 withdrawn" in r.stdout and "0 unchanged" in r.stdout, r.stdout    # only what changed since the last pull
     assert mine not in kb(c_site, "search", "--json", "--kind", "inquiry", QUERY).stdout
 
 

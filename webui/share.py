@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from kb.desk import DeskError
-from kb.exchange import ExchangeError, write_bundle
+from kb.exchange import ExchangeError, moment_key, write_bundle
 from kb.share_import import STATES, ShareLedger, resolver_from_catalog
 from kb.sharing import SCOPES, ShareStore, export_records, local_cases
 from kb.trust import own_key, own_org, trusted_entries
@@ -138,7 +138,6 @@ def held(row_id: int):
 
 def since_arg(raw: str | None) -> dt.datetime | None:
     """?since= as a date (its midnight in JST) or an ISO time with offset."""
-    from kb.exchange import moment_key
     if not raw:
         return None
     try:
