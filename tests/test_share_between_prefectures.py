@@ -345,3 +345,14 @@ def test_imported_case_with_personal_data_is_held_for_the_local_desk(a_site, b_s
     assert r.status_code == 302
     assert "保留中の他県事例（0件）" in desk.get("/desk/share/").get_data(as_text=True)
     assert held_id not in dict(search_cards(officer, "遺失届出書 書き方", kind="inquiry"))
+
+    # another held case the desk reads and publishes after all: then officers find it
+    second = _case("inq-2026-7103", "口座番号1234567への振込を求める電話があったときは詐欺を疑い、遺失届出書とは別に相談を受けます。")
+    path = tmp_path / "second.jsonl"
+    path.write_bytes(_signed(a_site, [second]))
+    assert "1 held" in kb(b_site, "share", "import", str(path)).stdout
+    page = desk.get("/desk/share/").get_data(as_text=True)
+    row_id = re.search(r'data-held="(\d+)"', page).group(1)
+    r = desk.post(f"/desk/share/held/{row_id}", data={"csrf_token": hidden(page, "csrf_token"), "action": "publish"})
+    assert r.status_code == 302
+    assert imported_id("inq-2026-7103") in dict(search_cards(officer, "振込 詐欺 口座番号", kind="inquiry"))
