@@ -110,8 +110,10 @@ def gate_all(cases: list[SharedCase], parallel_from: int = 200) -> list[list[dic
     workers = os.cpu_count() or 1
     if len(cases) < parallel_from or workers < 2:
         return [gate_findings(c) for c in cases]
+    first = gate_findings(cases[0])      # loads the dictionary here, so the forked workers share it
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(gate_findings, cases, chunksize=max(1, len(cases) // (workers * 8))))
+        rest = cases[1:]
+        return [first, *pool.map(gate_findings, rest, chunksize=max(1, len(rest) // (workers * 8)))]
 
 
 def resolver_from_catalog(catalog: dict[str, dict]) -> Resolver:
