@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_CORPUS, LiveServer, Site, api_token, build_site, csrf_token, signed_in
+from conftest import (CHROMIUM_ARGS, REPO_CORPUS, TABLET, LiveServer, Site, api_token, browser_sign_in, build_site,
+                      csrf_token, signed_in)
 from desk_site import hidden, record_form, review_post
 
 KB = str(Path(sys.executable).with_name("kb"))
@@ -356,3 +357,32 @@ def test_imported_case_with_personal_data_is_held_for_the_local_desk(a_site, b_s
     r = desk.post(f"/desk/share/held/{row_id}", data={"csrf_token": hidden(page, "csrf_token"), "action": "publish"})
     assert r.status_code == 302
     assert imported_id("inq-2026-7103") in dict(search_cards(officer, "振込 詐欺 口座番号", kind="inquiry"))
+
+
+@pytest.mark.browser
+def test_officer_on_a_tablet_sees_the_badge_and_can_leave_other_prefectures_out(browser, a_site, b_site, b_app,
+                                                                                 tmp_path):
+    bundle = tmp_path / "samples.jsonl"
+    kb(a_site, "share", "export", "--out", str(bundle))
+    kb(b_site, "share", "import", str(bundle))          # the samples shared 全国 (again: no change)
+    server = LiveServer(b_app).start()
+    ctx = browser.new_context(viewport=TABLET, locale="ja-JP")
+    try:
+        page = ctx.new_page()
+        browser_sign_in(page, server.url, b_app, "officer", "hiroshima-tablet")
+        page.fill("#q", "酒気帯び運転者 一時不停止 反則告知")
+        page.press("#q", "Enter")
+        page.wait_for_selector("ol.results")
+        badge = page.locator(f'li.card[data-doc="{imported_id("inq-2025-0011")}"] .badge.shared-case')
+        assert badge.inner_text() == "他県事例（岡山県警察）"
+        assert page.is_checked("input[name=shared]")
+        page.uncheck("input[name=shared]")
+        with page.expect_navigation():
+            page.click("fieldset.filters button.apply")
+        assert "shared=1" not in page.url and page.locator(".badge.shared-case").count() == 0
+        assert not page.is_checked("input[name=shared]")
+        assert page.locator("p.summary, section.no-results").count() == 1       # a results page, not an error
+        assert page.locator(f'li.card[data-doc="{imported_id("inq-2025-0011")}"]').count() == 0
+    finally:
+        ctx.close()
+        server.stop()
