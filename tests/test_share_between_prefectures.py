@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (CHROMIUM_ARGS, REPO_CORPUS, TABLET, LiveServer, Site, api_token, browser_sign_in, build_site,
+from conftest import (REPO_CORPUS, TABLET, LiveServer, Site, api_token, browser_sign_in, build_site,
                       csrf_token, signed_in)
 from desk_site import hidden, record_form, review_post
 
