@@ -24,6 +24,7 @@ from indexer.asked import asked_map, read_clicks
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
+from kb.citations import law_id_of
 from kb.document import Document, DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
@@ -44,7 +45,9 @@ def catalog_entry(doc: Document) -> dict:
             "department": m["department"], "sections": [s.id for s in doc.sections],
             "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
             "defines": law_short_names(doc),
-            "superseded_by": str(m["superseded_by"]) if m.get("superseded_by") else None}
+            "superseded_by": str(m["superseded_by"]) if m.get("superseded_by") else None,
+            "law_id": law_id_of(m), "sharing": m.get("sharing") or "local",
+            "origin": (m.get("origin") or {}).get("org", "") if isinstance(m.get("origin"), dict) else ""}
 
 
 def law_short_names(doc: Document) -> dict[str, str]:

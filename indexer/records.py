@@ -25,6 +25,8 @@ def section_records(doc: Document, asked: dict[str, list[str]] | None = None):
     """Index fields for every section of a document (with how officers asked for it, if known)."""
     m = doc.meta
     date = m.get("promulgated") or m.get("answered") or m.get("effective_from")
+    origin = m.get("origin") if isinstance(m.get("origin"), dict) else None
+    source = {k: str(origin.get(k, "")) for k in ("org", "published", "updated")} if origin else None
     for s in doc.sections:
         plain = s.plain_text
         middle = s.breadcrumb[1:-1]
@@ -40,6 +42,8 @@ def section_records(doc: Document, asked: dict[str, list[str]] | None = None):
             "department": m.get("department") or "",
             "confidentiality": m.get("confidentiality", "public"),
             "allowed": ",".join(m.get("allowed") or []),
+            "shared": origin is not None,
+            "origin": source,
             "doc_title": doc.title,
             "heading": s.heading,
             "body": context + "\n" + plain,

@@ -19,6 +19,10 @@ def section_schema() -> Schema:
         department=ID(stored=True),
         confidentiality=ID(stored=True),
         allowed=KEYWORD(stored=True, commas=True),
+        # a case imported from another prefecture (kb.share_import): filterable, and its source
+        # (organisation and dates) shown as the result's badge
+        shared=BOOLEAN(stored=False),
+        origin=STORED(),
         doc_title=STORED(),
         heading=TEXT(analyzer=text, stored=True),
         # indexed: title, chapter headings, tags, heading and text of the section (one field keeps

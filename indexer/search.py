@@ -40,6 +40,7 @@ class Hit:
     in_force: bool = True
     date: str = ""
     department: str = ""
+    origin: dict | None = None       # {org, published, updated} of a case from another prefecture
 
     def to_json(self) -> dict:
         # a shallow copy: dataclasses.asdict deep-copies field by field (1.6 ms for a page of 10)
@@ -73,6 +74,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     department: str | None = None
     in_force_only: bool = False
+    include_shared: bool = True      # 他県事例を含む
     # Confidentiality levels and roles the caller may read (None = everything, e.g. the CLI).
     access: "Access | None" = None
 
@@ -419,6 +421,8 @@ def filter_query(f: Filters, also_in_force=frozenset()):
         in_force = Q.Term("in_force", True)
         parts.append(Q.Or([in_force] + [Q.Term("doc_id", d) for d in sorted(also_in_force)])
                      if also_in_force else in_force)
+    if not f.include_shared:
+        parts.append(Q.Not(Q.Term("shared", True)))
     if f.access is not None:
         allowed = [Q.Term("confidentiality", lvl) for lvl in f.access.levels if lvl != "restricted"]
         if "restricted" in f.access.levels:
@@ -557,5 +561,5 @@ def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),
         snippet=snippet, url=section_url(f["doc_id"], f["section_id"]), score=round(h.score, 4),
         status=f.get("status", "in_force"), in_force=bool(f.get("in_force", True)),
-        date=f.get("date", ""), department=f.get("department", ""),
+        date=f.get("date", ""), department=f.get("department", ""), origin=f.get("origin"),
     )

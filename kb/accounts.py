@@ -5,6 +5,7 @@ Roles (docs/decisions.md "Roles and confidentiality"):
   desk       照会デスク      + inquiries
   maintainer 管理者          + edit the corpus; reads restricted documents
   admin      システム管理者  everything, + users and the audit log
+  peer       連携            another prefecture's instance: the 全国 share feed and nothing else
 
 Passwords are hashed with scrypt (hashlib, a memory-hard KDF). Session keys and API tokens are
 random 256-bit secrets; only their SHA-256 is stored (a fast hash is enough for values that
@@ -24,7 +25,7 @@ from sqlalchemy import bindparam, select, update
 
 from kb.db import ApiToken, Database, LoginSession, User, utcnow
 
-ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者"}
+ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者", "peer": "連携"}
 
 # What each role may do; a web route names one of these permissions (webui.auth.requires).
 PERMISSIONS = {
@@ -32,6 +33,7 @@ PERMISSIONS = {
     "inquiries": {"desk", "admin"},
     "edit": {"maintainer", "admin"},
     "admin": {"admin"},
+    "share_feed": {"peer"},
 }
 # Confidentiality levels each role reads in full; restricted documents otherwise only when the
 # role (code or Japanese name) or the user's department is in their `allowed:` list.
@@ -40,6 +42,7 @@ READ_LEVELS = {
     "desk": ("public", "internal"),
     "maintainer": ("public", "internal", "restricted"),
     "admin": ("public", "internal", "restricted"),
+    "peer": (),
 }
 
 MIN_PASSWORD_CHARS = 12

@@ -42,6 +42,10 @@ ACTIONS = {
     "inquiry_view": "照会の閲覧", "inquiry_publish": "照会の公開", "inquiry_internal": "照会の非公開",
     "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
     "write_reconciled": "中断した書き込みの整理",
+    "share_request": "全国共有の申請", "share_approve": "全国共有の承認", "share_refuse": "全国共有の差戻し",
+    "share_withdraw": "全国共有の取り下げ", "share_feed": "共有フィードの取得", "share_import": "他県事例の取込",
+    "share_held_publish": "保留事例の公開", "share_held_discard": "保留事例の不採用",
+    "share_trust": "信頼する組織の登録", "share_untrust": "信頼する組織の削除", "share_export": "共有バンドルの書き出し",
 }
 # Written by the background writer: one row per search or document view.
 QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document", "open_from_search"})

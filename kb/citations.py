@@ -21,6 +21,8 @@ RELATIVE = re.compile(rf"(?P<rel>前|次|同)(?P<count>{_NUM})?(?P<unit>条|項)
 # 通達の記: 記2(1)ア / 記 1 (2)
 NOTICE_ITEM = re.compile(r"記\s*(?P<n1>[0-9０-９]+)\s*(?:[\(（](?P<n2>[0-9０-９]+)[\)）])?\s*(?P<kana>[ア-ン])?")
 # A defined short name: 地域警察運営規則（昭和44年…。以下「規則」という。）
+# e-Gov law IDs: era+year (3 digits), the kind of law (AC, CO, M, …) and a serial: 15 characters
+LAW_ID = re.compile(r"(?<![0-9A-Z])(?=[0-9A-Z]{15}(?![0-9A-Z]))(\d{3}[A-Z]{1,2}\d{10,11})")
 DEFINED_NAME = re.compile(r"(?P<full>[^\s、。「」（）()]{2,40}?)[（(][^（）()]*?以下「(?P<short>[^」]{1,20})」という。?[）)]")
 
 KANA_ROMAN = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン",
@@ -87,3 +89,11 @@ def defined_names(text: str) -> dict[str, str]:
         full = re.sub(r"^.*[はのをに、]", "", m.group("full"))
         out[m.group("short")] = full
     return out
+
+
+def law_id_of(meta: dict) -> str:
+    """The e-Gov law ID of a law document (its `law_id:` field, or the one its source line names)."""
+    if meta.get("law_id"):
+        return str(meta["law_id"])
+    m = LAW_ID.search(str(meta.get("source") or "")) if meta.get("kind") == "law" else None
+    return m.group(1) if m else ""

@@ -575,7 +575,7 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["officer", "desk", "maintainer", "admin"]))
+@click.option("--role", required=True, type=click.Choice(["officer", "desk", "maintainer", "admin", "peer"]))
 @click.option("--name", "display_name", default="", help="display name (氏名)")
 @click.option("--department", default="", help="所属 (restricted documents may name it)")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
@@ -620,7 +620,7 @@ def user_enable(username):
 
 @user_group.command("role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(["officer", "desk", "maintainer", "admin"]))
+@click.argument("role", type=click.Choice(["officer", "desk", "maintainer", "admin", "peer"]))
 def user_role(username, role):
     store = _accounts()
     with _refused():
@@ -675,6 +675,210 @@ def token_list(username):
     for t in _accounts().list_tokens(username):
         state = f"revoked {t['revoked_at']:%Y-%m-%d}" if t["revoked_at"] else "active"
         click.echo(f"{t['id']}\t{t['user']}\t{t['prefix']}…\t{state}\t{t['label']}")
+
+
+# -- inter-prefecture sharing (docs/exchange-format.md) ----------------------------------------------
+@main.group("share")
+def share_group():
+    """Share 全国 inquiries with other prefectures: keys, trust, export, import, pull."""
+
+
+@contextmanager
+def _share_refused():
+    """A refused share command ends with both messages and exit code 2; nothing was changed."""
+    from kb.exchange import ExchangeError
+    try:
+        yield
+    except ExchangeError as e:
+        _fail(f"{e}（{e.message_ja}）", 2)
+
+
+def _share_audit(action: str, target: str, **detail):
+    import getpass
+    from kb.audit import AuditLog
+    from kb.db import database_url, open_database
+    AuditLog(open_database(database_url(_paths().data))).record(
+        action, username=f"cli:{getpass.getuser()}"[:64], target=target, detail=detail, channel="cli")
+
+
+@share_group.command("init")
+@click.option("--org", required=True, help="this prefecture's organisation name, e.g. 岡山県警察")
+def share_init(org):
+    """Make this instance's Ed25519 key pair under KB_DATA/share/ (once)."""
+    from kb.trust import init_org
+    with _share_refused():
+        key = init_org(_paths().data, org)
+    click.echo(f"key pair for {key.org} created ({key.fingerprint}); give `kb share pubkey` to the other prefectures")
+
+
+@share_group.command("pubkey")
+def share_pubkey():
+    """Print the public key line other prefectures register with `kb share trust`."""
+    from kb.trust import own_key
+    with _share_refused():
+        click.echo(own_key(_paths().data).public_line())
+
+
+@share_group.command("trust")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", required=True, help="the organisation the key belongs to, as its bundles name it")
+def share_trust(file, org):
+    """Accept bundles of ORG signed with the key in FILE."""
+    from kb.trust import trust
+    with _share_refused():
+        fp = trust(_paths().data, file.read_text(encoding="utf-8"), org)
+    _share_audit("share_trust", org, fingerprint=fp)
+    click.echo(f"trusting {org} ({fp})")
+
+
+@share_group.command("untrust")
+@click.argument("org")
+def share_untrust(org):
+    """Stop accepting bundles of ORG (its imported cases stay until withdrawn)."""
+    from kb.trust import untrust
+    with _share_refused():
+        untrust(_paths().data, org)
+    _share_audit("share_untrust", org)
+    click.echo(f"no longer trusting {org}; its imported cases stay until withdrawn or removed")
+
+
+def _since(value: str | None):
+    from kb.exchange import moment_key
+    if not value:
+        return None
+    try:
+        return moment_key(value)
+    except ValueError:
+        _fail(f"--since must be YYYY-MM-DD or an ISO 8601 time with offset, not {value!r}", 2)
+
+
+@share_group.command("export")
+@click.option("--since", default=None, help="only cases and withdrawals changed since (YYYY-MM-DD)")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def share_export(since, out):
+    """Write every 全国 case and withdrawal of this prefecture as a signed bundle."""
+    from kb.exchange import write_bundle
+    from kb.sharing import export_records
+    from kb.store import atomic_write
+    from kb.trust import own_key
+    p = _paths()
+    with _share_refused():
+        key = own_key(p.data)
+    cases, withdrawals = export_records(p.corpus, key.org, _since(since))
+    atomic_write(out, write_bundle(key.org, key.private_key, cases, withdrawals, since=since))
+    _share_audit("share_export", str(out), cases=len(cases), withdrawals=len(withdrawals), since=since)
+    click.echo(f"{out}: {len(cases)} cases, {len(withdrawals)} withdrawals of {key.org}")
+
+
+BULK_IMPORT = 500          # changed cases from which an import rebuilds the index instead of updating it
+
+
+def _import_bundle(data: bytes, origin: str):
+    """The verified bundle, applied; exits 2 when it is refused."""
+    """Verify, apply and publish through the single index writer; print the report."""
+    import time
+    from indexer.generations import IndexMissing
+    from indexer.updates import IndexBusy, get_updater
+    from kb.db import database_url, open_database
+    from kb.exchange import read_bundle
+    from kb.share_import import ShareLedger, resolver_from_catalog
+    from kb.trust import own_org, trusted_keys
+    p = _paths()
+    t0 = time.perf_counter()
+    with _share_refused():
+        bundle = read_bundle(data, trusted_keys(p.data), own_org(p.data))
+    t_verify = time.perf_counter()
+    engine = _engine()
+    try:
+        engine.searcher()
+        catalog = engine.catalog
+    except IndexMissing:
+        catalog = {}
+    db = open_database(database_url(p.data))
+    t_prepare = time.perf_counter()
+    report = ShareLedger(db, p.corpus).apply(bundle, resolver_from_catalog(catalog))
+    t_apply = time.perf_counter()
+    note = ""
+    if len(report.index) + len(report.remove) >= BULK_IMPORT:
+        # many cases: one new generation by the parallel build writer beats thousands of updates
+        from indexer.build import rebuild
+        from indexer.generations import RebuildRunning
+        try:
+            rebuild(p.corpus, p.index)
+            report.index = report.remove = []
+        except RebuildRunning:
+            pass                 # the running rebuild journals the updates below
+    if report.index or report.remove:
+        updater = get_updater(p.corpus, p.index)
+        try:
+            if report.remove:
+                updater.remove_documents(report.remove)
+            if report.index:
+                updater.update_documents(report.index)
+        except IndexBusy:
+            note = " (index busy: `kb reindex` or the next publish brings them in)"
+        except IndexMissing:
+            note = " (no index yet: run `kb index`)"
+    t_index = time.perf_counter()
+    from kb.audit import AuditLog
+    import getpass
+    AuditLog(db).record("share_import", target=bundle.org, username=f"cli:{getpass.getuser()}"[:64], channel="cli",
+                        detail={"from": origin, "added": len(report.added), "updated": len(report.updated),
+                                "withdrawn": len(report.withdrawn), "held": len(report.held),
+                                "unchanged": len(report.unchanged)})
+    click.echo(report.summary() + note)
+    click.echo(f"verify {t_verify - t0:.2f} s, open index and database {t_prepare - t_verify:.2f} s, "
+               f"apply (gate, files, ledger) {t_apply - t_prepare:.2f} s, index {t_index - t_apply:.2f} s", err=True)
+    return bundle
+
+
+@share_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def share_import(file):
+    """Verify a bundle, import its new and newer cases, apply withdrawals, publish (exit 2: refused)."""
+    _import_bundle(file.read_bytes(), str(file))
+
+
+@share_group.command("pull")
+@click.argument("url")
+@click.option("--token", envvar="KB_SHARE_TOKEN", default=None, help="the peer (連携) API token of that instance")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="read the token from this file (keeps it out of the process list)")
+@click.option("--since", default=None,
+              help="only changes since (YYYY-MM-DD); default: since the last pull from URL (an hour's overlap)")
+@click.option("--full", is_flag=True, help="everything the instance shares, whatever was pulled before")
+@click.option("--timeout", default=120.0, show_default=True, type=float)
+def share_pull(url, token, token_file, since, full, timeout):
+    """Fetch GET /api/share/feed of another instance and import it."""
+    import datetime as dt
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    from kb.exchange import moment_key
+    from kb.trust import last_pull, record_pull
+    data_dir = _paths().data
+    if not since and not full and (last := last_pull(data_dir, url)):
+        since = (moment_key(last) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
+    if token_file:
+        token = token_file.read_text(encoding="utf-8").strip()
+    if not token:
+        _fail("a token is needed: --token, --token-file or KB_SHARE_TOKEN", 2)
+    _since(since)
+    feed = url if "/api/share/feed" in url else url.rstrip("/") + "/api/share/feed"
+    if since:
+        feed += ("&" if "?" in feed else "?") + urllib.parse.urlencode({"since": since})
+    req = urllib.request.Request(feed, headers={"Authorization": f"Bearer {token}", "Accept": "application/x-ndjson"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            data = r.read()
+    except urllib.error.HTTPError as e:
+        detail = e.read()[:300].decode("utf-8", "replace")
+        _fail(f"{feed}: HTTP {e.code}: {detail}", 1)
+    except (urllib.error.URLError, OSError) as e:
+        _fail(f"{feed}: {e}", 1)
+    bundle = _import_bundle(data, feed)
+    if bundle.created:
+        record_pull(data_dir, url, bundle.created)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ def iter_documents(corpus: Path, errors: list[LoadError] | None = None) -> Itera
             errors.append(LoadError(str(p), e))
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temp file in the same folder, fsync, then os.replace: never a half-written file."""
+def atomic_write(path: Path, data: str | bytes, durable: bool = True) -> None:
+    """Write via a temp file in the same folder, fsync, then os.replace: never a half-written file.
+    `durable=False` skips the fsync, for bulk writers that flush once at the end."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -56,7 +57,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.fchmod(f.fileno(), 0o666 & ~umask)
             f.write(raw)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

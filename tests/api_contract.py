@@ -21,6 +21,8 @@ from webui.openapi import openapi_document
 
 SPEC_URI = "urn:kb:openapi"
 V1, LEGACY = "/api/v1/", "/api/"
+NDJSON = "application/x-ndjson"            # the sharing feed: one JSON object a line
+MEDIA_TYPES = ("application/json", NDJSON)
 
 
 class ContractViolation(AssertionError):
@@ -59,7 +61,8 @@ class Contract:
             path = V1 + path[len(LEGACY):]
         return next((t for rx, t in self.routes if rx.match(path)), None)
 
-    def _response_pointer(self, template: str | None, method: str, status: int) -> str:
+    def _response_pointer(self, template: str | None, method: str, status: int,
+                          media: str = "application/json") -> str:
         op = self.spec["paths"].get(template, {}).get(method.lower()) if template else None
         if op is None:
             if status < 400:
@@ -71,17 +74,22 @@ class Contract:
             raise ContractViolation(f"{method} {template}: status {status} is not documented")
         ref = response.get("$ref")
         base = ref[1:] if ref else _pointer("paths", template, method.lower(), "responses", str(status))
-        return base + _pointer("content", "application/json", "schema")
+        if media not in (response.get("content") or {}) and not ref:
+            raise ContractViolation(f"{method} {template} → {status}: {media} is not documented")
+        return base + _pointer("content", media, "schema")
 
     def check(self, method: str, path: str, status: int, content_type: str, body: bytes) -> None:
         if method in ("HEAD", "OPTIONS") or status in (204, 304):      # no body to check
             return
-        if content_type.split(";")[0].strip() != "application/json":
+        media = content_type.split(";")[0].strip()
+        if media not in MEDIA_TYPES:
             raise ContractViolation(f"{method} {path} → {status} is {content_type!r}, not JSON")
-        pointer = self._response_pointer(self.template(path), method, status)
+        pointer = self._response_pointer(self.template(path), method, status, media)
         validator = Draft202012Validator({"$ref": SPEC_URI + "#" + pointer}, registry=self.registry,
                                          format_checker=Draft202012Validator.FORMAT_CHECKER)
-        errors = sorted(validator.iter_errors(json.loads(body)), key=lambda e: list(e.absolute_path))
+        values = ([json.loads(line) for line in body.splitlines() if line.strip()]
+                  if media == NDJSON else [json.loads(body)])
+        errors = sorted((e for v in values for e in validator.iter_errors(v)), key=lambda e: list(e.absolute_path))
         if errors:
             shown = "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message[:200]}"
                               for e in errors[:5])

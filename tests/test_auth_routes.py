@@ -14,6 +14,8 @@ EVERYONE = frozenset(ROLES)
 DESK = frozenset({"desk", "admin"})
 EDIT = frozenset({"maintainer", "admin"})
 ADMIN = frozenset({"admin"})
+# 連携: another prefecture's instance, whose token reads the share feed and nothing else
+PEER = frozenset({"peer"})
 
 # endpoint → who may use it (PUBLIC: no sign-in needed)
 ACCESS = {
@@ -64,12 +66,17 @@ ACCESS = {
     "editor.queue": EDIT,
     "editor.resolve_flag": EDIT,
     "editor.close_search": EDIT,
+    "share.index": DESK,
+    "share.case": DESK,
+    "share.approval": DESK,
+    "share.held": DESK,
+    "share.feed": PEER,
 }
 
 # Values for URL variables, chosen so an allowed request does no harm to other tests.
 SAMPLE_ARGS = {"doc_id": "law-keisatsu-ho", "filename": "base.css", "username": "matrix-target",
                "token_id": 999999, "section_id": "art-1", "inquiry_id": 1, "revision": 1, "path": "x",
-               "flag_id": 999999}
+               "flag_id": 999999, "request_id": 999999, "row_id": 999999}
 
 
 def rules(app):
@@ -97,7 +104,7 @@ def request(client, method: str, url: str, token: str | None = None):
     return client.open(url, method=method, data=data)
 
 
-@pytest.mark.parametrize("who", ["anonymous", *ROLES])
+@pytest.mark.parametrize("who", ["anonymous", *ROLES, "peer"])
 def test_role_by_route_matrix(app, who):
     ensure_user(app, "officer", "matrix-target")
     problems = []
@@ -177,3 +184,15 @@ def test_login_never_redirects_off_site(app, target):
     r = c.post("/login", data={"username": ensure_user(app, "officer"), "password": "test-only-passphrase-42",
                                "csrf_token": csrf_token(c), "next": target})
     assert r.status_code == 302 and r.headers["Location"] == "/search"
+
+
+def test_peer_token_reads_the_share_feed_and_nothing_else(app):
+    c = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(app, 'peer', 'peer-token-user')}"}
+    for path in ("/api/search?q=交番", "/api/suggest?q=交", "/api/docs/law-keisatsu-ho"):
+        r = c.get(path, headers=headers)
+        assert r.status_code == 403 and r.is_json, path
+    feed = c.get("/api/share/feed", headers=headers)
+    assert feed.status_code != 403
+    officer = {"Authorization": f"Bearer {api_token(app, 'officer', 'token-user-2')}"}
+    assert c.get("/api/share/feed", headers=officer).status_code == 403

@@ -75,3 +75,9 @@ def test_hardening_bench_prints_growth_ratios_and_vocabulary_time():
     for work in ("unique heading ids ×100", "editor preview", "import (articles)"):
         assert re.search(rf"^{re.escape(work)}.*\s{NUMBER}\s+{NUMBER}\s+{NUMBER}$", out, re.M), out
     assert re.search(rf"reader vocabulary rebuild: {NUMBER} s", out), out
+def test_share_bench_times_export_import_and_a_repeat_import(tmp_path):
+    out = bench("share.py", "--cases", "30", "--workdir", str(tmp_path / "share"))
+    assert re.search(rf"kb share export: {NUMBER} s wall .*30 cases", out), out
+    assert re.search(rf"kb share import: {NUMBER} s wall .*30 added.*stages: verify {NUMBER} s", out), out
+    assert re.search(rf"kb share import again: {NUMBER} s wall .*0 added.*30 unchanged", out), out
+    assert re.search(rf"publish gate {NUMBER} s \({NUMBER} ms a case", out), out

@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(editor.bp)      # maintainers' editor and queue (+ officers' feedback)
     app.register_blueprint(__import__("webui.desk").desk.bp)   # consultation desk, 本部に照会する, 自分の照会
+    app.register_blueprint(__import__("webui.share").share.bp)  # 全国共有 and the peers' feed
     app.add_template_filter(wareki)
     app.add_template_global(status_label)
     from kb.document import KIND_LABELS

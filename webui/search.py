@@ -23,6 +23,7 @@ class SearchState:
     kinds: tuple[str, ...] = ()
     department: str = ""
     in_force_only: bool = True
+    include_shared: bool = True      # 他県事例を含む
     page: int = 1
     truncated: bool = False
     departments: list[str] = field(default_factory=list)
@@ -32,6 +33,7 @@ class SearchState:
         kinds = tuple(k for k in KINDS if k in args.getlist("kind"))
         # The checkbox sends nothing when off, so "f=1" marks a submitted form; default is ON.
         in_force = args.get("inforce") == "1" if args.get("f") else True
+        shared = args.get("shared") == "1" if args.get("f") else True
         try:
             page = min(max(int(args.get("page", 1)), 1), MAX_PAGE)
         except ValueError:
@@ -39,11 +41,12 @@ class SearchState:
         # The engine searches the first MAX_QUERY_CHARS characters; keep links short too.
         q = args.get("q", "").strip()
         return cls(q=q[:MAX_QUERY_CHARS], truncated=len(q) > MAX_QUERY_CHARS, kinds=kinds, department=args.get("dept", "").strip()[:100],
-                   in_force_only=in_force, page=page)
+                   in_force_only=in_force, include_shared=shared, page=page)
 
     def url(self, **changes) -> str:
         s = replace(self, **changes)  # (q is already cut to MAX_QUERY_CHARS)
-        params = {"q": s.q, "f": "1", "inforce": "1" if s.in_force_only else "0"}
+        params = {"q": s.q, "f": "1", "inforce": "1" if s.in_force_only else "0",
+                  "shared": "1" if s.include_shared else "0"}
         if s.kinds:
             params["kind"] = list(s.kinds)
         if s.department:
@@ -58,13 +61,13 @@ class SearchState:
 
     @property
     def filtered(self) -> bool:
-        return bool(self.kinds or self.department or self.in_force_only)
+        return bool(self.kinds or self.department or self.in_force_only or not self.include_shared)
 
 
 def search_filters(state: SearchState):
     from indexer.search import Filters
     return Filters(kinds=state.kinds, department=state.department or None,
-                   in_force_only=state.in_force_only, access=access())
+                   in_force_only=state.in_force_only, include_shared=state.include_shared, access=access())
 
 
 @bp.route("/")
@@ -87,7 +90,8 @@ def search():
         from indexer.suggest import suggest_terms
         suggestions = suggest_terms(engine(), state.q, hits=result.total)
         audit("search", state.q, hits=result.total, page=state.page, kinds=list(state.kinds),
-              department=state.department, in_force_only=state.in_force_only, missing=result.missing)
+              department=state.department, in_force_only=state.in_force_only,
+              include_shared=state.include_shared, missing=result.missing)
     return render_template("search/index.html", state=state, result=result, pages=pages,
                            suggestions=suggestions or [], kinds=KINDS, kind_labels=KIND_LABELS,
                            max_query_chars=MAX_QUERY_CHARS)
