@@ -16,10 +16,15 @@ SYNONYMS_FILE = "synonyms.yaml"
 class SearchDictionary:
     expansions: dict[str, list[str]] = field(default_factory=dict)   # surface -> equivalents
     law_aliases: dict[str, str] = field(default_factory=dict)        # name -> doc id
+    spellings: dict[str, str] = field(default_factory=dict)          # normalized -> as the file writes it
     stamp: tuple = ()
 
     def equivalents(self, term: str) -> list[str]:
         return self.expansions.get(_norm(term), [])
+
+    def spelling(self, term: str) -> str:
+        """A term as the dictionary writes it (PB, not the matching form pb)."""
+        return self.spellings.get(_norm(term), term)
 
 
 def _norm(s: str) -> str:
@@ -29,11 +34,16 @@ def _norm(s: str) -> str:
 def parse_dictionary(data: dict) -> SearchDictionary:
     d = SearchDictionary()
     for group in data.get("groups") or []:
+        for t in group:
+            if str(t).strip():
+                d.spellings.setdefault(_norm(t), unicodedata.normalize("NFKC", str(t)).strip())
         terms = [_norm(t) for t in group if str(t).strip()]
         for t in terms:
             d.expansions.setdefault(t, [])
             d.expansions[t] += [o for o in terms if o != t and o not in d.expansions[t]]
     for key, values in (data.get("expansions") or {}).items():
+        for t in [key, *values]:
+            d.spellings.setdefault(_norm(t), unicodedata.normalize("NFKC", str(t)).strip())
         k = _norm(key)
         d.expansions.setdefault(k, [])
         d.expansions[k] += [_norm(v) for v in values if _norm(v) not in d.expansions[k]]

@@ -77,8 +77,11 @@ class QueryPlan:
 
     @property
     def needles(self) -> tuple[str, ...]:
-        """Strings to mark in snippets: what was typed, its normalized forms and its synonyms."""
-        return tuple(sorted({n for c in self.concepts for n in (c.text, *c.terms, *c.synonyms)}))
+        """Strings to mark in snippets: what was typed, its normalized forms and its synonyms.
+        One-character pieces (者, 法, 条, 3: sub-units of compounds, numbers) mark half a text
+        without saying why it matched, so they count only when the officer typed that one character."""
+        return tuple(sorted({n for c in self.concepts for n in (c.text, *c.terms, *c.synonyms)
+                             if len(n) > 1 or (n == c.text.strip() and not n.isdigit())}))
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import threading
 from collections import OrderedDict
 import time
@@ -13,6 +14,8 @@ from pathlib import Path
 from whoosh import query as Q, scoring
 
 from indexer import generations
+from indexer.dictionary import load_dictionary
+from kb.paragraphs import anchor_at, anchor_suffix
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
 
@@ -37,10 +40,21 @@ class Hit:
     in_force: bool = True
     date: str = ""
     department: str = ""
+    paragraph: str = ""        # the 項/号 the words fell in (kb.paragraphs), e.g. para-2; "" for the whole
 
     def to_json(self) -> dict:
         # a shallow copy: dataclasses.asdict deep-copies field by field (1.6 ms for a page of 10)
-        return {**self.__dict__, "breadcrumb": list(self.breadcrumb)}
+        out = {**self.__dict__, "breadcrumb": list(self.breadcrumb)}
+        del out["paragraph"]
+        return out
+
+    @property
+    def target(self) -> str:
+        """The link to the 項/号 that matched when there is one, else to the section."""
+        if not self.paragraph:
+            return self.url
+        article = re.sub(r"-p\d+$", "", self.section_id)      # a split part's 項 sit under its article
+        return f"/docs/{self.doc_id}#{article}-{self.paragraph}"
 
 
 @dataclass
@@ -273,7 +287,9 @@ class SearchEngine:
         if plan.query is None:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
-        result.expanded = [{"term": c.text, "synonyms": c.synonyms[:4]} for c in plan.concepts if c.synonyms]
+        spelled = load_dictionary(self.dictionary_dir).spelling
+        result.expanded = [{"term": c.text, "synonyms": [spelled(x) for x in c.synonyms[:4]]}
+                           for c in plan.concepts if c.synonyms]
         s = self.searcher()
         mask = filter_query(filters)
         ref = self.resolve_ref(text) if self.ranking.references else None
@@ -292,11 +308,21 @@ class SearchEngine:
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
         if ref and hits.jumped:
             result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
-                              "url": f"/docs/{ref.doc_id}#{ref.section_id}"}
+                              "url": f"/docs/{ref.doc_id}#{ref.section_id}{paragraph_named(text)}"}
         if with_facets:
             result.facets = {"kind": kind_counts(s, plan, filters, hits.matches)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
+
+
+def paragraph_named(text: str) -> str:
+    """「-para-2」 when the query names a 項 or 号 (警職法2条2項, 銃刀法3条1項2号), else ""."""
+    from kb.citations import find_articles
+    refs = find_articles(unicodedata.normalize("NFKC", text))
+    if not refs or not (refs[0].paragraph or refs[0].item):
+        return ""
+    suffix = anchor_suffix(refs[0].paragraph or 1, refs[0].item)
+    return f"-{suffix}" if suffix else ""
 
 
 def _catalog_stamp(gen_dir: Path):
@@ -444,13 +470,15 @@ def authority_first(ranked: list, basis: dict[str, list[str]]) -> list:
 
 
 def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
-    from indexer.snippets import make_snippet
+    from indexer.snippets import densest_match, make_snippet
     f = h.fields()
     snippet = make_snippet(f.get("body", ""), plan.needles) if with_snippet else ""
+    focus = densest_match(f.get("body", ""), plan.needles) if with_snippet else None
+    paragraph = (anchor_at(f.get("body", ""), focus) or "") if focus is not None else ""
     return Hit(
         doc_id=f["doc_id"], doc_title=f["doc_title"], kind=f["kind"], section_id=f["section_id"],
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),
         snippet=snippet, url=f"/docs/{f['doc_id']}#{f['section_id']}", score=round(h.score, 4),
         status=f.get("status", "in_force"), in_force=bool(f.get("in_force", True)),
-        date=f.get("date", ""), department=f.get("department", ""),
+        date=f.get("date", ""), department=f.get("department", ""), paragraph=paragraph,
     )

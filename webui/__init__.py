@@ -56,10 +56,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb.engine"] = SearchEngine(Path(app.config["INDEX"]), corpus / "dictionary")
     app.extensions["kb.documents"] = DocumentCache(corpus)
 
-    from webui import admin, api, auth, docs, editor, search
+    from webui import admin, api, auth, docs, editor, guide, search
     from webui.dates import status_label, wareki
     auth.init_app(app)
     app.register_blueprint(search.bp)
+    app.register_blueprint(guide.bp)        # /help and /docs/ (before docs.view's /docs/<id>)
     app.register_blueprint(docs.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)

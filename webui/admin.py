@@ -9,6 +9,7 @@ from kb.accounts import ROLES, AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
 from kb.era import JST
 from webui.auth import audit, current_account, requires
+from webui.confirm import confirmation_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 50
@@ -55,7 +56,7 @@ def add_user():
     try:
         a = accounts().add_user(f.get("username", "").strip(), f.get("role", ""), password,
                                 display_name=f.get("display_name", "").strip()[:100],
-                                department=f.get("department", "").strip()[:100])
+                                department=f.get("department", "").strip()[:100], must_change_password=True)
     except AccountError as e:
         flash(e.message_ja)
         return redirect(url_for("admin.users"))
@@ -91,6 +92,11 @@ def set_active(username: str):
     if not active and username == current_account().username:
         flash("自分自身は無効にできません。")
         return redirect(url_for("admin.users"))
+    if not active:
+        ask = confirmation_page(f"{username} を無効にしますか？ログイン中の端末もすべてログアウトされます。",
+                                "無効にする", url_for("admin.users"))
+        if ask:
+            return ask
     return _change("user_enable" if active else "user_disable", username,
                    lambda: accounts().set_active(username, active))
 
@@ -99,9 +105,13 @@ def set_active(username: str):
 @requires("admin")
 def reset_password(username: str):
     """A new random password, shown once; the user's sessions end."""
+    ask = confirmation_page(f"{username} のパスワードを再発行しますか？今のパスワードは使えなくなり、"
+                            "ログイン中の端末もすべてログアウトされます。", "再発行する", url_for("admin.users"))
+    if ask:
+        return ask
     password = random_password()
     try:
-        accounts().set_password(username, password)
+        accounts().set_password(username, password, must_change=True)
     except AccountError as e:
         flash(e.message_ja)
         return redirect(url_for("admin.users"))

@@ -34,6 +34,16 @@ def desk() -> DeskStore:
     return current_app.extensions["kb.desk"]
 
 
+@bp.app_context_processor
+def header_counts() -> dict:
+    """The header's counts: answers the officer has not seen yet, and (desk) inquiries not answered."""
+    a = current_account()
+    if a is None or request.endpoint == "static":
+        return {"header_counts": {}}
+    return {"header_counts": {"answers": desk().unseen_answers(a.id),
+                              "open": desk().counts().get("open", 0) if a.may("inquiries") else 0}}
+
+
 @bp.app_template_filter("jst_input")
 def jst_input(moment: dt.datetime | None) -> str:
     """Stored naive UTC → the value of a datetime-local input in JST."""
@@ -123,11 +133,33 @@ def inquiry_form() -> InquiryForm:
                        category=f.get("category", ""), answer=f.get("answer", ""), basis=basis)
 
 
+def queue_etag() -> str:
+    n, newest = desk().latest_change()
+    return f'W/"{n}-{newest}"'
+
+
 @bp.get("/desk/")
 @requires("inquiries")
 def index():
     return render_template("desk/index.html", **form_context(
-        queue=desk().queue(), closed=desk().recent_closed(), counts=desk().counts()))
+        queue=desk().queue(), closed=desk().recent_closed(), counts=desk().counts(), etag=queue_etag()))
+
+
+@bp.get("/desk/queue")
+@requires("inquiries")
+def queue_fragment():
+    """The queue section alone, for the desk page's short polling: 304 while nothing changed."""
+    from flask import make_response
+    etag = queue_etag()
+    if request.headers.get("If-None-Match") == etag:
+        response = make_response("", 304)
+    else:
+        counts = desk().counts()
+        response = make_response(render_template("desk/_queue.html", **form_context(
+            queue=desk().queue(), counts=counts, etag=etag)))
+        response.headers["X-Open-Count"] = str(counts.get("open", 0))
+    response.headers["ETag"] = etag
+    return response
 
 
 @bp.route("/desk/new", methods=["GET", "POST"])
@@ -345,4 +377,7 @@ def mine():
     from webui import get_documents
     items = desk().asked_by(current_account().id)
     published = {i.doc_id for i in items if i.doc_id and get_documents().exists(i.doc_id)}
-    return render_template("desk/mine.html", items=items, published=published, retention=retention_days())
+    fresh = {i.id for i in items if i.answered_at and (i.answer_seen_at is None or i.answer_seen_at < i.answered_at)}
+    desk().mark_answers_seen(current_account().id)
+    return render_template("desk/mine.html", items=items, published=published, fresh=fresh,
+                           retention=retention_days(), header_counts={"answers": 0})

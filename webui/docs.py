@@ -1,7 +1,9 @@
 """The document view: the whole text with article anchors, a table of contents and its status."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, render_template, request
 
 from webui.auth import audit, can_read, requires
 
@@ -67,5 +69,13 @@ def view(doc_id: str):
     successor = doc.meta.get("superseded_by")
     successor_in_corpus = bool(successor) and documents().exists(str(successor))
     return render_template("docs/view.html", doc=doc, meta=doc.meta, html=html, toc=toc,
-                           kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+                           kind_label=KIND_LABELS.get(doc.kind, doc.kind), back=results_page(),
                            successor=successor, successor_in_corpus=successor_in_corpus)
+
+
+def results_page() -> str | None:
+    """The results page the officer came from (path and query, from the Referer), else None."""
+    ref = urlsplit(request.referrer or "")
+    if ref.netloc != request.host or ref.path not in ("/", "/search") or "q=" not in ref.query:
+        return None
+    return f"{ref.path}?{ref.query}"

@@ -17,6 +17,7 @@ from kb.review import ReviewList
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
+from webui.confirm import confirmation_page
 from webui.indexing import reindex
 from webui.render import render_markdown
 
@@ -255,6 +256,10 @@ def show_revision(doc_id: str, revision: int):
 @bp.post("/docs/<doc_id>/revisions/<int:revision>/restore")
 @requires("edit")
 def restore(doc_id: str, revision: int):
+    ask = confirmation_page(f"第{revision}版の内容に戻しますか？今の内容は履歴に残り、新しい版として保存されます。",
+                            f"第{revision}版に戻す", url_for(".history", doc_id=doc_id))
+    if ask:
+        return ask
     try:
         result = revisions().restore(doc_id, revision, _int(request.form.get("base")), author(),
                                      request.form.get("message", "").strip())
