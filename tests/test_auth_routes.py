@@ -56,6 +56,10 @@ ACCESS = {
     "editor.queue": EDIT,
     "editor.resolve_flag": EDIT,
     "editor.close_search": EDIT,
+    "guide.help_page": EVERYONE,
+    "guide.documents": EVERYONE,
+    "desk.queue_fragment": DESK,
+    "desk.similar": DESK,
 }
 
 # Values for URL variables, chosen so an allowed request does no harm to other tests.

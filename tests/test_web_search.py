@@ -89,7 +89,7 @@ def test_cards_follow_the_engine_order_with_default_filters(client, app):
     assert cards(html) == [(h.doc_id, h.section_id) for h in expected.hits]
     assert f"{expected.total:,}件" in html and "ミリ秒" in html
     first = expected.hits[0]
-    assert f'href="/docs/{first.doc_id}#{first.section_id}"' in html
+    assert f'href="{first.target}"' in html and first.target.startswith(f"/docs/{first.doc_id}#{first.section_id}")
 
 
 def test_card_shows_breadcrumb_badges_and_era_date(client):

@@ -9,6 +9,7 @@ from kb.accounts import ROLES, AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
 from kb.era import JST
 from webui.auth import audit, current_account, requires
+from webui.dates import wareki
 from webui.confirm import confirmation_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -21,10 +22,11 @@ def accounts():
 
 @bp.app_template_filter("jst")
 def jst(value: dt.datetime | None) -> str:
-    """Stored naive UTC → 2026-11-25 18:03 (JST)."""
+    """Stored naive UTC → 令和8年11月25日 18:03:12 (JST): the same date style as documents' dates."""
     if value is None:
         return ""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
+    local = value.replace(tzinfo=dt.timezone.utc).astimezone(JST)
+    return f"{wareki(local.date())} {local:%H:%M:%S}"
 
 
 @bp.app_template_filter("audit_detail")

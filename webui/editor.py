@@ -3,6 +3,7 @@ and the maintenance queue. Writes go through kb.revisions (file written atomical
 database) and then the single index writer; nothing here opens a Whoosh writer."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
@@ -86,11 +87,39 @@ def saved(result: SaveResult, verb: str) -> str:
 def index():
     review = current_app.extensions["kb.review"].items()
     q = maintenance()
-    return render_template("editor/index.html", recent=revisions().recent(15),
+    find = request.args.get("find", "").strip()[:100]
+    return render_template("editor/index.html", recent=revisions().recent(15), find=find,
+                           documents=document_list(find), kind_labels=KIND_LABELS,
                            overdue=sum(1 for i in review if i.state == "overdue"),
                            due=sum(1 for i in review if i.state == "due"),
                            flags=len(q.flags()), not_helpful=len(q.not_helpful()),
                            zero_hits=len(q.zero_hit_searches()))
+
+
+def document_list(find: str = "") -> list[dict]:
+    """The documents of the live index this maintainer may read, by kind then title; `find`
+    keeps those whose title or id contains it (NFKC, any case)."""
+    import unicodedata
+    from indexer.generations import IndexMissing
+    from webui import get_engine
+    from webui.auth import access
+    try:
+        get_engine().searcher()
+    except IndexMissing:
+        return []
+    reader = access()
+    needle = unicodedata.normalize("NFKC", find).lower()
+    out = []
+    for doc_id, e in get_engine().catalog.items():
+        if not reader.can_read(e.get("confidentiality", "public"), e.get("allowed")):
+            continue
+        if needle and needle not in unicodedata.normalize("NFKC", f"{e['title']} {doc_id}").lower():
+            continue
+        out.append({"id": doc_id, "title": e["title"], "kind": e["kind"], "status": e.get("status", "in_force"),
+                    "in_force": e.get("in_force", True)})
+    order = {k: n for n, k in enumerate(KINDS)}
+    out.sort(key=lambda d: (order.get(d["kind"], 9), d["title"]))
+    return out
 
 
 # -- create and edit ----------------------------------------------------------------------------
@@ -143,9 +172,24 @@ def edit(doc_id: str):
         # a broken file: edit its text as it is (the body box holds everything)
         values, extra, body = new_document_template(), "", head.text
         values["id"] = doc_id
+    focus = flagged_line(body, request.args.get("section", ""))
     return render_template("editor/edit.html", **form_context(
         mode="edit", doc_id=doc_id, values=values, extra=extra, body=body, base=head.number, message="",
-        head=head, preview=preview_of(body, values.get("title", ""))))
+        head=head, preview=preview_of(body, values.get("title", "")), focus=focus))
+
+
+def flagged_line(body: str, section_id: str) -> dict | None:
+    """{line, id, heading} of the heading of `section_id` in the body (1-based line), else None."""
+    from kb.document import anchor_for, heading_parts
+    if not section_id:
+        return None
+    article = re.sub(r"-p\d+$", "", section_id)
+    for n, line in enumerate(body.split("\n"), 1):
+        if line.startswith("#"):
+            text, anchor = heading_parts(line.lstrip("#").strip())
+            if (anchor or anchor_for(text)) == article:
+                return {"line": n, "id": article, "heading": text}
+    return None
 
 
 def submit(doc_id: str | None):
