@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import threading
 from collections import OrderedDict
 import time
@@ -15,7 +14,7 @@ from whoosh import query as Q, scoring
 
 from indexer import generations
 from indexer.dictionary import load_dictionary
-from kb.paragraphs import anchor_at, anchor_suffix
+from kb.paragraphs import anchor_at, anchor_suffix, article_of
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
 
@@ -53,8 +52,7 @@ class Hit:
         """The link to the 項/号 that matched when there is one, else to the section."""
         if not self.paragraph:
             return self.url
-        article = re.sub(r"-p\d+$", "", self.section_id)      # a split part's 項 sit under its article
-        return f"/docs/{self.doc_id}#{article}-{self.paragraph}"
+        return f"/docs/{self.doc_id}#{article_of(self.section_id)}-{self.paragraph}"
 
 
 @dataclass
@@ -315,6 +313,17 @@ class SearchEngine:
         return result
 
 
+def matched_paragraph(body: str, needles: tuple[str, ...]) -> str:
+    """The 項/号 (kb.paragraphs) holding most of the matched characters the snippet shows; "" for
+    the article as a whole (first 項, or no structure)."""
+    from collections import Counter
+    from indexer.snippets import densest_matches
+    weight: Counter = Counter()
+    for start, end in densest_matches(body, needles):
+        weight[anchor_at(body, start) or ""] += end - start
+    return max(weight, key=lambda k: weight[k]) if weight else ""
+
+
 def paragraph_named(text: str) -> str:
     """「-para-2」 when the query names a 項 or 号 (警職法2条2項, 銃刀法3条1項2号), else ""."""
     from kb.citations import find_articles
@@ -470,11 +479,10 @@ def authority_first(ranked: list, basis: dict[str, list[str]]) -> list:
 
 
 def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
-    from indexer.snippets import densest_match, make_snippet
+    from indexer.snippets import make_snippet
     f = h.fields()
     snippet = make_snippet(f.get("body", ""), plan.needles) if with_snippet else ""
-    focus = densest_match(f.get("body", ""), plan.needles) if with_snippet else None
-    paragraph = (anchor_at(f.get("body", ""), focus) or "") if focus is not None else ""
+    paragraph = matched_paragraph(f.get("body", ""), plan.needles) if with_snippet else ""
     return Hit(
         doc_id=f["doc_id"], doc_title=f["doc_title"], kind=f["kind"], section_id=f["section_id"],
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),

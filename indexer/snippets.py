@@ -24,11 +24,15 @@ def needle_pattern(needles: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in words), re.I)
 
 
-def densest_match(text: str, needles: tuple[str, ...], width: int = WIDTH) -> int | None:
-    """Where the window of `width` characters holding most matched words starts (None: no match)."""
+def densest_matches(text: str, needles: tuple[str, ...], width: int = WIDTH) -> list[tuple[int, int]]:
+    """(start, end) of the matches inside the window of `width` characters that holds most
+    matched words: the part of the text the snippet shows (empty when nothing matches)."""
     pattern = needle_pattern(needles)
     matches = list(pattern.finditer(text)) if pattern else []
-    return _best_start(matches, width) if matches else None
+    if not matches:
+        return []
+    start = _best_start(matches, width)
+    return [(m.start(), m.end()) for m in matches if start <= m.start() and m.end() <= start + width]
 
 
 def make_snippet(text: str, needles: tuple[str, ...], width: int = WIDTH) -> str:

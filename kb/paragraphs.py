@@ -11,19 +11,20 @@ import re
 
 from kb.numerals import parse_number
 
+_PART = re.compile(r"-p\d+(?:-\d+)?$")
 _PARAGRAPH = re.compile(r"^([0-9０-９]{1,3})[　 ]")
 _ITEM = re.compile(r"^(?:-\s+)?(?:([一二三四五六七八九十]{1,4})|[（(]([0-9０-９]{1,3})[)）])[　 ]")
 
 
 def paragraph_number(line: str) -> int | None:
-    """2 for 「２　前項の…」, None for any other line."""
-    m = _PARAGRAPH.match(line.strip())
+    """2 for 「２　前項の…」, None for any other line (an indented line, e.g. a table cell, is none)."""
+    m = _PARAGRAPH.match(line)
     return parse_number(m.group(1)) if m else None
 
 
 def item_number(line: str) -> int | None:
     """1 for 「一　精神錯乱…」 or 「(1) 事件…」, None for any other line."""
-    m = _ITEM.match(line.strip())
+    m = _ITEM.match(line)
     if not m:
         return None
     return parse_number(m.group(1) or m.group(2))
@@ -51,3 +52,8 @@ def anchor_at(text: str, offset: int) -> str | None:
                 item = n
         pos += len(line) + 1
     return anchor_suffix(paragraph, item)
+
+
+def article_of(section_id: str) -> str:
+    """The article a split part belongs to (art-5-p2 → art-5): its 項 ids hang off the article."""
+    return _PART.sub("", section_id)

@@ -3,7 +3,6 @@ and the maintenance queue. Writes go through kb.revisions (file written atomical
 database) and then the single index writer; nothing here opens a Whoosh writer."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
@@ -14,6 +13,7 @@ from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS,
 from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
                             new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
 from kb.maintenance import MaintenanceQueue
+from kb.paragraphs import article_of
 from kb.review import ReviewList
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit
 from kb.textdiff import compare
@@ -183,7 +183,7 @@ def flagged_line(body: str, section_id: str) -> dict | None:
     from kb.document import anchor_for, heading_parts
     if not section_id:
         return None
-    article = re.sub(r"-p\d+$", "", section_id)
+    article = article_of(section_id)
     for n, line in enumerate(body.split("\n"), 1):
         if line.startswith("#"):
             text, anchor = heading_parts(line.lstrip("#").strip())
