@@ -82,7 +82,7 @@
   var ticking = false;
   function follow() {
     ticking = false;
-    var edge = (bar ? bar.getBoundingClientRect().bottom : 0) + 8, seen = null;
+    var edge = (bar ? bar.getBoundingClientRect().bottom : 0) + 40, seen = null;   // (headings keep a margin below the bar)
     for (var i = 0; i < sections.length; i++) {
       if (sections[i].getBoundingClientRect().top <= edge) seen = sections[i]; else break;
     }
