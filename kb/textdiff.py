@@ -40,6 +40,7 @@ class Hunk:
     lines: list[DiffLine] = field(default_factory=list)
     rows: list[SplitRow] = field(default_factory=list)
     heading: str = ""              # the Markdown heading the change sits under (第3条（…）)
+    first_change: int = 0          # the first changed line (new text; old text when only deleted)
 
     @property
     def header(self) -> str:
@@ -48,8 +49,8 @@ class Hunk:
     @property
     def place(self) -> str:
         """Where the change is, in words: 「第3条（趣旨）」（80行目から）."""
-        where = f"{self.new_start}行目から" if self.new_count else f"変更前の{self.old_start}行目から"
-        return f"「{self.heading}」（{where}）" if self.heading else f"{where}"
+        where = f"{self.first_change or self.new_start}行目"
+        return f"「{self.heading}」（{where}）" if self.heading else where
 
 
 @dataclass
@@ -71,6 +72,7 @@ def compare(old: str, new: str, context: int = 3) -> TextDiff:
         first, last = group[0], group[-1]
         hunk = Hunk(first[1] + 1, last[2] - first[1], first[3] + 1, last[4] - first[3])
         changed = next(op for op in group if op[0] != "equal")
+        hunk.first_change = changed[3] + 1
         hunk.heading = _heading_before(b, changed[3] + 1) or _heading_before(a, changed[1] + 1)
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":

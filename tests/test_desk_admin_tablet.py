@@ -111,7 +111,7 @@ def test_unknown_article_name_is_refused_next_to_the_button(open_as):
         desk.click("form.desk-form > button[type=submit]")
     error = desk.locator("form.desk-form .field-error[role=alert]")
     assert error.is_visible() and "存在しない法99条" in error.inner_text()
-    assert error.locator("svg.error-icon").count() == 1
+    assert error.locator(".error-icon").evaluate("e => getComputedStyle(e).width") == "20px"          # the icon shows
     assert desk.evaluate("getComputedStyle(document.querySelector('.field-error')).color") == "rgb(160, 0, 28)"
     assert desk.input_value("#question") == "架空：質問です。"                   # nothing lost
 

@@ -153,12 +153,6 @@
     if (!t) return;
     var link = t.closest("a.copy-link");
     if (link) { ev.preventDefault(); copy(link, link.getAttribute("href")); return; }
-    var flag = t.closest("a.flag-link");
-    if (flag) {
-      ev.preventDefault();
-      openReport(decodeURIComponent((flag.getAttribute("href").match(/flag=([^#&]+)/) || [])[1] || ""));
-      return;
-    }
     if (t.closest(".bar-copy") && current) { copy(t.closest(".bar-copy"), "#" + current); return; }
     if (t.closest(".bar-flag") && current) openReport(current);
   });
