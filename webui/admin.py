@@ -60,7 +60,7 @@ def add_user():
                                 display_name=f.get("display_name", "").strip()[:100],
                                 department=f.get("department", "").strip()[:100], must_change_password=True)
     except AccountError as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for("admin.users"))
     audit("user_add", a.username, role=a.role, department=a.department)
     return render_template("admin/password_once.html", username=a.username, password=password,
@@ -71,7 +71,7 @@ def _change(action: str, username: str, apply) -> Response:
     try:
         detail = apply() or {}
     except AccountError as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for("admin.users"))
     audit(action, username, **detail)
     flash(f"{username} を更新しました。")
@@ -92,7 +92,7 @@ def set_role(username: str):
 def set_active(username: str):
     active = request.form.get("active") == "1"
     if not active and username == current_account().username:
-        flash("自分自身は無効にできません。")
+        flash("自分自身は無効にできません。", "error")
         return redirect(url_for("admin.users"))
     if not active:
         ask = confirmation_page(f"{username} を無効にしますか？ログイン中の端末もすべてログアウトされます。",
@@ -115,7 +115,7 @@ def reset_password(username: str):
     try:
         accounts().set_password(username, password, must_change=True)
     except AccountError as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for("admin.users"))
     audit("user_password", username)
     return render_template("admin/password_once.html", username=username, password=password, created=False)

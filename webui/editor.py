@@ -309,10 +309,10 @@ def restore(doc_id: str, revision: int):
                                      request.form.get("message", "").strip())
     except StaleEdit as e:
         flash(f"復元しませんでした。表示していた後に第{e.current.number}版が保存されています。"
-              "履歴を確認してからやり直してください。")
+              "履歴を確認してからやり直してください。", "error")
         return redirect(url_for(".history", doc_id=doc_id), 303)
     except DocumentError as e:
-        flash(f"復元できませんでした：{e.message_ja}")
+        flash(f"復元できませんでした：{e.message_ja}", "error")
         return redirect(url_for(".history", doc_id=doc_id), 303)
     return redirect(saved(result, f"第{revision}版の内容に復元"), 303)
 
@@ -413,7 +413,7 @@ def resolve_flag(flag_id: int):
         flag = maintenance().resolve_flag(flag_id, current_account().username,
                                           request.form.get("resolution", ""), status)
     except FlagRefused as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for(".queue"), 303)
     audit("flag_" + status, f"{flag.doc_id}#{flag.section_id}", flag=flag_id, resolution=flag.resolution)
     flash("報告を処理済みにしました。")
@@ -433,7 +433,7 @@ def close_search():
         else:
             q.close_search_gap(query, current_account().username, request.form.get("note", ""))
     except FlagRefused as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for(".queue"), 303)
     audit("search_gap_closed", query, kind=kind or "zero_hits")
     flash(f"「{query}」を対応済みにしました。")
