@@ -58,3 +58,10 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
     assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
     assert 90 <= sum(int(p) for _, p in shares) <= 110
     assert "tokenize" in out.split("cProfile of the same build")[1]
+
+
+def test_ui_layout_bench_prints_card_positions_and_poll_latency():
+    out = bench("ui_layout.py", "--queries", "2", "--polls", "3")
+    for size in ("768x1024", "375x740"):
+        assert re.search(rf"^{size}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+\|\s+\d+\s+\d+\s+\d+$", out, re.M), out
+    assert re.search(rf"304 \(unchanged\):\s+p50 {NUMBER} ms", out), out
