@@ -17,10 +17,15 @@ class SearchDictionary:
     expansions: dict[str, list[str]] = field(default_factory=dict)   # surface -> equivalents
     law_aliases: dict[str, str] = field(default_factory=dict)        # name -> doc id
     everyday: frozenset[str] = frozenset()                           # keys of the `everyday` block
+    spellings: dict[str, str] = field(default_factory=dict)          # normalized -> as the file writes it
     stamp: tuple = ()
 
     def equivalents(self, term: str) -> list[str]:
         return self.expansions.get(_norm(term), [])
+
+    def spelling(self, term: str) -> str:
+        """A term as the dictionary writes it (PB, not the matching form pb)."""
+        return self.spellings.get(_norm(term), term)
 
 
 def _norm(s: str) -> str:
@@ -30,6 +35,9 @@ def _norm(s: str) -> str:
 def parse_dictionary(data: dict) -> SearchDictionary:
     d = SearchDictionary()
     for group in data.get("groups") or []:
+        for t in group:
+            if str(t).strip():
+                d.spellings.setdefault(_norm(t), unicodedata.normalize("NFKC", str(t)).strip())
         terms = [_norm(t) for t in group if str(t).strip()]
         for t in terms:
             d.expansions.setdefault(t, [])
@@ -37,6 +45,8 @@ def parse_dictionary(data: dict) -> SearchDictionary:
     everyday = [(k, v) for category in (data.get("everyday") or {}).values() for k, v in (category or {}).items()]
     d.everyday = frozenset(_norm(k) for k, _ in everyday)
     for key, values in [*(data.get("expansions") or {}).items(), *everyday]:
+        for t in [key, *values]:
+            d.spellings.setdefault(_norm(t), unicodedata.normalize("NFKC", str(t)).strip())
         k = _norm(key)
         d.expansions.setdefault(k, [])
         d.expansions[k] += [_norm(v) for v in values if _norm(v) not in d.expansions[k]]

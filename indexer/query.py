@@ -82,8 +82,12 @@ class QueryPlan:
 
     @property
     def needles(self) -> tuple[str, ...]:
-        """Strings to mark in snippets: what was typed, its normalized forms and its synonyms."""
-        return tuple(sorted({n for c in self.concepts for n in (c.text, *c.terms, *c.synonyms)}))
+        """Strings to mark in snippets: what was typed, its normalized forms and its synonyms.
+        One-character pieces (者, 法, 条, 3: function words, sub-units of compounds, numbers) mark
+        half a text without saying why it matched, so they count only when the query is that one word."""
+        alone = len(self.concepts) == 1
+        return tuple(sorted({n for c in self.concepts for n in (c.text, *c.terms, *c.synonyms)
+                             if len(n) > 1 or (alone and n == c.text.strip() and not n.isdigit())}))
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,8 @@ from whoosh import query as Q, scoring
 
 from indexer import generations
 from indexer.missing import missing_laws
+from indexer.dictionary import load_dictionary
+from kb.paragraphs import anchor_at, anchor_suffix, article_of
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
 from kb.anchors import section_key, section_url
@@ -41,11 +43,21 @@ class Hit:
     date: str = ""
     department: str = ""
     origin: dict | None = None       # {org, published, updated} of a case from another prefecture
+    paragraph: str = ""        # the 項/号 the words fell in (kb.paragraphs), e.g. para-2; "" for the whole
 
     def to_json(self) -> dict:
         # a shallow copy: dataclasses.asdict deep-copies field by field (1.6 ms for a page of 10)
-        return {"id": section_key(self.doc_id, self.section_id), **self.__dict__,
-                "breadcrumb": list(self.breadcrumb)}
+        out = {"id": section_key(self.doc_id, self.section_id), **self.__dict__,
+               "breadcrumb": list(self.breadcrumb)}
+        del out["paragraph"]
+        return out
+
+    @property
+    def target(self) -> str:
+        """The link to the 項/号 that matched when there is one, else to the section."""
+        if not self.paragraph:
+            return self.url
+        return f"/docs/{self.doc_id}#{article_of(self.section_id)}-{self.paragraph}"
 
 
 @dataclass
@@ -349,7 +361,9 @@ class SearchEngine:
         if plan.query is None:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
-        result.expanded = [{"term": c.text, "synonyms": c.synonyms[:4]} for c in plan.concepts if c.synonyms]
+        spelled = load_dictionary(self.dictionary_dir).spelling
+        result.expanded = [{"term": c.text, "synonyms": [spelled(x) for x in c.synonyms[:4]]}
+                           for c in plan.concepts if c.synonyms]
         if self.ranking.references:
             result.missing = missing_laws(text, self.scope_names())
         s = self.searcher()
@@ -374,7 +388,7 @@ class SearchEngine:
                 h.status, h.in_force = "in_force", True
         if ref and hits.jumped:
             result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
-                              "url": f"/docs/{ref.doc_id}#{ref.section_id}"}
+                              "url": f"/docs/{ref.doc_id}#{ref.section_id}{paragraph_named(text)}"}
         if with_facets:
             result.facets = {"kind": kind_counts(s, plan, filters, hits.matches, unseen)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
@@ -391,6 +405,27 @@ def defined_aliases(catalog: dict, titles: dict[str, str]) -> dict[str, str]:
             if full in by_title:
                 out.setdefault(short, by_title[full])
     return out
+
+
+def matched_paragraph(body: str, needles: tuple[str, ...]) -> str:
+    """The 項/号 (kb.paragraphs) holding most of the matched characters the snippet shows; "" for
+    the article as a whole (first 項, or no structure)."""
+    from collections import Counter
+    from indexer.snippets import densest_matches
+    weight: Counter = Counter()
+    for start, end in densest_matches(body, needles):
+        weight[anchor_at(body, start) or ""] += end - start
+    return max(weight, key=lambda k: weight[k]) if weight else ""
+
+
+def paragraph_named(text: str) -> str:
+    """「-para-2」 when the query names a 項 or 号 (警職法2条2項, 銃刀法3条1項2号), else ""."""
+    from kb.citations import find_articles
+    refs = find_articles(unicodedata.normalize("NFKC", text))
+    if not refs or not (refs[0].paragraph or refs[0].item):
+        return ""
+    suffix = anchor_suffix(refs[0].paragraph or 1, refs[0].item)
+    return f"-{suffix}" if suffix else ""
 
 
 def _catalog_stamp(gen_dir: Path):
@@ -556,10 +591,12 @@ def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
     from indexer.snippets import make_snippet
     f = h.fields()
     snippet = make_snippet(f.get("body", ""), plan.needles) if with_snippet else ""
+    paragraph = matched_paragraph(f.get("body", ""), plan.needles) if with_snippet else ""
     return Hit(
         doc_id=f["doc_id"], doc_title=f["doc_title"], kind=f["kind"], section_id=f["section_id"],
         heading=f["heading"], breadcrumb=list(f.get("breadcrumb") or []), text=f.get("body", ""),
         snippet=snippet, url=section_url(f["doc_id"], f["section_id"]), score=round(h.score, 4),
         status=f.get("status", "in_force"), in_force=bool(f.get("in_force", True)),
         date=f.get("date", ""), department=f.get("department", ""), origin=f.get("origin"),
+        paragraph=paragraph,
     )

@@ -24,6 +24,17 @@ def needle_pattern(needles: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in words), re.I)
 
 
+def densest_matches(text: str, needles: tuple[str, ...], width: int = WIDTH) -> list[tuple[int, int]]:
+    """(start, end) of the matches inside the window of `width` characters that holds most
+    matched words: the part of the text the snippet shows (empty when nothing matches)."""
+    pattern = needle_pattern(needles)
+    matches = list(pattern.finditer(text)) if pattern else []
+    if not matches:
+        return []
+    start = _best_start(matches, width)
+    return [(m.start(), m.end()) for m in matches if start <= m.start() and m.end() <= start + width]
+
+
 def make_snippet(text: str, needles: tuple[str, ...], width: int = WIDTH) -> str:
     """HTML: an escaped window of `text` around the densest matches, matches in <mark>."""
     pattern = needle_pattern(needles)
@@ -31,6 +42,22 @@ def make_snippet(text: str, needles: tuple[str, ...], width: int = WIDTH) -> str
     if not matches:
         cut = text[:width]
         return str(escape(cut)) + ("…" if len(text) > width else "")
+    start = max(0, _best_start(matches, width) - LEAD)
+    end = min(len(text), start + width)
+    out = ["…" if start > 0 else ""]
+    pos = start
+    for m in matches:
+        if m.start() < start or m.end() > end:
+            continue
+        out.append(str(escape(text[pos:m.start()])))
+        out.append(f'<mark>{escape(m.group())}</mark>')
+        pos = m.end()
+    out.append(str(escape(text[pos:end])))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def _best_start(matches: list[re.Match], width: int) -> int:
     # the window (of `width` chars) starting at a match that holds the most matched characters of
     # distinct words; matches do not overlap, so their ends ascend and two pointers suffice
     best, best_weight = matches[0].start(), 0
@@ -52,16 +79,4 @@ def make_snippet(text: str, needles: tuple[str, ...], width: int = WIDTH) -> str
             j += 1
         if weight > best_weight:
             best, best_weight = m.start(), weight
-    start = max(0, best - LEAD)
-    end = min(len(text), start + width)
-    out = ["…" if start > 0 else ""]
-    pos = start
-    for m in matches:
-        if m.start() < start or m.end() > end:
-            continue
-        out.append(str(escape(text[pos:m.start()])))
-        out.append(f'<mark>{escape(m.group())}</mark>')
-        pos = m.end()
-    out.append(str(escape(text[pos:end])))
-    out.append("…" if end < len(text) else "")
-    return "".join(out)
+    return best

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import string
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
@@ -71,6 +72,7 @@ class Account:
     role: str
     department: str
     active: bool
+    must_change_password: bool = False     # an issued password: set one's own before anything else
 
     @property
     def role_label(self) -> str:
@@ -92,11 +94,11 @@ class Account:
 
 
 def _account(u: User) -> Account:
-    return Account(u.id, u.username, u.display_name, u.role, u.department, u.active)
+    return Account(u.id, u.username, u.display_name, u.role, u.department, u.active, u.must_change_password)
 
 
 _USER_COLUMNS = (User.id.label("user_id"), User.username, User.display_name, User.role, User.department,
-                 User.active)
+                 User.active, User.must_change_password)
 
 
 # Built once: these run on every request, and building a statement costs more than running it.
@@ -108,7 +110,8 @@ _TOKEN_LOOKUP = (select(ApiToken.id, ApiToken.revoked_at, ApiToken.last_used, *_
 
 
 def _row_account(row) -> Account:
-    return Account(row.user_id, row.username, row.display_name, row.role, row.department, row.active)
+    return Account(row.user_id, row.username, row.display_name, row.role, row.department, row.active,
+                   row.must_change_password)
 
 
 # -- passwords ---------------------------------------------------------------------------------
@@ -144,8 +147,13 @@ def _dummy_verify(password: str) -> None:
     verify_password(password, _DUMMY_HASH)
 
 
-def random_password() -> str:
-    return secrets.token_urlsafe(15)     # 20 characters, ~120 bits
+# Issued passwords are read off a screen and typed by hand: no look-alikes (l I 1, O 0 o).
+PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "lI1O0o")
+
+
+def random_password(length: int = 20) -> str:
+    """20 characters of PASSWORD_ALPHABET (56 symbols): ~116 bits."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
 def check_password_policy(password: str, username: str = "") -> None:
@@ -170,7 +178,7 @@ class AccountStore:
 
     # users
     def add_user(self, username: str, role: str, password: str, display_name: str = "",
-                 department: str = "") -> Account:
+                 department: str = "", must_change_password: bool = False) -> Account:
         if not _USERNAME.match(username or ""):
             raise AccountError("user name: 2-64 letters, digits, '.', '_' or '-'",
                                "ユーザー名は半角英数字と . _ - で2〜64文字にしてください。")
@@ -182,7 +190,8 @@ class AccountStore:
             if s.scalar(select(User).where(User.username == username)):
                 raise AccountError(f"user {username} exists", f"ユーザー {username} は既に存在します。")
             u = User(username=username, role=role, password_hash=hash_password(password),
-                     display_name=display_name, department=department, active=True)
+                     display_name=display_name, department=department, active=True,
+                     must_change_password=must_change_password)
             s.add(u)
             s.flush()
             return _account(u)
@@ -207,14 +216,16 @@ class AccountStore:
             raise AccountError(f"no user {username}", f"ユーザー {username} は存在しません。")
         return u
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, must_change: bool = False) -> None:
         """A new password; every session of the user ends (sign in again everywhere) and every
-        API token is revoked: a changed password may mean a leaked one (docs/decisions.md)."""
+        API token is revoked: a changed password may mean a leaked one (docs/decisions.md).
+        must_change: an issued password, which the user replaces with their own at the next sign-in."""
         check_password_policy(password, username)
         with self.db.session() as s:
             u = self._require(s, username)
             u.password_hash = hash_password(password)
             u.password_changed_at = utcnow()
+            u.must_change_password = must_change
             self._end_sessions(s, u.id)
             self._revoke_tokens(s, u.id)
 
@@ -355,5 +366,5 @@ def ensure_first_admin(store: AccountStore, username: str = "admin") -> str | No
     if user_count(store.db):
         return None
     password = random_password()
-    store.add_user(username, "admin", password, display_name="システム管理者")
+    store.add_user(username, "admin", password, display_name="システム管理者", must_change_password=True)
     return password

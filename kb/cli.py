@@ -512,7 +512,7 @@ def serve_cmd(host, port, threads, workers):
     if password:
         click.echo("初回起動のため、システム管理者アカウントを作成しました（この表示は一度だけです）:\n"
                    f"  ユーザー名: admin\n  パスワード: {password}\n"
-                   "  変更するには: .venv/bin/kb user passwd admin")
+                   "  最初のログインで自分のパスワードを設定します（コマンドでは: .venv/bin/kb user passwd admin）")
     click.echo(f"serving on http://{host}:{port}/ with {workers} process(es) (Ctrl+C to stop)")
     sys.stdout.flush()
     serve(host, port, threads, workers)

@@ -43,6 +43,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class LoginSession(Base):

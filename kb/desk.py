@@ -17,14 +17,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.anonymize import MASK_LABELS, detect, mask
 from kb.db import Base, Database, utcnow
 from kb.era import JST
-from kb.inquiries import (CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
+from kb.inquiries import (ASKER_STATUSES, CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
                           inquiry_id, inquiry_markdown, title_from_question)
 from kb.intents import clear_intent, crash_point, discard, record_intent, write_lock
 from kb.store import atomic_write, document_path
@@ -86,6 +86,7 @@ class Inquiry(Base):
     masked_question: Mapped[str | None] = mapped_column(Text, nullable=True)
     masked_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    answer_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)   # by the asker
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     sections: Mapped[list["InquirySection"]] = relationship(
@@ -95,6 +96,10 @@ class Inquiry(Base):
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+    @property
+    def asker_status_label(self) -> str:
+        return ASKER_STATUSES.get(self.status, self.status)
 
     @property
     def basis(self) -> list[Basis]:
@@ -297,6 +302,24 @@ class DeskStore:
         with self.db.session() as s:
             rows = s.execute(select(Inquiry.status, func.count()).group_by(Inquiry.status))
             return {status: n for status, n in rows}
+
+    def unseen_answers(self, account_id: int) -> int:
+        """An officer's inquiries answered since they last opened 自分の照会 (「回答あり」)."""
+        with self.db.session() as s:
+            return s.scalar(select(func.count()).select_from(Inquiry).where(
+                Inquiry.asker_id == account_id, Inquiry.answered_at.is_not(None),
+                (Inquiry.answer_seen_at.is_(None)) | (Inquiry.answer_seen_at < Inquiry.answered_at))) or 0
+
+    def mark_answers_seen(self, account_id: int) -> None:
+        with self.db.session() as s:
+            s.execute(update(Inquiry).where(Inquiry.asker_id == account_id, Inquiry.answered_at.is_not(None))
+                      .values(answer_seen_at=utcnow()))
+
+    def latest_change(self) -> tuple[int, str]:
+        """(number of inquiries, newest update) — the queue's version, for polling with an ETag."""
+        with self.db.session() as s:
+            n, newest = s.execute(select(func.count(), func.max(Inquiry.updated_at))).one()
+            return n or 0, newest.isoformat() if newest else ""
 
     def asked_by(self, account_id: int, limit: int = 100) -> list[Inquiry]:
         """An officer's own inquiries (自分の照会), newest first."""

@@ -13,7 +13,10 @@ import yaml
 
 CATEGORIES = ("地域", "交通", "刑事", "生活安全", "警備", "総務")
 CHANNELS = ("電話", "無線", "端末")
-STATUSES = {"open": "受付", "answered": "回答済", "published": "公開", "internal": "非公開"}
+# What each state means to the desk, and to the officer who asked (「非公開」 read like a refusal).
+STATUSES = {"open": "未回答", "answered": "回答済・公開前", "published": "事例として公開", "internal": "非公開で保存"}
+ASKER_STATUSES = {"open": "確認中", "answered": "回答あり", "published": "回答あり・事例として公開",
+                  "internal": "回答あり"}
 ID_PATTERN = re.compile(r"^inq-(\d{4})-(\d{4,})$")
 SOURCE = "本部照会デスク回答（匿名化・審査済み）"
 

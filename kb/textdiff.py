@@ -2,16 +2,22 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
+
+
+MAX_PAIRED_LINES = 20
 
 
 @dataclass
 class DiffLine:
-    """One line of an inline diff: kind is equal, delete or insert."""
+    """One line of an inline diff: kind is equal, delete, insert, or change (a line edited in
+    place, its segments saying what within it was deleted and inserted)."""
     kind: str
     old_no: int | None
     new_no: int | None
     text: str
+    segments: list[tuple[str, str]] = field(default_factory=list)     # (equal|delete|insert, text)
 
 
 @dataclass
@@ -22,6 +28,7 @@ class SplitRow:
     old_text: str | None
     new_no: int | None
     new_text: str | None
+    segments: list[tuple[str, str]] = field(default_factory=list)     # of a change, as in DiffLine
 
 
 @dataclass
@@ -32,10 +39,18 @@ class Hunk:
     new_count: int
     lines: list[DiffLine] = field(default_factory=list)
     rows: list[SplitRow] = field(default_factory=list)
+    heading: str = ""              # the Markdown heading the change sits under (第3条（…）)
+    first_change: int = 0          # the first changed line (new text; old text when only deleted)
 
     @property
     def header(self) -> str:
         return f"@@ -{self.old_start},{self.old_count} +{self.new_start},{self.new_count} @@"
+
+    @property
+    def place(self) -> str:
+        """Where the change is, in words: 「第3条（趣旨）」（80行目から）."""
+        where = f"{self.first_change or self.new_start}行目"
+        return f"「{self.heading}」（{where}）" if self.heading else where
 
 
 @dataclass
@@ -56,6 +71,9 @@ def compare(old: str, new: str, context: int = 3) -> TextDiff:
     for group in _matcher(a, b).get_grouped_opcodes(context):
         first, last = group[0], group[-1]
         hunk = Hunk(first[1] + 1, last[2] - first[1], first[3] + 1, last[4] - first[3])
+        changed = next(op for op in group if op[0] != "equal")
+        hunk.first_change = changed[3] + 1
+        hunk.heading = _heading_before(b, changed[3] + 1) or _heading_before(a, changed[1] + 1)
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
                 for k in range(i2 - i1):
@@ -64,16 +82,57 @@ def compare(old: str, new: str, context: int = 3) -> TextDiff:
                 continue
             removed += i2 - i1
             added += j2 - j1
-            hunk.lines += [DiffLine("delete", i + 1, None, a[i]) for i in range(i1, i2)]
-            hunk.lines += [DiffLine("insert", None, j + 1, b[j]) for j in range(j1, j2)]
+            # (paired only in small blocks: a whole text replaced is shown as lines removed and added)
+            pairs = i2 - i1 == j2 - j1 <= MAX_PAIRED_LINES and all(similar(a[i1 + k], b[j1 + k])
+                                                                    for k in range(i2 - i1))
+            if pairs:        # lines edited in place: one line each, the edit marked within it
+                hunk.lines += [DiffLine("change", i1 + k + 1, j1 + k + 1, b[j1 + k], within_line(a[i1 + k], b[j1 + k]))
+                               for k in range(i2 - i1)]
+            else:
+                hunk.lines += [DiffLine("delete", i + 1, None, a[i]) for i in range(i1, i2)]
+                hunk.lines += [DiffLine("insert", None, j + 1, b[j]) for j in range(j1, j2)]
             for k in range(max(i2 - i1, j2 - j1)):
                 i, j = i1 + k, j1 + k
                 left = (i + 1, a[i]) if i < i2 else (None, None)
                 right = (j + 1, b[j]) if j < j2 else (None, None)
                 kind = "change" if left[0] and right[0] else ("delete" if left[0] else "insert")
-                hunk.rows.append(SplitRow(kind, *left, *right))
+                hunk.rows.append(SplitRow(kind, *left, *right,
+                                          segments=within_line(a[i], b[j]) if kind == "change" else []))
         hunks.append(hunk)
     return TextDiff(hunks, added, removed)
+
+
+def similar(old: str, new: str) -> bool:
+    """Two lines are one line edited (not a line replaced by another) when most of it stayed."""
+    if not old or not new:
+        return False
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio() >= 0.5
+
+
+def within_line(old: str, new: str) -> list[tuple[str, str]]:
+    """The characters of `old` deleted and of `new` inserted, in reading order, with what stayed."""
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(("equal", old[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append(("delete", old[i1:i2]))
+        if j2 > j1:
+            out.append(("insert", new[j1:j2]))
+    return out if out else [("equal", new)]
+
+
+def _heading_before(lines: list[str], line_no: int) -> str:
+    """The text of the last Markdown heading at or before line `line_no` (1-based)."""
+    for k in range(min(line_no, len(lines)) - 1, -1, -1):
+        if lines[k].startswith("#"):
+            text = lines[k].lstrip("#").strip()
+            return _ANCHOR.sub("", text).strip()
+    return ""
+
+
+_ANCHOR = re.compile(r"\s*\{#[^}]*\}\s*$")
 
 
 def _matcher(a: list[str], b: list[str]) -> difflib.SequenceMatcher:

@@ -138,5 +138,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def flashes(page: str) -> list[str]:
-    box = re.search(r'<div class="flash"[^>]*>(.*?)</div>', page, re.S)
-    return re.findall(r"<p>(.*?)</p>", box.group(1)) if box else []
+    """Messages and errors shown at the top of the page (green status and red alert boxes)."""
+    boxes = re.findall(r'<div class="flash(?:-error)?"[^>]*>(.*?)</div>', page, re.S)
+    return [m for box in boxes for m in re.findall(r"<p>(.*?)</p>", box)]

@@ -53,5 +53,6 @@ def search_hits(client, q: str, **params) -> list[tuple[str, str]]:
 
 
 def flashes(html: str) -> list[str]:
-    box = re.search(r'<div class="flash"[^>]*>(.*?)</div>', html, re.S)
-    return re.findall(r"<p>(.*?)</p>", box.group(1)) if box else []
+    """Messages and errors shown at the top of the page (green status and red alert boxes)."""
+    boxes = re.findall(r'<div class="flash(?:-error)?"[^>]*>(.*?)</div>', html, re.S)
+    return [m for box in boxes for m in re.findall(r"<p>(.*?)</p>", box)]

@@ -71,6 +71,10 @@ ACCESS = {
     "share.approval": DESK,
     "share.held": DESK,
     "share.feed": PEER,
+    "guide.help_page": EVERYONE,
+    "guide.documents": EVERYONE,
+    "desk.queue_fragment": DESK,
+    "desk.similar": DESK,
 }
 
 # Values for URL variables, chosen so an allowed request does no harm to other tests.

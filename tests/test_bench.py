@@ -81,3 +81,8 @@ def test_share_bench_times_export_import_and_a_repeat_import(tmp_path):
     assert re.search(rf"kb share import: {NUMBER} s wall .*30 added.*stages: verify {NUMBER} s", out), out
     assert re.search(rf"kb share import again: {NUMBER} s wall .*0 added.*30 unchanged", out), out
     assert re.search(rf"publish gate {NUMBER} s \({NUMBER} ms a case", out), out
+def test_ui_layout_bench_prints_card_positions_and_poll_latency():
+    out = bench("ui_layout.py", "--queries", "2", "--polls", "3")
+    for size in ("768x1024", "375x740"):
+        assert re.search(rf"^{size}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+\|\s+\d+\s+\d+\s+\d+$", out, re.M), out
+    assert re.search(rf"304 \(unchanged\):\s+p50 {NUMBER} ms", out), out

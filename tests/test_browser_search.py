@@ -60,20 +60,20 @@ def test_tap_the_card_and_land_on_the_highlighted_article(tablet, artifacts_dir)
     tablet.screenshot(path=str(artifacts_dir / "search-768x1024.png"), full_page=False)
     with tablet.expect_navigation():
         card.tap()
-    # the card link carries the query and section (kb.clicks: 「asked as」 from results pages)
+    # the link goes down to the 項 the words were found in (or the article as a whole)
+    # and carries the query and section (kb.clicks: 「asked as」 from results pages)
     landed = urlsplit(tablet.url)
-    assert (landed.path, landed.fragment) == (f"/docs/{OKAYAMA}", "art-3") and "s=art-3" in landed.query
-    tablet.wait_for_function("document.getElementById('art-3').classList.contains('is-target')")
-    state = tablet.evaluate("""() => {
-        const el = document.getElementById('art-3');
-        const r = el.getBoundingClientRect();
-        return {target: el.matches(':target'), cls: el.className, top: r.top, bottom: r.bottom,
-                height: innerHeight, body: el.nextElementSibling.nextElementSibling.className,
-                bg: getComputedStyle(el).backgroundColor};
-    }""")
+    assert landed.path == f"/docs/{OKAYAMA}" and landed.fragment.startswith("art-3") and "s=art-3" in landed.query
+    target = landed.fragment
+    tablet.wait_for_function(f"() => document.getElementById('{target}').classList.contains('is-target')")
+    state = tablet.evaluate(f"""() => {{
+        const el = document.getElementById('{target}');
+        const r = el.getBoundingClientRect(), bar = document.querySelector('.doc-bar').getBoundingClientRect();
+        return {{target: el.matches(':target'), cls: el.className, top: r.top, barBottom: bar.bottom,
+                height: innerHeight, bg: getComputedStyle(el).backgroundColor}};
+    }}""")
     assert state["target"] and "is-target" in state["cls"]
-    assert 0 <= state["top"] < state["height"] and state["bottom"] <= state["height"]
-    assert "is-target" in state["body"]  # the article's text is highlighted, not just its heading
+    assert state["barBottom"] - 1 <= state["top"] < state["height"]           # below the sticky bar, in view
     assert state["bg"] not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
     tablet.screenshot(path=str(artifacts_dir / "doc-art3-768x1024.png"))
 
@@ -127,7 +127,7 @@ def test_touch_targets_and_text_sizes(tablet):
     }""")
     assert small == []
     tablet.goto(f"/docs/{OKAYAMA}")
-    sizes = tablet.evaluate("""[...document.querySelectorAll('a.copy-link, details.toc summary')]
+    sizes = tablet.evaluate("""[...document.querySelectorAll('a.copy-link, details.toc summary, .doc-bar button, .doc-bar a')]
         .map(e => e.getBoundingClientRect()).filter(r => r.width).map(r => Math.min(r.width, r.height))""")
     assert sizes and min(sizes) >= 44
 
@@ -138,15 +138,17 @@ def test_copy_link_button(browser, live_server, app):
     page = ctx.new_page()
     browser_sign_in(page, live_server.url, app)
     try:
-        page.goto(f"/docs/{OKAYAMA}")
-        page.click('a.copy-link[href="#art-3"]')
+        page.goto(f"/docs/{OKAYAMA}#art-3")
+        page.click(".doc-bar .bar-copy")            # one copy button, for the article in view
         page.wait_for_selector(".copy-status:not([hidden])")
         assert "コピーしました" in page.inner_text(".copy-status")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == f"{live_server.url}/docs/{OKAYAMA}#art-3"
         # Without clipboard access the URL is shown to copy by hand.
         page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
-        page.click('a.copy-link[href="#art-4"]')
+        page.evaluate("document.getElementById('art-4').scrollIntoView()")
+        page.wait_for_function("() => document.querySelector('.doc-bar-article').textContent.startsWith('第4条')")
+        page.click(".doc-bar .bar-copy")
         assert page.input_value(".copy-fallback") == f"{live_server.url}/docs/{OKAYAMA}#art-4"
     finally:
         ctx.close()

@@ -88,7 +88,8 @@ def test_first_start_creates_an_admin_and_prints_the_password_once(env):
         token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         data = urllib.parse.urlencode({"username": "admin", "password": password, "csrf_token": token}).encode()
         page = opener.open(base + "/login", data=data, timeout=10)
-        assert page.url.endswith("/search") and "システム管理者" in page.read().decode()
+        # an issued password: the first sign-in asks for the admin's own password before anything else
+        assert page.url.endswith("/account/password") and "自分のパスワードを設定してください" in page.read().decode()
     finally:
         proc.terminate()
         proc.wait(timeout=10)

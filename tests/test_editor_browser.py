@@ -59,10 +59,11 @@ def test_a_stale_edit_shows_the_diff_and_keeps_the_text(open_as, artifacts_dir):
     conflict = suzuki.locator("#conflict")
     assert conflict.is_visible()
     assert "保存していません" in conflict.inner_text()
-    assert conflict.locator("td.new.ins", has_text="（定義・鈴木）").count() == 1
-    assert conflict.locator("td.old.del", has_text="（趣旨・佐藤）").count() == 1
+    # lines edited in place: the words added or removed are marked within the line
+    assert conflict.locator("table.diff-split td.new ins", has_text="・鈴木").count() == 1
+    assert conflict.locator("table.diff-split td.old del", has_text="・佐藤").count() == 1
     # what the other maintainer changed since this edit started, on its own
-    assert conflict.locator("table.diff-inline ins", has_text="（趣旨・佐藤）").count() == 1
+    assert conflict.locator("table.diff-inline tr.line-change ins", has_text="・佐藤").count() == 1
     assert "（定義・鈴木）" in suzuki.input_value("#body")
     suzuki.screenshot(path=str(artifacts_dir / "editor-conflict-1280x900.png"), full_page=False)
 
@@ -70,8 +71,7 @@ def test_a_stale_edit_shows_the_diff_and_keeps_the_text(open_as, artifacts_dir):
 def test_what_an_officer_reports_reaches_the_maintainers_queue(open_as, artifacts_dir):
     page = open_as("officer", "browser-officer", viewport=TABLET)
     page.goto(f"/docs/{OKAYAMA}#art-3")
-    with page.expect_navigation():
-        page.click('a.flag-link[href="?flag=art-3#report"]')
+    page.click(".doc-bar .bar-flag")                    # the report form opens in place, no page load
     assert page.locator("#report details").get_attribute("open") is not None
     assert page.input_value("#flag-section") == "art-3"
     page.check("input[name=reason][value=wrong]")
@@ -164,7 +164,10 @@ def test_create_import_review_and_restore(open_as, tmp_path, artifacts_dir):
     with page.expect_navigation():
         page.click("button.save")
     page.goto("/editor/docs/browser-manual/revisions/1")
+    page.click("text=この版の内容に戻す")
+    dialog = page.locator("dialog.confirm-dialog")      # a second look first
+    assert dialog.is_visible() and "第1版の内容に戻しますか" in dialog.inner_text()
     with page.expect_navigation():
-        page.click("text=この版の内容に戻す")
+        dialog.locator("button.danger").click()
     assert "第1版の内容に復元しました（第3版）" in page.inner_text(".flash")
     assert "センザンコウ手順。" in page.inner_text(".doc-body")

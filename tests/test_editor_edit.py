@@ -114,8 +114,8 @@ def test_a_stale_edit_is_refused_with_a_diff_and_the_text_kept(app, site):
     html = r.get_data(as_text=True)
     assert r.status_code == 409
     assert "保存していません" in html and "ほかの人の更新と重なっています" in html
-    assert 'class="new ins">### 第1条（趣旨・鈴木修正）' in html                    # their change
-    assert 'class="old del">この規程は、地域警察運営規則' in html                  # 佐藤's line they lack
+    assert re.search(r'class="new">### 第1条（趣旨<ins>.*?・鈴木修正.*?</ins>）', html)    # their change, within the line
+    assert re.search(r'class="old">この規程は、地域警察運営規則[^<]*<del>.*?佐藤修正', html)  # 佐藤's words they lack
     on_disk = (site.corpus / "regulations" / f"{OKAYAMA}.md").read_text(encoding="utf-8")
     assert "佐藤修正" in on_disk and "鈴木修正" not in on_disk
     # the form still holds 鈴木's text, now based on the current revision: saving again is deliberate
@@ -137,8 +137,13 @@ def test_restore_makes_an_old_revision_current_as_a_new_one(maintainer, site):
     assert search_hits(maintainer, "ハリネズミ") and not search_hits(maintainer, "アルマジロ")
     page = maintainer.get("/editor/docs/restore-manual/revisions/1").get_data(as_text=True)
     assert "アルマジロ手順" in page and 'name="base" value="2"' in page
+    ask = maintainer.post("/editor/docs/restore-manual/revisions/1/restore",
+                          data={"base": "2", "message": "誤った変更を戻す", "csrf_token": form["csrf_token"]})
+    assert ask.status_code == 200 and "第1版の内容に戻しますか" in ask.get_data(as_text=True)   # asked first
+    assert "ハリネズミ" in (site.corpus / "manuals" / "restore-manual.md").read_text(encoding="utf-8")
     r = maintainer.post("/editor/docs/restore-manual/revisions/1/restore",
-                        data={"base": "2", "message": "誤った変更を戻す", "csrf_token": form["csrf_token"]})
+                        data={"base": "2", "message": "誤った変更を戻す", "csrf_token": form["csrf_token"],
+                              "confirmed": "1"})
     assert r.status_code == 303
     path = site.corpus / "manuals" / "restore-manual.md"
     assert "アルマジロ手順" in path.read_text(encoding="utf-8")
@@ -148,7 +153,7 @@ def test_restore_makes_an_old_revision_current_as_a_new_one(maintainer, site):
     assert "復元（第1版から）" in history and "誤った変更を戻す" in history
     # restoring from a page that is out of date is refused
     stale = maintainer.post("/editor/docs/restore-manual/revisions/2/restore",
-                            data={"base": "2", "csrf_token": form["csrf_token"]})
+                            data={"base": "2", "csrf_token": form["csrf_token"], "confirmed": "1"})
     assert stale.status_code == 303 and "復元しませんでした" in " ".join(
         flashes(maintainer.get(stale.headers["Location"]).get_data(as_text=True)))
 

@@ -78,7 +78,7 @@ def test_each_save_is_a_revision_and_a_stale_base_is_refused_without_writing(sto
     assert "佐藤 主任" in e.value.message_ja and "保存していません" in e.value.message_ja
     assert (corpus / "manuals" / "test-manual.md").read_text(encoding="utf-8") == first
     diff = compare(e.value.current.text, e.value.submitted)
-    assert {line.text for h in diff.hunks for line in h.lines if line.kind == "insert"} == \
+    assert {line.text for h in diff.hunks for line in h.lines if line.kind in ("insert", "change")} == \
         {"拾得物（現金を含む。）は拾得物件預り書を交付して受理する。"}
     assert [r.number for r in store.history("test-manual")] == [2, 1]
 

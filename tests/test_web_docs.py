@@ -109,7 +109,8 @@ def test_split_long_sections_get_anchor_at_their_paragraph():
     for s in sections[1:]:
         assert s.id.startswith("art-9-p")
         n = s.id.rsplit("p", 1)[1]
-        assert f'<span class="anchor" id="{s.id}"></span>\n<p>{n}　' in html
+        # the part's anchor, then its first 項 (which carries the 項's own id for deep links)
+        assert f'<span class="anchor" id="{s.id}"></span>\n<p id="art-9-para-{n}">{n}　' in html
 
 
 def test_markdown_is_rendered_safely():

@@ -89,7 +89,10 @@ def test_cards_follow_the_engine_order_with_default_filters(client, app):
     assert cards(html) == [(h.doc_id, h.section_id) for h in expected.hits]
     assert f"{expected.total:,}件" in html and "ミリ秒" in html
     first = expected.hits[0]
-    assert re.search(rf'href="/docs/{first.doc_id}\?q=[^"]*&amp;s={first.section_id}#{first.section_id}"', html)
+    # the card goes down to the 項 the words were found in, carrying the query and section (kb.clicks)
+    fragment = first.target.split("#", 1)[1]
+    assert fragment.startswith(first.section_id)
+    assert re.search(rf'href="/docs/{first.doc_id}\?q=[^"]*&amp;s={first.section_id}#{fragment}"', html)
 
 
 def test_card_shows_breadcrumb_badges_and_era_date(client):

@@ -62,11 +62,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb.engine"] = SearchEngine(Path(app.config["INDEX"]), corpus / "dictionary")
     app.extensions["kb.documents"] = DocumentCache(corpus)
 
-    from webui import admin, api, auth, docs, editor, limits, search
+    from webui import admin, api, auth, docs, editor, guide, limits, search
     from webui.dates import status_label, wareki
     limits.init_app(app)
     auth.init_app(app)
     app.register_blueprint(search.bp)
+    app.register_blueprint(guide.bp)        # /help and /docs/ (before docs.view's /docs/<id>)
     app.register_blueprint(docs.bp)
     app.register_blueprint(api.bp)                                       # /api/v1/...
     app.register_blueprint(api.bp, url_prefix=api.LEGACY_PREFIX, name=api.LEGACY_NAME)  # alias

@@ -9,6 +9,8 @@ from kb.accounts import ROLES, AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
 from kb.era import JST
 from webui.auth import audit, current_account, requires
+from webui.dates import wareki
+from webui.confirm import confirmation_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 50
@@ -20,10 +22,11 @@ def accounts():
 
 @bp.app_template_filter("jst")
 def jst(value: dt.datetime | None) -> str:
-    """Stored naive UTC → 2026-11-25 18:03 (JST)."""
+    """Stored naive UTC → 令和8年11月25日 18:03:12 (JST): the same date style as documents' dates."""
     if value is None:
         return ""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
+    local = value.replace(tzinfo=dt.timezone.utc).astimezone(JST)
+    return f"{wareki(local.date())} {local:%H:%M:%S}"
 
 
 @bp.app_template_filter("audit_detail")
@@ -55,9 +58,9 @@ def add_user():
     try:
         a = accounts().add_user(f.get("username", "").strip(), f.get("role", ""), password,
                                 display_name=f.get("display_name", "").strip()[:100],
-                                department=f.get("department", "").strip()[:100])
+                                department=f.get("department", "").strip()[:100], must_change_password=True)
     except AccountError as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for("admin.users"))
     audit("user_add", a.username, role=a.role, department=a.department)
     return render_template("admin/password_once.html", username=a.username, password=password,
@@ -68,7 +71,7 @@ def _change(action: str, username: str, apply) -> Response:
     try:
         detail = apply() or {}
     except AccountError as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for("admin.users"))
     audit(action, username, **detail)
     flash(f"{username} を更新しました。")
@@ -89,8 +92,13 @@ def set_role(username: str):
 def set_active(username: str):
     active = request.form.get("active") == "1"
     if not active and username == current_account().username:
-        flash("自分自身は無効にできません。")
+        flash("自分自身は無効にできません。", "error")
         return redirect(url_for("admin.users"))
+    if not active:
+        ask = confirmation_page(f"{username} を無効にしますか？ログイン中の端末もすべてログアウトされます。",
+                                "無効にする", url_for("admin.users"))
+        if ask:
+            return ask
     return _change("user_enable" if active else "user_disable", username,
                    lambda: accounts().set_active(username, active))
 
@@ -99,11 +107,15 @@ def set_active(username: str):
 @requires("admin")
 def reset_password(username: str):
     """A new random password, shown once; the user's sessions end."""
+    ask = confirmation_page(f"{username} のパスワードを再発行しますか？今のパスワードは使えなくなり、"
+                            "ログイン中の端末もすべてログアウトされます。", "再発行する", url_for("admin.users"))
+    if ask:
+        return ask
     password = random_password()
     try:
-        accounts().set_password(username, password)
+        accounts().set_password(username, password, must_change=True)
     except AccountError as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for("admin.users"))
     audit("user_password", username)
     return render_template("admin/password_once.html", username=username, password=password, created=False)

@@ -197,6 +197,8 @@ def guard():
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
     if current_user.channel != "api":
         csrf.protect()                    # only for POST/PUT/PATCH/DELETE (WTF_CSRF_METHODS)
+        if current_account().must_change_password and endpoint not in ("auth.change_password", "auth.logout"):
+            return redirect(url_for("auth.change_password"))
     view = current_app.view_functions.get(endpoint)
     permission = getattr(view, "permission", None)
     if permission is None:
@@ -301,23 +303,26 @@ def change_password():
         abort(403)
     from kb.accounts import AccountError
     store = current_app.extensions["kb.accounts"]
-    error = None
+    error = error_field = None
     if request.method == "POST":
         a = current_account()
         new = request.form.get("new_password", "")[:1024]
         if store.authenticate(a.username, request.form.get("current_password", "")[:1024]) is None:
-            error = "現在のパスワードが正しくありません。"
+            error, error_field = "現在のパスワードが正しくありません。", "current_password"
         elif new != request.form.get("new_password_again", ""):
-            error = "新しいパスワードが一致しません。"
+            error, error_field = "新しいパスワードが一致しません。", "new_password_again"
+        elif request.form.get("current_password", "") == new:
+            error, error_field = "今までと違うパスワードにしてください。", "new_password"
         else:
             try:
                 store.set_password(a.username, new)
             except AccountError as e:
-                error = e.message_ja
+                error, error_field = e.message_ja, "new_password"
         if error is None:
             audit("user_password", a.username, by="self")
             key = store.start_session(a, ip=client_ip())
             login_user(SignedIn(a, key))
             flash("パスワードを変更しました。ほかの端末のログインは終了しました。")
             return redirect(url_for("search.search"))
-    return render_template("auth/password.html", error=error), (400 if error else 200)
+    return render_template("auth/password.html", error=error, error_field=error_field,
+                           first=current_account().must_change_password), (400 if error else 200)

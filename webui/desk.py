@@ -35,16 +35,31 @@ def desk() -> DeskStore:
     return current_app.extensions["kb.desk"]
 
 
+@bp.app_context_processor
+def header_counts() -> dict:
+    """The header's counts: answers the officer has not seen yet, and (desk) inquiries not answered."""
+    a = current_account()
+    if a is None or request.endpoint == "static":
+        return {"header_counts": {}}
+    return {"header_counts": {"answers": desk().unseen_answers(a.id),
+                              "open": desk().counts().get("open", 0) if a.may("inquiries") else 0}}
+
+
 @bp.app_template_filter("jst_input")
 def jst_input(moment: dt.datetime | None) -> str:
     """Stored naive UTC → the value of a datetime-local input in JST."""
     if moment is None:
         return ""
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%dT%H:%M")
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def refused(e: DeskError, template: str, status: int = 422, **context):
-    flash(e.message_ja)
+    """The page again with the reason: next to the form's button where the page has the place
+    for it, else at the top (both red, announced)."""
+    if template in ("desk/edit.html", "desk/ask.html"):
+        context["error"] = e.message_ja
+    else:
+        flash(e.message_ja, "error")
     return render_template(template, **context), status
 
 
@@ -86,13 +101,47 @@ def parse_sections(values) -> tuple[list[Basis], list[str]]:
             if not value:
                 continue
             m = _SECTION_REF.fullmatch(value.split("://", 1)[-1].split("/", 1)[-1] if "://" in value else value)
-            label = section_label(m.group(1), m.group(2) or "") if m else None
+            doc_id, section_id = (m.group(1), m.group(2) or "") if m else ("", "")
+            label = section_label(doc_id, section_id) if m else None
+            if label is None:
+                # 「銃刀法22条」: the article reference the search box understands
+                doc_id, section_id = article_named(value)
+                label = section_label(doc_id, section_id) if doc_id else None
             if label is None:
                 bad.append(value)
-            elif (m.group(1), m.group(2) or "") not in seen:
-                seen.add((m.group(1), m.group(2) or ""))
-                out.append(Basis(m.group(1), m.group(2) or "", label))
+            elif (doc_id, section_id) not in seen:
+                seen.add((doc_id, section_id))
+                out.append(Basis(doc_id, section_id, label))
     return out, bad
+
+
+def article_named(text: str) -> tuple[str, str]:
+    """(doc id, section id) of 「銃刀法22条」「警職法第2条第2項」 through the search's reference parser."""
+    from indexer.generations import IndexMissing
+    from webui import get_engine
+    try:
+        ref = get_engine().resolve_ref(text)
+    except IndexMissing:
+        return "", ""
+    return (ref.doc_id, ref.section_id) if ref else ("", "")
+
+
+def similar_inquiries(text: str, exclude: str = "", limit: int = 5) -> list:
+    """Published inquiries like `text`, searched with its personal data masked (the raw question
+    never reaches the search log)."""
+    from indexer.generations import IndexMissing
+    from indexer.search import Filters
+    from kb.anonymize import anonymize
+    from webui import get_engine
+    query = anonymize(text[:400]).text
+    query = re.sub(r"〔[^〕]*〕", " ", query).strip()[:200]
+    if not query:
+        return []
+    try:
+        result = get_engine().search(query, limit=limit + 1, filters=Filters(kinds=("inquiry",), access=access()))
+    except IndexMissing:
+        return []
+    return [h for h in result.hits if h.doc_id != exclude][:limit]
 
 
 # -- the desk's pages -----------------------------------------------------------------------------
@@ -124,18 +173,40 @@ def inquiry_form() -> InquiryForm:
                        category=f.get("category", ""), answer=f.get("answer", ""), basis=basis)
 
 
+def queue_etag() -> str:
+    n, newest = desk().latest_change()
+    return f'W/"{n}-{newest}"'
+
+
 @bp.get("/desk/")
 @requires("inquiries")
 def index():
     return render_template("desk/index.html", **form_context(
-        queue=desk().queue(), closed=desk().recent_closed(), counts=desk().counts()))
+        queue=desk().queue(), closed=desk().recent_closed(), counts=desk().counts(), etag=queue_etag()))
+
+
+@bp.get("/desk/queue")
+@requires("inquiries")
+def queue_fragment():
+    """The queue section alone, for the desk page's short polling: 304 while nothing changed."""
+    from flask import make_response
+    etag = queue_etag()
+    if request.headers.get("If-None-Match") == etag:
+        response = make_response("", 304)
+    else:
+        counts = desk().counts()
+        response = make_response(render_template("desk/_queue.html", **form_context(
+            queue=desk().queue(), counts=counts, etag=etag)))
+        response.headers["X-Open-Count"] = str(counts.get("open", 0))
+    response.headers["ETag"] = etag
+    return response
 
 
 @bp.route("/desk/new", methods=["GET", "POST"])
 @requires("inquiries")
 def new():
     if request.method == "GET":
-        now = dt.datetime.now(JST).strftime("%Y-%m-%dT%H:%M")
+        now = dt.datetime.now(JST).strftime("%Y-%m-%dT%H:%M:%S")
         return render_template("desk/edit.html", **form_context(inq=None, values={"received_at": now}))
     try:
         inq = desk().record(inquiry_form(), current_account().username)
@@ -160,7 +231,8 @@ def edit(inquiry_id: int):
     inq = load(inquiry_id)
     if request.method == "GET":
         audit("inquiry_view", f"inquiry:{inq.id}")
-        return render_template("desk/edit.html", **form_context(inq=inq, values=None))
+        return render_template("desk/edit.html", **form_context(
+            inq=inq, values=None, similar=similar_inquiries(inq.question or "") if inq.question else []))
     try:
         inq = desk().update(inquiry_id, inquiry_form(), current_account().username)
     except DeskError as e:
@@ -261,6 +333,16 @@ def review(inquiry_id: int):
     return redirect(url_for("desk.index"))
 
 
+@bp.post("/desk/similar")
+@requires("inquiries")
+def similar():
+    """Similar published inquiries for the text being written (the edit page's script)."""
+    from flask import jsonify
+    text = (request.form.get("text") or "")[:2000]
+    hits = similar_inquiries(text)
+    return jsonify(hits=[{"title": h.doc_title, "url": h.url, "snippet": h.snippet} for h in hits])
+
+
 @bp.get("/desk/reuse")
 @requires("edit")
 def reuse():
@@ -332,11 +414,9 @@ def ask():
                          asking_unit=f.get("asking_unit", "") or a.department, category=f.get("category", ""),
                          search_query=f.get("query", ""), viewed=viewed)
     except DeskError as e:
-        flash(e.message_ja)
-        return render_template("desk/ask.html", query=f.get("query", ""), question=f.get("question", ""),
-                               viewed=viewed, chosen={b.key for b in viewed}, categories=CATEGORIES,
-                               unit=f.get("asking_unit", ""), category=f.get("category", ""),
-                               retention=retention_days()), 422
+        return refused(e, "desk/ask.html", query=f.get("query", ""), question=f.get("question", ""),
+                       viewed=viewed, chosen={b.key for b in viewed}, categories=CATEGORIES,
+                       unit=f.get("asking_unit", ""), category=f.get("category", ""), retention=retention_days())
     audit("inquiry_ask", f"inquiry:{inq.id}", query=inq.search_query, viewed=[b.key for b in viewed])
     flash(f"本部照会デスクに照会しました（No.{inq.id}）。回答はこの「自分の照会」に表示されます。")
     return redirect(url_for("desk.mine"))
@@ -348,4 +428,7 @@ def mine():
     from webui import get_documents
     items = desk().asked_by(current_account().id)
     published = {i.doc_id for i in items if i.doc_id and get_documents().exists(i.doc_id)}
-    return render_template("desk/mine.html", items=items, published=published, retention=retention_days())
+    fresh = {i.id for i in items if i.answered_at and (i.answer_seen_at is None or i.answer_seen_at < i.answered_at)}
+    desk().mark_answers_seen(current_account().id)
+    return render_template("desk/mine.html", items=items, published=published, fresh=fresh,
+                           retention=retention_days(), header_counts={"answers": 0})

@@ -1,6 +1,8 @@
 """The document view: the whole text with article anchors, a table of contents and its status."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, render_template, request
 
 from webui.auth import audit, can_read, requires
@@ -86,5 +88,13 @@ def view(doc_id: str):
     successor = meta.get("superseded_by")
     successor_in_corpus = bool(successor) and documents().exists(str(successor))
     return render_template("docs/view.html", doc=doc, meta=meta, in_force=is_in_force(meta), html=html, toc=toc,
-                           kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+                           kind_label=KIND_LABELS.get(doc.kind, doc.kind), back=results_page(),
                            successor=successor, successor_in_corpus=successor_in_corpus)
+
+
+def results_page() -> str | None:
+    """The results page the officer came from (path and query, from the Referer), else None."""
+    ref = urlsplit(request.referrer or "")
+    if ref.netloc != request.host or ref.path not in ("/", "/search") or "q=" not in ref.query:
+        return None
+    return f"{ref.path}?{ref.query}"

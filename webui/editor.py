@@ -13,10 +13,12 @@ from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS,
 from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
                             new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
 from kb.maintenance import MaintenanceQueue
+from kb.paragraphs import article_of
 from kb.review import ReviewList
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
+from webui.confirm import confirmation_page
 from webui.indexing import reindex
 from webui.limits import IMPORT_MAX_BYTES
 from webui.render import render_markdown
@@ -85,11 +87,39 @@ def saved(result: SaveResult, verb: str) -> str:
 def index():
     review = current_app.extensions["kb.review"].items()
     q = maintenance()
-    return render_template("editor/index.html", recent=revisions().recent(15),
+    find = request.args.get("find", "").strip()[:100]
+    return render_template("editor/index.html", recent=revisions().recent(15), find=find,
+                           documents=document_list(find), kind_labels=KIND_LABELS,
                            overdue=sum(1 for i in review if i.state == "overdue"),
                            due=sum(1 for i in review if i.state == "due"),
                            flags=len(q.flags()), not_helpful=len(q.not_helpful()),
                            zero_hits=len(q.zero_hit_searches()))
+
+
+def document_list(find: str = "") -> list[dict]:
+    """The documents of the live index this maintainer may read, by kind then title; `find`
+    keeps those whose title or id contains it (NFKC, any case)."""
+    import unicodedata
+    from indexer.generations import IndexMissing
+    from webui import get_engine
+    from webui.auth import access
+    try:
+        get_engine().searcher()
+    except IndexMissing:
+        return []
+    reader = access()
+    needle = unicodedata.normalize("NFKC", find).lower()
+    out = []
+    for doc_id, e in get_engine().catalog.items():
+        if not reader.can_read(e.get("confidentiality", "public"), e.get("allowed")):
+            continue
+        if needle and needle not in unicodedata.normalize("NFKC", f"{e['title']} {doc_id}").lower():
+            continue
+        out.append({"id": doc_id, "title": e["title"], "kind": e["kind"], "status": e.get("status", "in_force"),
+                    "in_force": e.get("in_force", True)})
+    order = {k: n for n, k in enumerate(KINDS)}
+    out.sort(key=lambda d: (order.get(d["kind"], 9), d["title"]))
+    return out
 
 
 # -- create and edit ----------------------------------------------------------------------------
@@ -142,9 +172,24 @@ def edit(doc_id: str):
         # a broken file: edit its text as it is (the body box holds everything)
         values, extra, body = new_document_template(), "", head.text
         values["id"] = doc_id
+    focus = flagged_line(body, request.args.get("section", ""))
     return render_template("editor/edit.html", **form_context(
         mode="edit", doc_id=doc_id, values=values, extra=extra, body=body, base=head.number, message="",
-        head=head, preview=preview_of(body, values.get("title", ""))))
+        head=head, preview=preview_of(body, values.get("title", "")), focus=focus))
+
+
+def flagged_line(body: str, section_id: str) -> dict | None:
+    """{line, id, heading} of the heading of `section_id` in the body (1-based line), else None."""
+    from kb.document import anchor_for, heading_parts
+    if not section_id:
+        return None
+    article = article_of(section_id)
+    for n, line in enumerate(body.split("\n"), 1):
+        if line.startswith("#"):
+            text, anchor = heading_parts(line.lstrip("#").strip())
+            if (anchor or anchor_for(text)) == article:
+                return {"line": n, "id": article, "heading": text}
+    return None
 
 
 def submit(doc_id: str | None):
@@ -257,15 +302,19 @@ def show_revision(doc_id: str, revision: int):
 @bp.post("/docs/<doc_id>/revisions/<int:revision>/restore")
 @requires("edit")
 def restore(doc_id: str, revision: int):
+    ask = confirmation_page(f"第{revision}版の内容に戻しますか？今の内容は履歴に残り、新しい版として保存されます。",
+                            f"第{revision}版に戻す", url_for(".history", doc_id=doc_id))
+    if ask:
+        return ask
     try:
         result = revisions().restore(doc_id, revision, _int(request.form.get("base")), author(),
                                      request.form.get("message", "").strip())
     except StaleEdit as e:
         flash(f"復元しませんでした。表示していた後に第{e.current.number}版が保存されています。"
-              "履歴を確認してからやり直してください。")
+              "履歴を確認してからやり直してください。", "error")
         return redirect(url_for(".history", doc_id=doc_id), 303)
     except DocumentError as e:
-        flash(f"復元できませんでした：{e.message_ja}")
+        flash(f"復元できませんでした：{e.message_ja}", "error")
         return redirect(url_for(".history", doc_id=doc_id), 303)
     return redirect(saved(result, f"第{revision}版の内容に復元"), 303)
 
@@ -370,7 +419,7 @@ def resolve_flag(flag_id: int):
         flag = maintenance().resolve_flag(flag_id, current_account().username,
                                           request.form.get("resolution", ""), status)
     except FlagRefused as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for(".queue"), 303)
     audit("flag_" + status, f"{flag.doc_id}#{flag.section_id}", flag=flag_id, resolution=flag.resolution)
     flash("報告を処理済みにしました。")
@@ -390,7 +439,7 @@ def close_search():
         else:
             q.close_search_gap(query, current_account().username, request.form.get("note", ""))
     except FlagRefused as e:
-        flash(e.message_ja)
+        flash(e.message_ja, "error")
         return redirect(url_for(".queue"), 303)
     audit("search_gap_closed", query, kind=kind or "zero_hits")
     flash(f"「{query}」を対応済みにしました。")

@@ -52,14 +52,15 @@ def not_helpful():
     except FlagRefused as e:
         return _answer(400, e.message_ja, back)
     audit("search_not_helpful", query, doc=request.form.get("doc", ""), section=request.form.get("section", ""))
-    return _answer(200, "ご意見を記録しました。検索の改善に使います。", back)
+    return _answer(200, "ご意見を記録しました。検索の改善に使います。答えが見つからないときは、本部に照会できます。",
+                   back, "ask-hq")
 
 
-def _answer(status: int, message_ja: str, back: str):
+def _answer(status: int, message_ja: str, back: str, category: str = "message"):
     """JSON for the page's script, otherwise a flash and back to the page (303)."""
     if wants_json():
         return jsonify(ok=status == 200, message_ja=message_ja), status
     if status != 200 and not back:
         abort(status)
-    flash(message_ja)
+    flash(message_ja, category if status == 200 else "error")
     return redirect(back, 303)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from kb.anchors import UniqueIds
 from kb.document import anchor_for, heading_parts
+from kb.paragraphs import anchor_suffix, item_number, paragraph_number
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _ANCHOR_SUFFIX = re.compile(r"[ \t]*\{#[A-Za-z0-9_.:-]+\}[ \t]*$")
@@ -30,7 +31,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     **{f"h{n}": {"id"} for n in range(1, 7)},
-    "span": {"id"}, "a": {"href", "title"}, "ol": {"start"}, "mark": set(),
+    "span": {"id"}, "a": {"href", "title"}, "ol": {"start"}, "mark": set(), "p": {"id"}, "li": {"id"},
 }
 ALLOWED_CLASSES = {"span": {"anchor"}, "a": {"copy-link", "flag-link", "xref"}, "p": {"article-tools"}}
 
@@ -153,6 +154,7 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
     heading_lines: dict[str, int] = {}
     out: list[Token] = []
     seen_heading = False
+    paragraph = 1
     i = 0
     section_ids = {s.id for s in sections or []}
     while i < len(tokens):
@@ -170,6 +172,7 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
             if tok.map:
                 heading_lines[hid] = tok.map[0]
             out += [tok, inline, close]
+            paragraph = 1
             if article_links and hid in section_ids:
                 out.append(_raw(f'<p class="article-tools"><a class="copy-link" href="#{escape(hid)}">'
                                 "この条文のリンクをコピー</a> "
@@ -178,6 +181,20 @@ def render_markdown(body: str, sections=None, skip_title: bool = False,
             continue
         if not external_links and tok.type == "inline":
             _unlink_external(tok)
+        if sections and tok.type in ("paragraph_open", "list_item_open") and i + 1 < len(tokens):
+            # 項 (「２　…」) and 号 (「一　…」) get ids a search hit links to (kb.paragraphs)
+            first = tokens[i + 1] if tok.type == "paragraph_open" else tokens[i + 2] if i + 2 < len(tokens) else None
+            text = first.content if first is not None and first.type == "inline" else ""
+            if tok.type == "paragraph_open" and tok.level == 0 and paragraph_number(text):
+                paragraph = paragraph_number(text) or paragraph
+                suffix = anchor_suffix(paragraph, None)
+            elif tok.type == "list_item_open" and item_number(text):
+                suffix = anchor_suffix(paragraph, item_number(text))
+            else:
+                suffix = None
+            if suffix and f"{current}-{suffix}" not in used:
+                used.add(f"{current}-{suffix}")
+                tok.attrSet("id", f"{current}-{suffix}")
         if cross_refs and tok.type == "inline":
             _link_citations(tok, current, cross_refs)
         out.append(tok)

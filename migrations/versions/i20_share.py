@@ -1,14 +1,14 @@
 """Inter-prefecture sharing: 全国 share requests and the ledger of imported cases.
 
 Revision ID: i20_share
-Revises: 0003
+Revises: i18
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i20_share"
-down_revision = "0003"
+down_revision = "i18"
 branch_labels = None
 depends_on = None
 

@@ -56,4 +56,19 @@
   window.addEventListener("beforeunload", function (e) {
     if (dirty) { e.preventDefault(); e.returnValue = ""; }
   });
+
+  // Opened from a report (?section=art-3): the flagged article at the top of the text and the preview.
+  var line = Number(body.dataset.focusLine || 0);
+  if (line > 0) {
+    var lines = body.value.split("\n"), start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+    var end = start + (lines[line - 1] || "").length;
+    var lineHeight = parseFloat(getComputedStyle(body).lineHeight) || 24;
+    body.scrollIntoView({ block: "start" });
+    body.focus({ preventScroll: true });
+    body.setSelectionRange(start, end);
+    body.scrollTop = Math.max(0, (line - 2) * lineHeight);
+    var target = body.dataset.focusId && document.getElementById(body.dataset.focusId);
+    if (target && preview.contains(target)) preview.scrollTop = target.offsetTop - preview.offsetTop;
+  }
 })();

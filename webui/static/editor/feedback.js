@@ -21,6 +21,15 @@
       note.setAttribute("role", "status");
       note.textContent = res.ok ? "記録しました" : (res.data.message_ja || "記録できませんでした");
       form.replaceWith(note);
+      // what the officer needs next: the question for HQ, with the query already filled in
+      var ask = document.querySelector(".ask-link");
+      if (res.ok && ask) {
+        var offer = document.createElement("a");
+        offer.className = "ask-after button secondary";
+        offer.href = ask.getAttribute("href");
+        offer.textContent = "本部に照会する";
+        note.parentNode.insertBefore(offer, note.nextSibling);
+      }
     }).catch(function () {
       if (button) button.disabled = false;
     });
