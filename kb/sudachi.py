@@ -23,7 +23,7 @@ def tokenizer():
     """A tokenizer for the calling thread (created on first use)."""
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        tok = dictionary().tokenizer()
+        tok = dictionary().create()
         _local.tokenizer = tok
     return tok
 
