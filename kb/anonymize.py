@@ -19,6 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
+from kb import ner
 from kb import pii_patterns as P
 from kb.sudachi import MODE_C, tokenize
 
@@ -61,13 +62,24 @@ class PiiSpan:
 
 @dataclass
 class Anonymized:
-    """The masked text and the spans of the input that were masked (sorted, non-overlapping)."""
+    """The masked text, the spans of the input that were masked (sorted, non-overlapping), and the
+    uncertain ones (「要確認」) left for the reviewer to decide, which the text does not mask."""
 
     text: str
     spans: list[PiiSpan] = field(default_factory=list)
+    review: list[PiiSpan] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"text": self.text, "spans": [s.to_dict() for s in self.spans]}
+        return {"text": self.text, "spans": [s.to_dict() for s in self.spans],
+                "review": [s.to_dict() for s in self.review]}
+
+
+@dataclass
+class Detection:
+    """What `analyse` finds: confident spans to mask and uncertain ones for the reviewer."""
+
+    spans: list[PiiSpan]
+    review: list[PiiSpan]
 
 
 class _Tok(NamedTuple):
@@ -100,6 +112,10 @@ class _Tok(NamedTuple):
     def is_space(self) -> bool:
         return self.pos[0] == "空白"
 
+    @property
+    def is_oov(self) -> bool:
+        return self.pos[-1] == "oov"
+
 
 _KATAKANA = re.compile(r"^[ァ-ヶー]+$")
 _NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
@@ -108,15 +124,20 @@ _NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
 # ============================================================================ public API
 
 def anonymize(text: str) -> Anonymized:
-    """Detect personal information in `text` and mask it."""
-    spans = detect(text)
-    return Anonymized(mask(text, spans), spans)
+    """Detect personal information in `text` and mask the confident spans."""
+    found = analyse(text)
+    return Anonymized(mask(text, found.spans), found.spans, found.review)
 
 
 def detect(text: str) -> list[PiiSpan]:
-    """The personal-information spans of `text`: sorted, non-overlapping, offsets into `text`."""
+    """The confident personal-information spans of `text`: sorted, non-overlapping, offsets into `text`."""
+    return analyse(text).spans
+
+
+def analyse(text: str, use_ner: bool = True) -> Detection:
+    """Confident and uncertain personal-information spans of `text` (offsets into `text`)."""
     if not text:
-        return []
+        return Detection([], [])
     folded = P.fold(text)
     toks = _tokens(text)
     cands: list[tuple[int, int, str]] = []
@@ -130,9 +151,18 @@ def detect(text: str) -> list[PiiSpan]:
     cands += _addresses(text, folded, toks)
     cands += _organisations(text, toks)
     cands += _persons(text, folded, toks)
+    unsure: list[tuple[int, int, str]] = []
+    if use_ner:
+        sure_ner, unsure = _ner_persons(text, toks)
+        cands += sure_ner
     chosen = _resolve(cands)
+    chosen = _join_postal_codes(folded, chosen)
     chosen = _propagate_persons(text, toks, chosen)
-    return [PiiSpan(b, e, t, text[b:e]) for b, e, t in chosen]
+    chosen = _resolve(chosen + _readings_and_ages(text, folded, chosen))
+    chosen = _propagate_persons(text, toks, chosen)
+    review = _uncertain(text, folded, toks, chosen, unsure)
+    return Detection([PiiSpan(b, e, t, text[b:e]) for b, e, t in chosen],
+                     [PiiSpan(b, e, t, text[b:e]) for b, e, t in review])
 
 
 def mask(text: str, spans: Iterable) -> str:
@@ -238,7 +268,8 @@ def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     for base, chunk in _chunks(text):
         for m in tokenize(chunk, MODE_C):
-            toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), tuple(m.part_of_speech())))
+            pos = tuple(m.part_of_speech()) + (("oov",) if m.is_oov() else ())
+            toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), pos))
     return toks
 
 
@@ -277,8 +308,17 @@ def _phones(f: str):
             b, e = m.start(), m.end()
             if f[b] == "(" and ")" not in s:
                 b += 1
-            out.append((b, e, "phone"))
+            out.append((b, _extension_end(f, e), "phone"))
+    for m in P.INTL_PHONE.finditer(f):
+        if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
+            out.append((m.start(), _extension_end(f, m.end()), "phone"))
     return out
+
+
+def _extension_end(f: str, e: int) -> int:
+    """The end of a phone number including an extension written after it: 086-955-3120（内線214）."""
+    m = P.EXTENSION.match(f, e)
+    return m.end() if m else e
 
 
 def _plates(f: str):
@@ -293,6 +333,8 @@ def _plates(f: str):
             elif len(region) > 3:
                 continue
         out.append((b, m.end(), "plate"))
+    # mopeds carry the city's plate: 真庭市あ3321, 岡山市南 か 4409
+    out += [(m.start(), m.end(), "plate") for m in P.MOPED_PLATE.finditer(f)]
     return out
 
 
@@ -331,7 +373,8 @@ def _ids(f: str):
     for rx in (P.RESIDENCE_CARD, P.PASSPORT):
         out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
     for m in P.TWELVE_DIGITS.finditer(f):
-        if P.my_number_valid(re.sub(r"[^0-9]", "", m.group())):
+        if P.my_number_valid(re.sub(r"[^0-9]", "", m.group())) \
+                or P.MY_NUMBER_CONTEXT.search(f, max(0, m.start() - 40), m.start()):
             out.append((m.start(), m.end(), "id_number"))
     return out
 
@@ -371,9 +414,13 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
             number = m.group().strip()
             strong = bool(P.STRONG_ADDRESS_NUMBER.match(number))
             context = bool(P.ADDRESS_CONTEXT_BEFORE.search(f[max(0, b - 10):b]))
+            if re.fullmatch(r"\s?" + P.KNUM + r"+丁目", number) and not context \
+                    and (P.SCENE_AFTER.match(f, m.end()) or P.SCENE_BEFORE.search(f, max(0, b - 8), b)):
+                strong = has_admin = False      # "総社市中央3丁目の市道": where it happened, not a home
             if strong or has_admin or context:
                 end = m.end()
-                bm = P.BUILDING.match(f, end)
+                bm = max((x for x in (P.BUILDING.match(f, end), P.BUILDING_AFTER_NUMBER.match(f, end)) if x),
+                         key=lambda x: x.end(), default=None)
                 if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
                     end = bm.end()
                 out.append((b, end, "address"))
@@ -393,7 +440,31 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 if bm:
                     end = bm.end()
                 out.append((start, end, "address"))
+    for m in P.PLACE_BUILDING.finditer(f):
+        out.append((m.start(), m.end(), "address"))
+    places = {x.b for x in toks if x.is_place}
+    for m in P.PLACE_LANDMARK.finditer(f):
+        if any(m.start() <= b < m.end("place") for b in places):
+            out.append((m.start(), m.end(), "address"))
     return out
+
+
+def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A 〒 code is an address, and one with the address right after it (〒710-0899 倉敷市…)."""
+    codes = [(m.start(), m.end()) for m in P.POSTAL_CODE.finditer(f)]
+    if not codes:
+        return chosen
+    out = []
+    for b, e in codes:
+        if any(cb < e and b < ce for cb, ce, _ in chosen if not (cb >= e)):
+            continue
+        nxt = next(((cb, ce, t) for cb, ce, t in chosen if cb >= e and cb - e <= 1 and t == "address"), None)
+        if nxt:
+            chosen.remove(nxt)
+            out.append((b, nxt[1], "address"))
+        else:
+            out.append((b, e, "address"))
+    return sorted(chosen + out)
 
 
 # ============================================================================ organisations
@@ -438,14 +509,25 @@ def _organisations(text: str, toks: list[_Tok]):
                                    for x in name_toks)):
             continue
         b, e = toks[k].b, t.e
+        if k > 0 and toks[k - 1].s in P.PUBLIC_PREFIX:
+            b = toks[k - 1].b            # 県立真庭北高校: the founder is part of the name
         gm = P.GRADE.match(text, e)
         tied = bool(gm) or bool(P.ORG_TIE_AFTER.match(text, e)) \
-            or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e)
+            or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e) \
+            or (text[b:e].endswith(P.BUSINESS_SUFFIXES) and text[b:e] != t.s)
         if not tied:
             continue
         if gm:
             e = gm.end()
         out.append(_org_span(text, b, e))
+    for m in P.BUSINESS_KIND.finditer(text):
+        name = m.group("name")
+        if name.endswith(P.ORG_SUFFIXES) or any(c in name for c in P.COMPANY_MARKERS):
+            continue               # 運送会社「有限会社ハヤセ急便」: the quoted name is the whole name
+        k = m.start()
+        start = next((x.b for x in toks if x.b <= k < x.e), k)
+        out.append((start, m.end(), "org_identifying"))
+    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
     return [s for s in out if s]
 
 
@@ -514,9 +596,24 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         i += 1
     # 「みずき」と名乗り, 「ヤマダ」とだけ答え
     for m in P.QUOTED_NAME.finditer(text):
-        name = m.group("name")
+        g = "name" if m.group("name") else "kana"
+        name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
+            out.append((m.start(g), m.end(g), "person"))
+    starts = [x.b for x in toks]
+    for m in P.NAME_AFTER_RANK.finditer(text):
+        k = bisect_left(starts, m.start("name"))
+        if k < n and toks[k].b == m.start("name") and toks[k].e == m.end("name") and toks[k].is_proper:
             out.append((m.start("name"), m.end("name"), "person"))
+    for m in P.KANA_NICKNAME.finditer(text):
+        name = m.group("name")
+        stem = name[:-3] if name.endswith("ちゃん") else name[:-2]
+        if stem.startswith("お") or stem in P.KIN_WORDS:
+            continue                        # おばあちゃん, あかちゃん: family words, not names
+        if len(stem) >= 3 and not stem.endswith("っ"):
+            out.append((m.start("name"), m.start("name") + len(stem), "person"))     # ゆうと(くん)
+        else:
+            out.append((m.start("name"), m.end("name"), "person"))                   # あっくん: the nickname
     # 氏名は/口座名義は + the name, when Sudachi does not know it
     for k, t in enumerate(toks):
         if not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
@@ -553,6 +650,8 @@ def _plausible_name(text: str, toks: list[_Tok], i: int, j: int, names: list[_To
     before, after = text[max(0, toks[i].b - 1):toks[i].b], text[toks[j].e:toks[j].e + 1]
     if before == "第" or re.match(r"[条項号編章節款]", after):
         return False
+    if i > 0 and toks[i - 1].pos[0] == "接頭辞" and toks[i - 1].e == toks[i].b:
+        return False                 # 当+務中: a name only by a wrong cut of a longer word
     if context:
         return True
     if len(_name_key(cand)) < 2:
@@ -637,7 +736,12 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
             if not toks[k].is_space:
                 inner.append(toks[k])
             k += 1
-        if len(inner) >= 2 and inner[0].is_surname:
+        spaced = _FULL_NAME_SPACED.fullmatch(text[b:e])
+        if spaced:
+            family, _, first = re.split(r"([ 　])", text[b:e], maxsplit=1)
+            surnames.add(family)
+            given.add(first)
+        elif len(inner) >= 2 and inner[0].is_surname:
             surnames.add(inner[0].s)
             given.add("".join(x.s for x in inner[1:]))
         elif len(inner) == 1:
@@ -675,3 +779,140 @@ def _resolve(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         chosen.append((b, e, t))
     chosen.sort()
     return chosen
+
+
+# ============================================================================ the trained recogniser
+
+_PERSON_CUE = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|容疑者|被疑者|被告|巡査|警部|警視|刑事|名義|と名乗|「")
+_SENTENCE = re.compile(r"[^。\n！？!?]+[。！？!?\n]?")
+
+
+def _ner_pieces(text: str, toks: list[_Tok]):
+    """The sentences worth GiNZA's time: those with a proper noun, a katakana or unknown word, or a name cue."""
+    starts = [x.b for x in toks]
+    for m in _SENTENCE.finditer(text):
+        b, e = m.span()
+        k = bisect_left(starts, b)
+        hit = bool(_PERSON_CUE.search(text, b, e))
+        while not hit and k < len(toks) and toks[k].b < e:
+            x = toks[k]
+            hit = x.is_proper or x.is_oov or bool(_KATAKANA.match(x.s) and len(x.s) > 1)
+            k += 1
+        if hit:
+            yield b, text[b:e]
+
+
+def _ner_persons(text: str, toks: list[_Tok]):
+    """GiNZA's Person entities, split into confident ones and ones for the reviewer (「要確認」).
+
+    Confident: the dictionary also tags a name inside, or a name cue stands next to it, or it has
+    the shape of a full name (two parts with a space, katakana joined by ・). The rest are uncertain."""
+    sure, unsure = [], []
+    starts = [x.b for x in toks]
+    for ent in ner.entities(_ner_pieces(text, toks)):
+        if ent.label not in ner.PERSON_LABELS:
+            continue
+        b, e = ent.start, ent.end
+        while b < e and text[b] in " 　・「（(":
+            b += 1
+        while e > b and text[e - 1] in " 　・」）)":
+            e -= 1
+        # GiNZA sometimes takes a title along (警部補西川): keep the name only
+        for rank in sorted(P.RANKS + P.HONORIFICS, key=len, reverse=True):
+            if text.startswith(rank, b) and e - b > len(rank):
+                b += len(rank)
+                break
+        for rank in sorted(P.RANKS + P.HONORIFICS, key=len, reverse=True):
+            if text.endswith(rank, b, e) and e - b > len(rank):
+                e -= len(rank)
+                break
+        e = _name_end(text, toks, e)
+        name = text[b:e].strip(" 　")
+        if not name or name in P.NOT_A_NAME or re.search(r"[0-9０-９]", name) or P.POLICE_UNIT.search(name) \
+                or name in P.RANKS:
+            continue
+        k = bisect_left(starts, b)
+        inner = []
+        while k < len(toks) and toks[k].b < e:
+            inner.append(toks[k])
+            k += 1
+        tagged = any(x.is_name for x in inner)
+        cue = bool(P.PERSON_CONTEXT_AFTER.match(text[e:e + 8])) or _name_context_before(text, b) \
+            or _quoted(text, b, e) or bool(re.search(r"(?:" + "|".join(P.RANKS) + r")(?:の|[ 　])?$", text[max(0, b - 6):b]))
+        shaped = bool(re.fullmatch(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}|[ァ-ヶー]+(?:[・＝][ァ-ヶー]+)+"
+                                   r"|[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)+", name))
+        if (tagged and len(name) >= 2) or cue or shaped:
+            sure.append((b, e, "person"))
+        else:
+            unsure.append((b, e, "person"))
+    return sure, unsure
+
+
+def _name_end(text: str, toks: list[_Tok], e: int) -> int:
+    """Extend a name cut inside a word to the word's end: 内田 悠|人（30歳） → 内田 悠人."""
+    k = bisect_left([x.b for x in toks], e)
+    if k < len(toks) and toks[k].b == e and toks[k].pos[0] == "接尾辞" and len(toks[k].s) == 1 \
+            and re.match(r"[一-龥]", toks[k].s) and re.match(r"[（(、,さ様氏君くちはが 　]", text[toks[k].e:toks[k].e + 1]):
+        return toks[k].e
+    return e
+
+
+# ============================================================================ around a found name
+
+_AGE_AFTER_NAME = re.compile(
+    r"(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(](?P<age>満?(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])")
+_FULL_NAME_SPACED = re.compile(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}")
+
+
+def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
+    """What follows a found name in brackets: its reading (王 建国（おう けんこく）) and an age
+    without 歳 (小野寺 聡（41）, 福岡 美穂（六十一）)."""
+    out = []
+    for b, e, t in chosen:
+        if t != "person":
+            continue
+        m = P.NAME_READING.match(text, e)
+        if m and m.group("reading") not in P.NOT_A_NAME:
+            out.append((m.start("reading"), m.end("reading"), "person"))
+            e = m.end("reading")
+            am = re.match(r"[、,][ 　]?(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])", f[e:])
+            if am:
+                out.append((e + am.start("age"), e + am.end("age"), "age"))
+            continue
+        am = _AGE_AFTER_NAME.match(f, e)
+        if am:
+            out.append((am.start("age"), am.end("age"), "age"))
+    # romaji names as in a passport, when a name cue stands next to them
+    for m in P.ROMAJI_NAME.finditer(text):
+        if any(w in P.ROMAJI_COMMON for w in m.group().split()):
+            continue
+        if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・]+[）)])", text[m.end():m.end() + 12]) \
+                or _name_context_before(text, m.start()):
+            out.append((m.start(), m.end(), "person"))
+    return out
+
+
+# ============================================================================ 「要確認」
+
+def _uncertain(text: str, f: str, toks: list[_Tok], chosen: list[tuple[int, int, str]],
+               unsure_ner: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans the reviewer must decide: low-confidence names, unknown katakana words, runs of four or
+    more digits and capitalised romaji words that no confident span covers."""
+    cands = list(unsure_ner)
+    for x in toks:
+        if x.is_oov and _KATAKANA.match(x.s) and len(x.s) >= 2:
+            cands.append((x.b, x.e, "person"))
+    for m in re.finditer(r"(?<![0-9])[0-9]{4,}(?![0-9])", f):
+        after = f[m.end():m.end() + 2]
+        if re.match(r"(?:年|円|万|億|件|人|名|台|回|m|km|キロ|メートル|号線|番通報|番$)", after) or f[m.start() - 1:m.start()] == "第":
+            continue            # years, amounts, counts and routes are the answer's substance
+        cands.append((m.start(), m.end(), "id_number"))
+    for m in P.ROMAJI_WORD.finditer(f):
+        if m.group() not in P.ROMAJI_COMMON:
+            cands.append((m.start(), m.end(), "person"))
+    out: list[tuple[int, int, str]] = []
+    for b, e, t in sorted(set(cands)):
+        if any(b < ce and cb < e for cb, ce, _ in chosen) or any(b < oe and ob < e for ob, oe, _ in out):
+            continue
+        out.append((b, e, t))
+    return out
