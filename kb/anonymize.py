@@ -153,7 +153,7 @@ def analyse(text: str, use_ner: bool = True) -> Detection:
     cands += _persons(text, folded, toks)
     unsure: list[tuple[int, int, str]] = []
     if use_ner:
-        sure_ner, unsure = _ner_persons(text, toks)
+        sure_ner, unsure = _ner_persons(text, toks, _resolve(list(cands)))
         cands += sure_ner
     chosen = _resolve(cands)
     chosen = _join_postal_codes(folded, chosen)
@@ -697,7 +697,7 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
         if k < n and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" and not toks[k].is_place \
                 and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", toks[k].s) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
-                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(])", toks[k + 1].s)):
+                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、])", toks[k + 1].s)):
             j = k
     return j
 
@@ -783,33 +783,51 @@ def _resolve(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 # ============================================================================ the trained recogniser
 
-_PERSON_CUE = re.compile(r"さん|様|さま|氏|君|くん|ちゃん|容疑者|被疑者|被告|巡査|警部|警視|刑事|名義|と名乗|「")
 _SENTENCE = re.compile(r"[^。\n！？!?]+[。！？!?\n]?")
 
 
-def _ner_pieces(text: str, toks: list[_Tok]):
-    """The sentences worth GiNZA's time: those with a proper noun, a katakana or unknown word, or a name cue."""
+def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
+    """The sentences worth GiNZA's time: those with a possible name the rules have not covered (a
+    name or unknown word, a proper noun, a place name standing where a name would, or a name cue).
+
+    GiNZA costs far more than the rules, so a text whose names the rules already found costs little."""
+    covered = bytearray(len(text) + 1)
+    for b, e, _ in found:
+        covered[b:e] = b"\x01" * (e - b)
     starts = [x.b for x in toks]
     for m in _SENTENCE.finditer(text):
         b, e = m.span()
         k = bisect_left(starts, b)
-        hit = bool(_PERSON_CUE.search(text, b, e))
+        hit = False
         while not hit and k < len(toks) and toks[k].b < e:
             x = toks[k]
-            hit = x.is_proper or x.is_oov or bool(_KATAKANA.match(x.s) and len(x.s) > 1)
             k += 1
+            if covered[x.b]:
+                continue
+            if x.s in _NAME_CUES:
+                hit = not (x.b > 0 and covered[x.b - 1])
+            elif x.is_place:
+                hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
+            else:
+                hit = (x.is_proper or x.is_oov) and x.s not in P.NOT_A_NAME and x.pos[1] != "数詞" \
+                    and not _NOT_NAME_PROPER.fullmatch(x.s)
         if hit:
             yield b, text[b:e]
 
 
-def _ner_persons(text: str, toks: list[_Tok]):
+# proper nouns that are never a person: eras, names of laws, bare numbers and letters
+_NOT_NAME_PROPER = re.compile(r"明治|大正|昭和|平成|令和|.+(?:法|法令|条例|規則|規程|条約|政令|省令)|[0-9０-９A-Za-z.,、。・ー-]+")
+_NAME_CUES = frozenset(("さん", "様", "氏", "君", "くん", "ちゃん", "容疑者", "被疑者", "被告人", "名義", "名乗") + P.RANKS)
+
+
+def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
     """GiNZA's Person entities, split into confident ones and ones for the reviewer (「要確認」).
 
     Confident: the dictionary also tags a name inside, or a name cue stands next to it, or it has
     the shape of a full name (two parts with a space, katakana joined by ・). The rest are uncertain."""
     sure, unsure = [], []
     starts = [x.b for x in toks]
-    for ent in ner.entities(_ner_pieces(text, toks)):
+    for ent in ner.entities(_ner_pieces(text, toks, found)):
         if ent.label not in ner.PERSON_LABELS:
             continue
         b, e = ent.start, ent.end
@@ -827,7 +845,12 @@ def _ner_persons(text: str, toks: list[_Tok]):
                 e -= len(rank)
                 break
         e = _name_end(text, toks, e)
-        name = text[b:e].strip(" 　")
+        while b < e and text[b] in " 　":
+            b += 1
+        name = text[b:e]
+        if text[ent.start:ent.end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
+                x.is_name for x in toks if b <= x.b < e):
+            continue                  # 警部補 read as a person, or one character left after the title
         if not name or name in P.NOT_A_NAME or re.search(r"[0-9０-９]", name) or P.POLICE_UNIT.search(name) \
                 or name in P.RANKS:
             continue
