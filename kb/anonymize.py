@@ -230,14 +230,12 @@ def _name_key(name: str) -> str:
 
 def _person_letters(names: list[str]) -> dict[str, str]:
     """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its letter."""
-    keys: list[str] = []
-    for n in names:
-        k = _name_key(n)
-        if k not in keys:
-            keys.append(k)
+    keys = list(dict.fromkeys(_name_key(n) for n in names))
+    ordered = sorted(keys)
     canon: dict[str, str] = {}
     for k in keys:
-        longer = [o for o in keys if o != k and o.startswith(k) and len(k) >= 1]
+        lo, hi = bisect_left(ordered, k), bisect_left(ordered, k + "\U0010ffff")
+        longer = [o for o in ordered[lo:hi] if o != k]
         # a surname shared by two different full names stays its own person
         canon[k] = longer[0] if len(longer) == 1 else k
     for k in keys:  # follow chains (佐藤 → 佐藤健 → 佐藤健一)
@@ -245,10 +243,7 @@ def _person_letters(names: list[str]) -> dict[str, str]:
         while canon[canon[k]] != canon[k] and canon[canon[k]] not in seen:
             seen.add(canon[k])
             canon[k] = canon[canon[k]]
-    order: list[str] = []
-    for k in keys:
-        if canon[k] not in order:
-            order.append(canon[k])
+    order = list(dict.fromkeys(canon[k] for k in keys))
     letter_of = {c: _letter(i) for i, c in enumerate(order)}
     return {k: letter_of[canon[k]] for k in keys}
 
@@ -455,10 +450,12 @@ def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple
     if not codes:
         return chosen
     out = []
+    taken = _Taken(len(f), chosen)
+    address_at = {cb: (cb, ce, t) for cb, ce, t in chosen if t == "address"}
     for b, e in codes:
-        if any(cb < e and b < ce for cb, ce, _ in chosen if not (cb >= e)):
+        if not taken.free(b, e):
             continue
-        nxt = next(((cb, ce, t) for cb, ce, t in chosen if cb >= e and cb - e <= 1 and t == "address"), None)
+        nxt = address_at.get(e) or address_at.get(e + 1)
         if nxt:
             chosen.remove(nxt)
             out.append((b, nxt[1], "address"))
@@ -747,21 +744,19 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
         elif len(inner) == 1:
             surnames.add(inner[0].s)
     extra = []
-    for name in sorted(names, key=len, reverse=True):
-        if len(_name_key(name)) < 2:
-            continue
-        for m in re.finditer(re.escape(name), text):
-            extra.append((m.start(), m.end(), "person"))
+    full = sorted((n for n in names if len(_name_key(n)) >= 2), key=len, reverse=True)
+    if full:      # one pass over the text for all names (longest first at each position)
+        extra += [(m.start(), m.end(), "person") for m in re.finditer("|".join(map(re.escape, full)), text)]
     for x in toks:
         if x.s in surnames and len(x.s) >= 1 and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
             extra.append((x.b, x.e, "person"))
         elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
             extra.append((x.b, x.e, "person"))
-    taken = [(b, e) for b, e, t in chosen]
+    taken = _Taken(len(text), chosen)
     for b, e, t in extra:
-        if not any(b < te and tb < e for tb, te in taken):
+        if taken.free(b, e):
             chosen.append((b, e, t))
-            taken.append((b, e))
+            taken.take(b, e)
     chosen.sort()
     return chosen
 
@@ -773,12 +768,29 @@ def _resolve(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     cands = [c for c in cands if c[0] < c[1]]
     cands.sort(key=lambda c: (_RANK[c[2]], -(c[1] - c[0]), c[0]))
     chosen: list[tuple[int, int, str]] = []
+    taken = _Taken(max((e for _, e, _ in cands), default=0))
     for b, e, t in cands:
-        if any(b < ce and cb < e for cb, ce, _ in chosen):
-            continue
-        chosen.append((b, e, t))
+        if taken.free(b, e):
+            chosen.append((b, e, t))
+            taken.take(b, e)
     chosen.sort()
     return chosen
+
+
+class _Taken:
+    """Which characters a span already covers: overlap tests in the span's length, not the number of spans
+    (keeps long inputs linear)."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int, str]] = ()):
+        self._bits = bytearray(size + 1)
+        for b, e, _ in spans:
+            self.take(b, e)
+
+    def free(self, b: int, e: int) -> bool:
+        return not any(self._bits[b:e])
+
+    def take(self, b: int, e: int) -> None:
+        self._bits[b:e] = b"\x01" * (e - b)
 
 
 # ============================================================================ the trained recogniser
@@ -791,9 +803,7 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
     name or unknown word, a proper noun, a place name standing where a name would, or a name cue).
 
     GiNZA costs far more than the rules, so a text whose names the rules already found costs little."""
-    covered = bytearray(len(text) + 1)
-    for b, e, _ in found:
-        covered[b:e] = b"\x01" * (e - b)
+    taken = _Taken(len(text), found)
     starts = [x.b for x in toks]
     for m in _SENTENCE.finditer(text):
         b, e = m.span()
@@ -802,10 +812,10 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
         while not hit and k < len(toks) and toks[k].b < e:
             x = toks[k]
             k += 1
-            if covered[x.b]:
+            if not taken.free(x.b, x.b + 1):
                 continue
             if x.s in _NAME_CUES:
-                hit = not (x.b > 0 and covered[x.b - 1])
+                hit = taken.free(x.b - 1, x.b) if x.b > 0 else True
             elif x.is_place:
                 hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
             else:
@@ -859,7 +869,8 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
         while k < len(toks) and toks[k].b < e:
             inner.append(toks[k])
             k += 1
-        tagged = any(x.is_name for x in inner)
+        words = [x for x in inner if not x.is_space]
+        tagged = bool(words) and all(x.is_name for x in words)
         cue = bool(P.PERSON_CONTEXT_AFTER.match(text[e:e + 8])) or _name_context_before(text, b) \
             or _quoted(text, b, e) or bool(re.search(r"(?:" + "|".join(P.RANKS) + r")(?:の|[ 　])?$", text[max(0, b - 6):b]))
         shaped = bool(re.fullmatch(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}|[ァ-ヶー]+(?:[・＝][ァ-ヶー]+)+"
@@ -934,8 +945,9 @@ def _uncertain(text: str, f: str, toks: list[_Tok], chosen: list[tuple[int, int,
         if m.group() not in P.ROMAJI_COMMON:
             cands.append((m.start(), m.end(), "person"))
     out: list[tuple[int, int, str]] = []
+    taken = _Taken(len(text), chosen)
     for b, e, t in sorted(set(cands)):
-        if any(b < ce and cb < e for cb, ce, _ in chosen) or any(b < oe and ob < e for ob, oe, _ in out):
-            continue
-        out.append((b, e, t))
+        if taken.free(b, e):
+            out.append((b, e, t))
+            taken.take(b, e)
     return out
