@@ -917,6 +917,9 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
         if am:
             out.append((am.start("age"), am.end("age"), "age"))
     # romaji names as in a passport, when a name cue stands next to them
+    for m in P.ROMAJI_WORD.finditer(text):          # one word with a strong cue: KOWALSKIと名乗る, Annaさん
+        if m.group() not in P.ROMAJI_COMMON and re.match(r"[ 　]?(?:氏|さん|様|と名乗|と称)", text[m.end():m.end() + 4]):
+            out.append((m.start(), m.end(), "person"))
     for m in P.ROMAJI_NAME.finditer(text):
         if any(w in P.ROMAJI_COMMON for w in m.group().split()):
             continue

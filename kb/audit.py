@@ -40,6 +40,7 @@ ACTIONS = {
     "inquiry_record": "照会の記録", "inquiry_update": "照会の更新", "inquiry_answer": "照会への回答",
     "inquiry_view": "照会の閲覧", "inquiry_publish": "照会の公開", "inquiry_internal": "照会の非公開",
     "inquiry_ask": "本部への照会", "inquiry_purge": "照会の元の文の削除",
+    "inquiry_publish_override": "個人情報の検査を理由付きで通した公開",
 }
 # Written by the background writer: one row per search or document view.
 QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document"})
