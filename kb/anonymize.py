@@ -525,7 +525,24 @@ def _organisations(text: str, toks: list[_Tok]):
         start = next((x.b for x in toks if x.b <= k < x.e), k)
         out.append((start, m.end(), "org_identifying"))
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
+    out += _org_after_tie(text, toks)
     return [s for s in out if s]
+
+
+def _org_after_tie(text: str, toks: list[_Tok]):
+    """The named place after 勤務先は / 在学先は …: ホテル瀬戸内リゾート倉敷 (a name, not 市内の会社)."""
+    out = []
+    for m in P.ORG_TIE_WORD.finditer(text):
+        k = bisect_left([x.b for x in toks], m.end())
+        j = k
+        while j < len(toks) and toks[j].pos[0] in ("名詞", "接尾辞", "接頭辞") and toks[j].pos[1] != "数詞" \
+                and toks[j].e - m.end() <= 25 and not P.POLICE_UNIT.search(toks[j].s):
+            j += 1
+        run = toks[k:j]
+        if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and x.is_oov) for x in run) \
+                and not all(x.s in P.ORG_GENERIC for x in run):
+            out.append((run[0].b, run[-1].e, "org_identifying"))
+    return out
 
 
 def _org_word(t: _Tok) -> bool:
@@ -602,6 +619,20 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         k = bisect_left(starts, m.start("name"))
         if k < n and toks[k].b == m.start("name") and toks[k].e == m.end("name") and toks[k].is_proper:
             out.append((m.start("name"), m.end("name"), "person"))
+    for m in P.NAME_BEFORE_RANK.finditer(text):
+        name = m.group("name")
+        if name in P.NOT_RANK_PREFIX or P.POLICE_UNIT.search(name) or re.search(r"[課係隊署部所班室局長]$", name):
+            continue
+        k = bisect_left(starts, m.start("name"))
+        if k < n and toks[k].b == m.start("name") and (toks[k].is_proper or toks[k].pos[0] == "接頭辞"):
+            out.append((m.start("name"), m.end("name"), "person"))
+    # 谷 和夫: a family name the dictionary reads as a common word, a space, a given name it knows
+    for k in range(2, n):
+        y, sp, x = toks[k], toks[k - 1], toks[k - 2]
+        if y.is_name and y.pos[3] == "名" and sp.is_space and len(sp.s) == 1 and x.pos[0] == "名詞" \
+                and x.pos[1] != "数詞" and re.fullmatch(r"[一-龥々ヶ]{1,3}", x.s) and x.s not in P.RANKS \
+                and x.s not in P.NOT_A_NAME and not P.POLICE_UNIT.search(x.s):
+            out.append((x.b, _name_end(text, toks, y.e), "person"))
     for m in P.KANA_NICKNAME.finditer(text):
         name = m.group("name")
         stem = name[:-3] if name.endswith("ちゃん") else name[:-2]

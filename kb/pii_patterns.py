@@ -206,6 +206,10 @@ NAME_READING = re.compile(r"[ 　]?[（(](?P<reading>[ぁ-ゖー]{1,8}(?:[ 　][
 NAME_AFTER_RANK = re.compile(
     r"(?:巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任)(?:の|[ 　])(?P<name>[一-龥々ヶ]{1,3})"
     r"(?=から|より|が|は|です|に|、|と|巡査|警部)")
+# an officer named before the rank with no space: 原巡査長, 森巡査 (not 元巡査長, 同巡査, 地域課巡査)
+NAME_BEFORE_RANK = re.compile(
+    r"(?:^|(?<=[、。（(「 　とはがのも]))(?P<name>[一-龥々ヶ]{1,3})(?=巡査部長|巡査長|巡査|警部補|警部|警視)")
+NOT_RANK_PREFIX = frozenset("元 同 前 現 新 各 両 旧 副 故 女性 男性 若手 新任 先輩 後輩 当直 当番 担当 所属 交番 署員 地域 刑事".split())
 # a child's name or nickname in hiragana before くん/ちゃん: ゆうとくん, あっくん
 KANA_NICKNAME = re.compile(r"(?<![ぁ-ゖ])(?P<name>[ぁ-ゖ]{2,5}(?:くん|ちゃん))")
 KIN_WORDS = frozenset("あか ねえ にい ばあ じい かあ とう みな".split())
@@ -243,6 +247,7 @@ ORG_TIE_AFTER = re.compile(
     r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"
     r"[0-9０-９一二三四五六]年|の[0-9０-９一二三四五六]年)"
 )
+ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)(?:は|が|：|:)[ 　]?")
 ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)[はがをの：:\s（(、]{0,3}$")
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""
