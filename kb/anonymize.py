@@ -630,7 +630,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     for k in range(2, n):
         y, sp, x = toks[k], toks[k - 1], toks[k - 2]
         if y.is_name and y.pos[3] == "名" and sp.is_space and len(sp.s) == 1 and x.pos[0] == "名詞" \
-                and x.pos[1] != "数詞" and re.fullmatch(r"[一-龥々ヶ]{1,3}", x.s) and x.s not in P.RANKS \
+                and x.pos[1] != "数詞" and x.pos[2] != "助数詞可能" and not (k > 2 and toks[k - 3].pos[1] == "数詞") \
+                and re.fullmatch(r"[一-龥々ヶ]{1,3}", x.s) and x.s not in P.RANKS \
                 and x.s not in P.NOT_A_NAME and not P.POLICE_UNIT.search(x.s):
             out.append((x.b, _name_end(text, toks, y.e), "person"))
     for m in P.KANA_NICKNAME.finditer(text):
@@ -678,6 +679,8 @@ def _plausible_name(text: str, toks: list[_Tok], i: int, j: int, names: list[_To
     before, after = text[max(0, toks[i].b - 1):toks[i].b], text[toks[j].e:toks[j].e + 1]
     if before == "第" or re.match(r"[条項号編章節款]", after):
         return False
+    if re.match(r"[ァ-ヶ](?:[ 　]|$)", cand):
+        return False                 # イ ロ ハ ニ ホ: the items of a legal list
     if i > 0 and toks[i - 1].pos[0] == "接頭辞" and toks[i - 1].e == toks[i].b:
         return False                 # 当+務中: a name only by a wrong cut of a longer word
     if context:
@@ -778,8 +781,9 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
     full = sorted((n for n in names if len(_name_key(n)) >= 2), key=len, reverse=True)
     if full:      # one pass over the text for all names (longest first at each position)
         extra += [(m.start(), m.end(), "person") for m in re.finditer("|".join(map(re.escape, full)), text)]
-    for x in toks:
-        if x.s in surnames and len(x.s) >= 1 and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
+    for k, x in enumerate(toks):
+        if x.s in surnames and not P.PLACE_AFTER.match(text[x.e:x.e + 6]) \
+                and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")):
             extra.append((x.b, x.e, "person"))
         elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
             extra.append((x.b, x.e, "person"))
