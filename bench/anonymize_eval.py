@@ -1,6 +1,6 @@
 """Anonymiser recall and precision per type, keep-words masked, and speed, on a pii_*.jsonl file.
 
-Usage: .venv/bin/python bench/anonymize_eval.py [FILE] [--verbose] [--speed-rounds N]
+Usage: .venv/bin/python bench/anonymize_eval.py [FILE] [--verbose] [--speed-rounds N] [--long-sizes 2000,20000,80000]
 (default FILE: ../shared/eval/pii_dev.jsonl relative to the repository root)
 
 Reports the whole file, then the lines whose id starts with "p" (the first 30) and with "q" (the
@@ -106,7 +106,7 @@ def inquiry_of(records: list[dict], chars: int) -> str:
     return "".join(out)[:chars]
 
 
-def speed(records: list[dict], rounds: int) -> None:
+def speed(records: list[dict], rounds: int, sizes: list[int]) -> None:
     analyse("山田太郎さんから届出。")            # load Sudachi and GiNZA once, as a server does
     text = inquiry_of(records, 2000)
     times = []
@@ -117,7 +117,7 @@ def speed(records: list[dict], rounds: int) -> None:
     print(f"\nspeed on {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.2f}):")
     print(f"2,000-character inquiry: median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, "
           f"max {max(times):.0f} ms over {rounds} runs")
-    for size in (2000, 20000, 80000):
+    for size in sizes:
         text = inquiry_of(records, size)
         t = time.perf_counter()
         analyse(text)
@@ -127,10 +127,13 @@ def speed(records: list[dict], rounds: int) -> None:
 
 def main(argv: list[str]) -> int:
     verbose = "--verbose" in argv or "-v" in argv
-    rounds = 11
+    rounds, sizes = 11, [2000, 20000, 80000]
     if "--speed-rounds" in argv:
         rounds = int(argv[argv.index("--speed-rounds") + 1])
         argv = argv[:argv.index("--speed-rounds")] + argv[argv.index("--speed-rounds") + 2:]
+    if "--long-sizes" in argv:
+        sizes = [int(n) for n in argv[argv.index("--long-sizes") + 1].split(",") if n]
+        argv = argv[:argv.index("--long-sizes")] + argv[argv.index("--long-sizes") + 2:]
     args = [a for a in argv if not a.startswith("-")]
     path = Path(args[0]) if args else DEFAULT
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -140,7 +143,7 @@ def main(argv: list[str]) -> int:
         if subset:
             report(name, evaluate(subset))
     if rounds > 0:
-        speed(records, rounds)
+        speed(records, rounds, sizes)
     return 0
 
 

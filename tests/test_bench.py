@@ -58,3 +58,12 @@ def test_build_profile_names_the_layers_and_the_hot_functions():
     assert [name for name, _ in shares] == ["Sudachi", "our analysis", "writing"], out
     assert 90 <= sum(int(p) for _, p in shares) <= 110
     assert "tokenize" in out.split("cProfile of the same build")[1]
+
+
+def test_anonymiser_bench_reports_every_set_per_type_and_the_2000_character_median():
+    out = bench("anonymize_eval.py", "--speed-rounds", "3", "--long-sizes", "2000")
+    for title in ("(all)", "old lines (p…)", "new lines (q…)"):
+        block = out.split(title, 1)[1]
+        assert re.search(rf"^person\s+{NUMBER} \(\d+/\d+\)\s+{NUMBER} \(\d+/\d+\)$", block, re.M), out
+        assert re.search(r"^keep-words masked: \d+ of \d+; 要確認 spans: \d+$", block, re.M), out
+    assert re.search(rf"2,000-character inquiry: median {NUMBER} ms", out), out
