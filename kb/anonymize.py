@@ -635,14 +635,17 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 and x.s not in P.NOT_A_NAME and not P.POLICE_UNIT.search(x.s):
             out.append((x.b, _name_end(text, toks, y.e), "person"))
     for m in P.KANA_NICKNAME.finditer(text):
-        name = m.group("name")
-        stem = name[:-3] if name.endswith("ちゃん") else name[:-2]
-        if stem.startswith("お") or stem in P.KIN_WORDS:
+        b = m.start("name")
+        k = bisect_left(starts, b)
+        if k < n and toks[k].b == b and toks[k].pos[0] == "助詞" and toks[k].e < m.start("suffix"):
+            b = toks[k].e                   # 名前は|そうた君: the particle before is not part of the name
+        stem = text[b:m.start("suffix")]
+        if len(stem) < 2 or stem.startswith("お") or stem in P.KIN_WORDS:
             continue                        # おばあちゃん, あかちゃん: family words, not names
         if len(stem) >= 3 and not stem.endswith("っ"):
-            out.append((m.start("name"), m.start("name") + len(stem), "person"))     # ゆうと(くん)
+            out.append((b, b + len(stem), "person"))                       # ゆうと(くん)
         else:
-            out.append((m.start("name"), m.end("name"), "person"))                   # あっくん: the nickname
+            out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
     # 氏名は/口座名義は + the name, when Sudachi does not know it
     for k, t in enumerate(toks):
         if not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:

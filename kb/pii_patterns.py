@@ -211,7 +211,7 @@ NAME_BEFORE_RANK = re.compile(
     r"(?:^|(?<=[、。（(「 　とはがのも]))(?P<name>[一-龥々ヶ]{1,3})(?=巡査部長|巡査長|巡査|警部補|警部|警視)")
 NOT_RANK_PREFIX = frozenset("元 同 前 現 新 各 両 旧 副 故 女性 男性 若手 新任 先輩 後輩 当直 当番 担当 所属 交番 署員 地域 刑事".split())
 # a child's name or nickname in hiragana before くん/ちゃん: ゆうとくん, あっくん
-KANA_NICKNAME = re.compile(r"(?<![ぁ-ゖ])(?P<name>[ぁ-ゖ]{2,5}(?:くん|ちゃん))")
+KANA_NICKNAME = re.compile(r"(?<![ぁ-ゖ])(?P<name>[ぁ-ゖ]{2,5}(?P<suffix>くん|君|ちゃん))")
 KIN_WORDS = frozenset("あか ねえ にい ばあ じい かあ とう みな".split())
 ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]+(?:[ 　][A-Z][A-Za-z]+){1,3}(?![A-Za-z])")
 ROMAJI_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[A-Z]{3,})(?![A-Za-z])")
