@@ -753,6 +753,10 @@ def _org_prefix(text: str, b: int) -> bool:
     return any(text[max(0, b - len(m)):b] == m for m in P.COMPANY_MARKERS)
 
 
+# a one-character surname recurs as a word of its own: 東は, 張が, 王の (not 東口, 三号)
+_ONE_CHAR_NAME_AFTER = re.compile(r"(?:は|が|の|を|に|と|も|へ|から|[ 　]?(?:さん|様|氏|容疑者|被疑者)|、|。|（|\()")
+
+
 def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int, str]]):
     """Mask every other mention of a found person: the full name anywhere, its surname as a word."""
     names = {text[b:e] for b, e, t in chosen if t == "person"}
@@ -786,7 +790,8 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
         extra += [(m.start(), m.end(), "person") for m in re.finditer("|".join(map(re.escape, full)), text)]
     for k, x in enumerate(toks):
         if x.s in surnames and not P.PLACE_AFTER.match(text[x.e:x.e + 6]) \
-                and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")):
+                and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")) \
+                and (len(x.s) > 1 or x.is_name or _ONE_CHAR_NAME_AFTER.match(text, x.e)):
             extra.append((x.b, x.e, "person"))
         elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
             extra.append((x.b, x.e, "person"))
@@ -897,8 +902,12 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
             b += 1
         name = text[b:e]
         if text[ent.start:ent.end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
-                x.is_name for x in toks if b <= x.b < e):
+                x.is_name for x in toks if b <= x.b < e) and not P.PERSON_CONTEXT_AFTER.match(text, e):
             continue                  # 警部補 read as a person, or one character left after the title
+        if any(set(part) <= _NUMERALS for part in re.split(r"[ 　・]", name) if part) \
+                or (re.match(r"[ぁ-ゖ]", name) and re.match(r"[ぁ-ゖ]", text[b - 1:b])) \
+                or P.PLACE_AFTER.match(text[e:e + 6]):
+            continue                  # 三　法人 (a numbered item), なかつ|た子 (inside a word), 皇宮|警察
         if not name or name in P.NOT_A_NAME or re.search(r"[0-9０-９]", name) or P.POLICE_UNIT.search(name) \
                 or name in P.RANKS:
             continue

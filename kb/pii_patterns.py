@@ -187,7 +187,7 @@ RANKS = ("巡査", "巡査長", "巡査部長", "警部補", "警部", "警視",
          "刑事", "弁護士", "医師", "先生", "教諭", "社長", "店長", "会長", "議員", "検事", "判事",
          "事務官", "技官", "補導員", "相談員")
 PERSON_CONTEXT_AFTER = re.compile(
-    r"(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]|と(?:名乗|名の|称し|称する|判明|答え|申告))"
+    r"[ 　]?(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]|と(?:名乗|名の|称し|称する|判明|答え|申告))"
 )
 # A name-like token followed by one of these is a place or an organisation, not a person.
 PLACE_AFTER = re.compile(
@@ -217,7 +217,9 @@ ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]+(?:[ 　][A-Z][A-Za-z]+){1
 ROMAJI_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[A-Z]{3,})(?![A-Za-z])")
 # letters a Japanese text uses as words, not names
 ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC ID PC QR AED DNA ETC NHK JAF ATM
-TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows""".split())
+TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows
+Police Prefectural National Agency Department Office Station Japan Japanese Bank City University Hospital School
+Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture""".split())
 NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名)(?:は|を|が|：|:|　| )?[ 　]?$")
 
 # ---------------------------------------------------------------- organisations (workplace / school)
