@@ -128,7 +128,7 @@ def test_an_unmasked_phone_number_blocks_publishing_and_an_override_is_audited(o
     assert "086-231-4455" not in rows[0].detail       # the log names the type, it does not copy the data
 
 
-def test_an_undecided_review_span_blocks_publishing(open_as, app):
+def test_an_undecided_review_span_blocks_publishing(open_as, app, artifacts_dir):
     inquiry_id = answered(app, "拾得された財布のカードにKOWALSKIと印字されていました。落とし物の扱いは？",
                           "遺失物法に基づき取り扱ってください。")
     desk = open_as("desk", "gate-desk-3", viewport=TABLET)
@@ -137,6 +137,9 @@ def test_an_undecided_review_span_blocks_publishing(open_as, app):
     assert "あと1件" in counter.inner_text() and counter.get_attribute("data-count") == "1"
     chip = desk.locator(".pii-chips[data-part=question] .chip-review", has_text="KOWALSKI")
     assert "要確認" in chip.inner_text()
+    for choice in ("伏せる", "そのまま"):           # each choice is a finger-sized target
+        assert chip.locator("label", has_text=choice).bounding_box()["height"] >= 44
+    desk.screenshot(path=str(artifacts_dir / "desk-review-undecided-768x1024.png"), full_page=False)
     desk.fill("#title", "外国人名が記載された拾得物の取扱い")
     before = published_files(app)
     publish(desk)
