@@ -21,7 +21,7 @@ from typing import Iterable, NamedTuple
 
 from kb import ner
 from kb import pii_patterns as P
-from kb.sudachi import MODE_C, tokenize
+from kb.sudachi import MODE_C, is_unknown, tokenize
 
 TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
          "org_identifying")
@@ -263,7 +263,7 @@ def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     for base, chunk in _chunks(text):
         for m in tokenize(chunk, MODE_C):
-            pos = tuple(m.part_of_speech()) + (("oov",) if m.is_oov() else ())
+            pos = tuple(m.part_of_speech()) + (("oov",) if is_unknown(m) else ())
             toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), pos))
     return toks
 
