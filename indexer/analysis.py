@@ -78,10 +78,11 @@ def _analyse(text: str) -> list:
     for _, chunk in _chunks(text):
         for m in sudachi.tokenize(chunk, sudachi.MODE_C):
             wid = m.word_id()
-            entry = words.get(wid, False)
+            known = not sudachi.is_unknown(m)       # unknown words share ids: never cached
+            entry = words.get(wid, False) if known else False
             if entry is False:
                 entry = _word(m)
-                if not m.is_oov():
+                if known:
                     words[wid] = entry
             if entry is not None:
                 entries.append(entry)

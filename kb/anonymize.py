@@ -19,8 +19,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
+from kb import ner
 from kb import pii_patterns as P
-from kb.sudachi import MODE_C, tokenize
+from kb.sudachi import MODE_C, is_unknown, tokenize
 
 TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
          "org_identifying")
@@ -61,13 +62,24 @@ class PiiSpan:
 
 @dataclass
 class Anonymized:
-    """The masked text and the spans of the input that were masked (sorted, non-overlapping)."""
+    """The masked text, the spans of the input that were masked (sorted, non-overlapping), and the
+    uncertain ones (「要確認」) left for the reviewer to decide, which the text does not mask."""
 
     text: str
     spans: list[PiiSpan] = field(default_factory=list)
+    review: list[PiiSpan] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"text": self.text, "spans": [s.to_dict() for s in self.spans]}
+        return {"text": self.text, "spans": [s.to_dict() for s in self.spans],
+                "review": [s.to_dict() for s in self.review]}
+
+
+@dataclass
+class Detection:
+    """What `analyse` finds: confident spans to mask and uncertain ones for the reviewer."""
+
+    spans: list[PiiSpan]
+    review: list[PiiSpan]
 
 
 class _Tok(NamedTuple):
@@ -100,6 +112,10 @@ class _Tok(NamedTuple):
     def is_space(self) -> bool:
         return self.pos[0] == "空白"
 
+    @property
+    def is_oov(self) -> bool:
+        return self.pos[-1] == "oov"
+
 
 _KATAKANA = re.compile(r"^[ァ-ヶー]+$")
 _NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
@@ -108,15 +124,20 @@ _NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
 # ============================================================================ public API
 
 def anonymize(text: str) -> Anonymized:
-    """Detect personal information in `text` and mask it."""
-    spans = detect(text)
-    return Anonymized(mask(text, spans), spans)
+    """Detect personal information in `text` and mask the confident spans."""
+    found = analyse(text)
+    return Anonymized(mask(text, found.spans), found.spans, found.review)
 
 
 def detect(text: str) -> list[PiiSpan]:
-    """The personal-information spans of `text`: sorted, non-overlapping, offsets into `text`."""
+    """The confident personal-information spans of `text`: sorted, non-overlapping, offsets into `text`."""
+    return analyse(text).spans
+
+
+def analyse(text: str, use_ner: bool = True) -> Detection:
+    """Confident and uncertain personal-information spans of `text` (offsets into `text`)."""
     if not text:
-        return []
+        return Detection([], [])
     folded = P.fold(text)
     toks = _tokens(text)
     cands: list[tuple[int, int, str]] = []
@@ -130,9 +151,18 @@ def detect(text: str) -> list[PiiSpan]:
     cands += _addresses(text, folded, toks)
     cands += _organisations(text, toks)
     cands += _persons(text, folded, toks)
+    unsure: list[tuple[int, int, str]] = []
+    if use_ner:
+        sure_ner, unsure = _ner_persons(text, toks, _resolve(list(cands)))
+        cands += sure_ner
     chosen = _resolve(cands)
+    chosen = _join_postal_codes(folded, chosen)
     chosen = _propagate_persons(text, toks, chosen)
-    return [PiiSpan(b, e, t, text[b:e]) for b, e, t in chosen]
+    chosen = _resolve(chosen + _readings_and_ages(text, folded, chosen))
+    chosen = _propagate_persons(text, toks, chosen)
+    review = _uncertain(text, folded, toks, chosen, unsure)
+    return Detection([PiiSpan(b, e, t, text[b:e]) for b, e, t in chosen],
+                     [PiiSpan(b, e, t, text[b:e]) for b, e, t in review])
 
 
 def mask(text: str, spans: Iterable) -> str:
@@ -200,14 +230,12 @@ def _name_key(name: str) -> str:
 
 def _person_letters(names: list[str]) -> dict[str, str]:
     """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its letter."""
-    keys: list[str] = []
-    for n in names:
-        k = _name_key(n)
-        if k not in keys:
-            keys.append(k)
+    keys = list(dict.fromkeys(_name_key(n) for n in names))
+    ordered = sorted(keys)
     canon: dict[str, str] = {}
     for k in keys:
-        longer = [o for o in keys if o != k and o.startswith(k) and len(k) >= 1]
+        lo, hi = bisect_left(ordered, k), bisect_left(ordered, k + "\U0010ffff")
+        longer = [o for o in ordered[lo:hi] if o != k]
         # a surname shared by two different full names stays its own person
         canon[k] = longer[0] if len(longer) == 1 else k
     for k in keys:  # follow chains (佐藤 → 佐藤健 → 佐藤健一)
@@ -215,10 +243,7 @@ def _person_letters(names: list[str]) -> dict[str, str]:
         while canon[canon[k]] != canon[k] and canon[canon[k]] not in seen:
             seen.add(canon[k])
             canon[k] = canon[canon[k]]
-    order: list[str] = []
-    for k in keys:
-        if canon[k] not in order:
-            order.append(canon[k])
+    order = list(dict.fromkeys(canon[k] for k in keys))
     letter_of = {c: _letter(i) for i, c in enumerate(order)}
     return {k: letter_of[canon[k]] for k in keys}
 
@@ -238,7 +263,8 @@ def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     for base, chunk in _chunks(text):
         for m in tokenize(chunk, MODE_C):
-            toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), tuple(m.part_of_speech())))
+            pos = tuple(m.part_of_speech()) + (("oov",) if is_unknown(m) else ())
+            toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), pos))
     return toks
 
 
@@ -277,8 +303,17 @@ def _phones(f: str):
             b, e = m.start(), m.end()
             if f[b] == "(" and ")" not in s:
                 b += 1
-            out.append((b, e, "phone"))
+            out.append((b, _extension_end(f, e), "phone"))
+    for m in P.INTL_PHONE.finditer(f):
+        if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
+            out.append((m.start(), _extension_end(f, m.end()), "phone"))
     return out
+
+
+def _extension_end(f: str, e: int) -> int:
+    """The end of a phone number including an extension written after it: 086-955-3120（内線214）."""
+    m = P.EXTENSION.match(f, e)
+    return m.end() if m else e
 
 
 def _plates(f: str):
@@ -293,6 +328,8 @@ def _plates(f: str):
             elif len(region) > 3:
                 continue
         out.append((b, m.end(), "plate"))
+    # mopeds carry the city's plate: 真庭市あ3321, 岡山市南 か 4409
+    out += [(m.start(), m.end(), "plate") for m in P.MOPED_PLATE.finditer(f)]
     return out
 
 
@@ -331,7 +368,8 @@ def _ids(f: str):
     for rx in (P.RESIDENCE_CARD, P.PASSPORT):
         out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
     for m in P.TWELVE_DIGITS.finditer(f):
-        if P.my_number_valid(re.sub(r"[^0-9]", "", m.group())):
+        if P.my_number_valid(re.sub(r"[^0-9]", "", m.group())) \
+                or P.MY_NUMBER_CONTEXT.search(f, max(0, m.start() - 40), m.start()):
             out.append((m.start(), m.end(), "id_number"))
     return out
 
@@ -371,9 +409,13 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
             number = m.group().strip()
             strong = bool(P.STRONG_ADDRESS_NUMBER.match(number))
             context = bool(P.ADDRESS_CONTEXT_BEFORE.search(f[max(0, b - 10):b]))
+            if re.fullmatch(r"\s?" + P.KNUM + r"+丁目", number) and not context \
+                    and (P.SCENE_AFTER.match(f, m.end()) or P.SCENE_BEFORE.search(f, max(0, b - 8), b)):
+                strong = has_admin = False      # "総社市中央3丁目の市道": where it happened, not a home
             if strong or has_admin or context:
                 end = m.end()
-                bm = P.BUILDING.match(f, end)
+                bm = max((x for x in (P.BUILDING.match(f, end), P.BUILDING_AFTER_NUMBER.match(f, end)) if x),
+                         key=lambda x: x.end(), default=None)
                 if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
                     end = bm.end()
                 out.append((b, end, "address"))
@@ -393,7 +435,33 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 if bm:
                     end = bm.end()
                 out.append((start, end, "address"))
+    for m in P.PLACE_BUILDING.finditer(f):
+        out.append((m.start(), m.end(), "address"))
+    places = {x.b for x in toks if x.is_place}
+    for m in P.PLACE_LANDMARK.finditer(f):
+        if any(m.start() <= b < m.end("place") for b in places):
+            out.append((m.start(), m.end(), "address"))
     return out
+
+
+def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A 〒 code is an address, and one with the address right after it (〒710-0899 倉敷市…)."""
+    codes = [(m.start(), m.end()) for m in P.POSTAL_CODE.finditer(f)]
+    if not codes:
+        return chosen
+    out = []
+    taken = _Taken(len(f), chosen)
+    address_at = {cb: (cb, ce, t) for cb, ce, t in chosen if t == "address"}
+    for b, e in codes:
+        if not taken.free(b, e):
+            continue
+        nxt = address_at.get(e) or address_at.get(e + 1)
+        if nxt:
+            chosen.remove(nxt)
+            out.append((b, nxt[1], "address"))
+        else:
+            out.append((b, e, "address"))
+    return sorted(chosen + out)
 
 
 # ============================================================================ organisations
@@ -438,15 +506,43 @@ def _organisations(text: str, toks: list[_Tok]):
                                    for x in name_toks)):
             continue
         b, e = toks[k].b, t.e
+        if k > 0 and toks[k - 1].s in P.PUBLIC_PREFIX:
+            b = toks[k - 1].b            # 県立真庭北高校: the founder is part of the name
         gm = P.GRADE.match(text, e)
         tied = bool(gm) or bool(P.ORG_TIE_AFTER.match(text, e)) \
-            or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e)
+            or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e) \
+            or (text[b:e].endswith(P.BUSINESS_SUFFIXES) and text[b:e] != t.s)
         if not tied:
             continue
         if gm:
             e = gm.end()
         out.append(_org_span(text, b, e))
+    for m in P.BUSINESS_KIND.finditer(text):
+        name = m.group("name")
+        if name.endswith(P.ORG_SUFFIXES) or any(c in name for c in P.COMPANY_MARKERS):
+            continue               # 運送会社「有限会社ハヤセ急便」: the quoted name is the whole name
+        k = m.start()
+        start = next((x.b for x in toks if x.b <= k < x.e), k)
+        out.append((start, m.end(), "org_identifying"))
+    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
+    out += _org_after_tie(text, toks)
     return [s for s in out if s]
+
+
+def _org_after_tie(text: str, toks: list[_Tok]):
+    """The named place after 勤務先は / 在学先は …: ホテル瀬戸内リゾート倉敷 (a name, not 市内の会社)."""
+    out = []
+    for m in P.ORG_TIE_WORD.finditer(text):
+        k = bisect_left([x.b for x in toks], m.end())
+        j = k
+        while j < len(toks) and toks[j].pos[0] in ("名詞", "接尾辞", "接頭辞") and toks[j].pos[1] != "数詞" \
+                and toks[j].e - m.end() <= 25 and not P.POLICE_UNIT.search(toks[j].s):
+            j += 1
+        run = toks[k:j]
+        if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and x.is_oov) for x in run) \
+                and not all(x.s in P.ORG_GENERIC for x in run):
+            out.append((run[0].b, run[-1].e, "org_identifying"))
+    return out
 
 
 def _org_word(t: _Tok) -> bool:
@@ -514,9 +610,42 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         i += 1
     # 「みずき」と名乗り, 「ヤマダ」とだけ答え
     for m in P.QUOTED_NAME.finditer(text):
-        name = m.group("name")
+        g = "name" if m.group("name") else "kana"
+        name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
+            out.append((m.start(g), m.end(g), "person"))
+    starts = [x.b for x in toks]
+    for m in P.NAME_AFTER_RANK.finditer(text):
+        k = bisect_left(starts, m.start("name"))
+        if k < n and toks[k].b == m.start("name") and toks[k].e == m.end("name") and toks[k].is_proper:
             out.append((m.start("name"), m.end("name"), "person"))
+    for m in P.NAME_BEFORE_RANK.finditer(text):
+        name = m.group("name")
+        if name in P.NOT_RANK_PREFIX or P.POLICE_UNIT.search(name) or re.search(r"[課係隊署部所班室局長]$", name):
+            continue
+        k = bisect_left(starts, m.start("name"))
+        if k < n and toks[k].b == m.start("name") and (toks[k].is_proper or toks[k].pos[0] == "接頭辞"):
+            out.append((m.start("name"), m.end("name"), "person"))
+    # 谷 和夫: a family name the dictionary reads as a common word, a space, a given name it knows
+    for k in range(2, n):
+        y, sp, x = toks[k], toks[k - 1], toks[k - 2]
+        if y.is_name and y.pos[3] == "名" and sp.is_space and len(sp.s) == 1 and x.pos[0] == "名詞" \
+                and x.pos[1] != "数詞" and x.pos[2] != "助数詞可能" and not (k > 2 and toks[k - 3].pos[1] == "数詞") \
+                and re.fullmatch(r"[一-龥々ヶ]{1,3}", x.s) and x.s not in P.RANKS \
+                and x.s not in P.NOT_A_NAME and not P.POLICE_UNIT.search(x.s):
+            out.append((x.b, _name_end(text, toks, y.e), "person"))
+    for m in P.KANA_NICKNAME.finditer(text):
+        b = m.start("name")
+        k = bisect_left(starts, b)
+        if k < n and toks[k].b == b and toks[k].pos[0] == "助詞" and toks[k].e < m.start("suffix"):
+            b = toks[k].e                   # 名前は|そうた君: the particle before is not part of the name
+        stem = text[b:m.start("suffix")]
+        if len(stem) < 2 or stem.startswith("お") or stem in P.KIN_WORDS:
+            continue                        # おばあちゃん, あかちゃん: family words, not names
+        if len(stem) >= 3 and not stem.endswith("っ"):
+            out.append((b, b + len(stem), "person"))                       # ゆうと(くん)
+        else:
+            out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
     # 氏名は/口座名義は + the name, when Sudachi does not know it
     for k, t in enumerate(toks):
         if not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
@@ -553,6 +682,10 @@ def _plausible_name(text: str, toks: list[_Tok], i: int, j: int, names: list[_To
     before, after = text[max(0, toks[i].b - 1):toks[i].b], text[toks[j].e:toks[j].e + 1]
     if before == "第" or re.match(r"[条項号編章節款]", after):
         return False
+    if re.match(r"[ァ-ヶ](?:[ 　]|$)", cand):
+        return False                 # イ ロ ハ ニ ホ: the items of a legal list
+    if i > 0 and toks[i - 1].pos[0] == "接頭辞" and toks[i - 1].e == toks[i].b:
+        return False                 # 当+務中: a name only by a wrong cut of a longer word
     if context:
         return True
     if len(_name_key(cand)) < 2:
@@ -598,7 +731,7 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
         if k < n and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" and not toks[k].is_place \
                 and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", toks[k].s) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
-                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(])", toks[k + 1].s)):
+                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、])", toks[k + 1].s)):
             j = k
     return j
 
@@ -620,6 +753,10 @@ def _org_prefix(text: str, b: int) -> bool:
     return any(text[max(0, b - len(m)):b] == m for m in P.COMPANY_MARKERS)
 
 
+# a one-character surname recurs as a word of its own: 東は, 張が, 王の (not 東口, 三号)
+_ONE_CHAR_NAME_AFTER = re.compile(r"(?:は|が|の|を|に|と|も|へ|から|[ 　]?(?:さん|様|氏|容疑者|被疑者)|、|。|（|\()")
+
+
 def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int, str]]):
     """Mask every other mention of a found person: the full name anywhere, its surname as a word."""
     names = {text[b:e] for b, e, t in chosen if t == "person"}
@@ -637,27 +774,32 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
             if not toks[k].is_space:
                 inner.append(toks[k])
             k += 1
-        if len(inner) >= 2 and inner[0].is_surname:
+        spaced = _FULL_NAME_SPACED.fullmatch(text[b:e])
+        if spaced:
+            family, _, first = re.split(r"([ 　])", text[b:e], maxsplit=1)
+            surnames.add(family)
+            given.add(first)
+        elif len(inner) >= 2 and inner[0].is_surname:
             surnames.add(inner[0].s)
             given.add("".join(x.s for x in inner[1:]))
         elif len(inner) == 1:
             surnames.add(inner[0].s)
     extra = []
-    for name in sorted(names, key=len, reverse=True):
-        if len(_name_key(name)) < 2:
-            continue
-        for m in re.finditer(re.escape(name), text):
-            extra.append((m.start(), m.end(), "person"))
-    for x in toks:
-        if x.s in surnames and len(x.s) >= 1 and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
+    full = sorted((n for n in names if len(_name_key(n)) >= 2), key=len, reverse=True)
+    if full:      # one pass over the text for all names (longest first at each position)
+        extra += [(m.start(), m.end(), "person") for m in re.finditer("|".join(map(re.escape, full)), text)]
+    for k, x in enumerate(toks):
+        if x.s in surnames and not P.PLACE_AFTER.match(text[x.e:x.e + 6]) \
+                and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")) \
+                and (len(x.s) > 1 or x.is_name or _ONE_CHAR_NAME_AFTER.match(text, x.e)):
             extra.append((x.b, x.e, "person"))
         elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
             extra.append((x.b, x.e, "person"))
-    taken = [(b, e) for b, e, t in chosen]
+    taken = _Taken(len(text), chosen)
     for b, e, t in extra:
-        if not any(b < te and tb < e for tb, te in taken):
+        if taken.free(b, e):
             chosen.append((b, e, t))
-            taken.append((b, e))
+            taken.take(b, e)
     chosen.sort()
     return chosen
 
@@ -669,9 +811,193 @@ def _resolve(cands: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     cands = [c for c in cands if c[0] < c[1]]
     cands.sort(key=lambda c: (_RANK[c[2]], -(c[1] - c[0]), c[0]))
     chosen: list[tuple[int, int, str]] = []
+    taken = _Taken(max((e for _, e, _ in cands), default=0))
     for b, e, t in cands:
-        if any(b < ce and cb < e for cb, ce, _ in chosen):
-            continue
-        chosen.append((b, e, t))
+        if taken.free(b, e):
+            chosen.append((b, e, t))
+            taken.take(b, e)
     chosen.sort()
     return chosen
+
+
+class _Taken:
+    """Which characters a span already covers: overlap tests in the span's length, not the number of spans
+    (keeps long inputs linear)."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int, str]] = ()):
+        self._bits = bytearray(size + 1)
+        for b, e, _ in spans:
+            self.take(b, e)
+
+    def free(self, b: int, e: int) -> bool:
+        return not any(self._bits[b:e])
+
+    def take(self, b: int, e: int) -> None:
+        self._bits[b:e] = b"\x01" * (e - b)
+
+
+# ============================================================================ the trained recogniser
+
+_SENTENCE = re.compile(r"[^。\n！？!?]+[。！？!?\n]?")
+
+
+def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
+    """The sentences worth GiNZA's time: those with a possible name the rules have not covered (a
+    name or unknown word, a proper noun, a place name standing where a name would, or a name cue).
+
+    GiNZA costs far more than the rules, so a text whose names the rules already found costs little."""
+    taken = _Taken(len(text), found)
+    starts = [x.b for x in toks]
+    for m in _SENTENCE.finditer(text):
+        b, e = m.span()
+        k = bisect_left(starts, b)
+        hit = False
+        while not hit and k < len(toks) and toks[k].b < e:
+            x = toks[k]
+            k += 1
+            if not taken.free(x.b, x.b + 1):
+                continue
+            if x.s in _NAME_CUES:
+                hit = taken.free(x.b - 1, x.b) if x.b > 0 else True
+            elif x.is_place:
+                hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
+            else:
+                hit = (x.is_proper or x.is_oov) and x.s not in P.NOT_A_NAME and x.pos[1] != "数詞" \
+                    and not _NOT_NAME_PROPER.fullmatch(x.s)
+        if hit:
+            yield b, text[b:e]
+
+
+# proper nouns that are never a person: eras, names of laws, bare numbers and letters
+_NOT_NAME_PROPER = re.compile(r"明治|大正|昭和|平成|令和|.+(?:法|法令|条例|規則|規程|条約|政令|省令)|[0-9０-９A-Za-z.,、。・ー-]+")
+_NAME_CUES = frozenset(("さん", "様", "氏", "君", "くん", "ちゃん", "容疑者", "被疑者", "被告人", "名義", "名乗") + P.RANKS)
+
+
+def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
+    """GiNZA's Person entities, split into confident ones and ones for the reviewer (「要確認」).
+
+    Confident: the dictionary also tags a name inside, or a name cue stands next to it, or it has
+    the shape of a full name (two parts with a space, katakana joined by ・). The rest are uncertain."""
+    sure, unsure = [], []
+    starts = [x.b for x in toks]
+    for ent in ner.entities(_ner_pieces(text, toks, found)):
+        if ent.label not in ner.PERSON_LABELS:
+            continue
+        b, e = ent.start, ent.end
+        while b < e and text[b] in " 　・「（(":
+            b += 1
+        while e > b and text[e - 1] in " 　・」）)":
+            e -= 1
+        # GiNZA sometimes takes a title along (警部補西川): keep the name only
+        for rank in sorted(P.RANKS + P.HONORIFICS, key=len, reverse=True):
+            if text.startswith(rank, b) and e - b > len(rank):
+                b += len(rank)
+                break
+        for rank in sorted(P.RANKS + P.HONORIFICS, key=len, reverse=True):
+            if text.endswith(rank, b, e) and e - b > len(rank):
+                e -= len(rank)
+                break
+        e = _name_end(text, toks, e)
+        while b < e and text[b] in " 　":
+            b += 1
+        name = text[b:e]
+        if text[ent.start:ent.end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
+                x.is_name for x in toks if b <= x.b < e) and not P.PERSON_CONTEXT_AFTER.match(text, e):
+            continue                  # 警部補 read as a person, or one character left after the title
+        if any(set(part) <= _NUMERALS for part in re.split(r"[ 　・]", name) if part) \
+                or (re.match(r"[ぁ-ゖ]", name) and re.match(r"[ぁ-ゖ]", text[b - 1:b])) \
+                or P.PLACE_AFTER.match(text[e:e + 6]):
+            continue                  # 三　法人 (a numbered item), なかつ|た子 (inside a word), 皇宮|警察
+        if not name or name in P.NOT_A_NAME or re.search(r"[0-9０-９]", name) or P.POLICE_UNIT.search(name) \
+                or name in P.RANKS:
+            continue
+        k = bisect_left(starts, b)
+        inner = []
+        while k < len(toks) and toks[k].b < e:
+            inner.append(toks[k])
+            k += 1
+        words = [x for x in inner if not x.is_space]
+        tagged = bool(words) and all(x.is_name for x in words)
+        cue = bool(P.PERSON_CONTEXT_AFTER.match(text[e:e + 8])) or _name_context_before(text, b) \
+            or _quoted(text, b, e) or bool(re.search(r"(?:" + "|".join(P.RANKS) + r")(?:の|[ 　])?$", text[max(0, b - 6):b]))
+        shaped = bool(re.fullmatch(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}|[ァ-ヶー]+(?:[・＝][ァ-ヶー]+)+"
+                                   r"|[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)+", name))
+        if (tagged and len(name) >= 2) or cue or shaped:
+            sure.append((b, e, "person"))
+        else:
+            unsure.append((b, e, "person"))
+    return sure, unsure
+
+
+def _name_end(text: str, toks: list[_Tok], e: int) -> int:
+    """Extend a name cut inside a word to the word's end: 内田 悠|人（30歳） → 内田 悠人."""
+    k = bisect_left([x.b for x in toks], e)
+    if k < len(toks) and toks[k].b == e and toks[k].pos[0] == "接尾辞" and len(toks[k].s) == 1 \
+            and re.match(r"[一-龥]", toks[k].s) and re.match(r"[（(、,さ様氏君くちはが 　]", text[toks[k].e:toks[k].e + 1]):
+        return toks[k].e
+    return e
+
+
+# ============================================================================ around a found name
+
+_AGE_AFTER_NAME = re.compile(
+    r"(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(](?P<age>満?(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])")
+_FULL_NAME_SPACED = re.compile(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}")
+
+
+def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
+    """What follows a found name in brackets: its reading (王 建国（おう けんこく）) and an age
+    without 歳 (小野寺 聡（41）, 福岡 美穂（六十一）)."""
+    out = []
+    for b, e, t in chosen:
+        if t != "person":
+            continue
+        m = P.NAME_READING.match(text, e)
+        if m and m.group("reading") not in P.NOT_A_NAME:
+            out.append((m.start("reading"), m.end("reading"), "person"))
+            e = m.end("reading")
+            am = re.match(r"[、,][ 　]?(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])", f[e:])
+            if am:
+                out.append((e + am.start("age"), e + am.end("age"), "age"))
+            continue
+        am = _AGE_AFTER_NAME.match(f, e)
+        if am:
+            out.append((am.start("age"), am.end("age"), "age"))
+    # romaji names as in a passport, when a name cue stands next to them
+    for m in P.ROMAJI_WORD.finditer(text):          # one word with a strong cue: KOWALSKIと名乗る, Annaさん
+        if m.group() not in P.ROMAJI_COMMON and re.match(r"[ 　]?(?:氏|さん|様|と名乗|と称)", text[m.end():m.end() + 4]):
+            out.append((m.start(), m.end(), "person"))
+    for m in P.ROMAJI_NAME.finditer(text):
+        if any(w in P.ROMAJI_COMMON for w in m.group().split()):
+            continue
+        if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・]+[）)])", text[m.end():m.end() + 12]) \
+                or _name_context_before(text, m.start()):
+            out.append((m.start(), m.end(), "person"))
+    return out
+
+
+# ============================================================================ 「要確認」
+
+def _uncertain(text: str, f: str, toks: list[_Tok], chosen: list[tuple[int, int, str]],
+               unsure_ner: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans the reviewer must decide: low-confidence names, unknown katakana words, runs of four or
+    more digits and capitalised romaji words that no confident span covers."""
+    cands = list(unsure_ner)
+    for x in toks:
+        if x.is_oov and _KATAKANA.match(x.s) and len(x.s) >= 2:
+            cands.append((x.b, x.e, "person"))
+    for m in re.finditer(r"(?<![0-9])[0-9]{4,}(?![0-9])", f):
+        after = f[m.end():m.end() + 2]
+        if re.match(r"(?:年|円|万|億|件|人|名|台|回|m|km|キロ|メートル|号線|番通報|番$)", after) or f[m.start() - 1:m.start()] == "第":
+            continue            # years, amounts, counts and routes are the answer's substance
+        cands.append((m.start(), m.end(), "id_number"))
+    for m in P.ROMAJI_WORD.finditer(f):
+        if m.group() not in P.ROMAJI_COMMON:
+            cands.append((m.start(), m.end(), "person"))
+    out: list[tuple[int, int, str]] = []
+    taken = _Taken(len(text), chosen)
+    for b, e, t in sorted(set(cands)):
+        if taken.free(b, e):
+            out.append((b, e, t))
+            taken.take(b, e)
+    return out

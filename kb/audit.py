@@ -46,6 +46,7 @@ ACTIONS = {
     "share_withdraw": "全国共有の取り下げ", "share_feed": "共有フィードの取得", "share_import": "他県事例の取込",
     "share_held_publish": "保留事例の公開", "share_held_discard": "保留事例の不採用",
     "share_trust": "信頼する組織の登録", "share_untrust": "信頼する組織の削除", "share_export": "共有バンドルの書き出し",
+    "inquiry_publish_override": "個人情報の検査を理由付きで通した公開",
 }
 # Written by the background writer: one row per search or document view.
 QUEUED_ACTIONS = frozenset({"search", "api_search", "view_document", "api_document", "open_from_search"})

@@ -21,11 +21,12 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.anonymize import MASK_LABELS, detect, mask
+from kb import publish_gate
+from kb.anonymize import MASK_LABELS, analyse, detect, mask
 from kb.db import Base, Database, utcnow
 from kb.era import JST
 from kb.inquiries import (ASKER_STATUSES, CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
-                          inquiry_id, inquiry_markdown, title_from_question)
+                          inquiry_id, inquiry_markdown)
 from kb.intents import clear_intent, crash_point, discard, record_intent, write_lock
 from kb.store import atomic_write, document_path
 
@@ -33,6 +34,8 @@ DEFAULT_RETENTION_DAYS = 90
 MAX_QUESTION_CHARS = 5000
 MAX_ANSWER_CHARS = 10000
 MAX_BASIS = 20
+MAX_TITLE_CHARS = 100
+TITLE_EXAMPLE = "酩酊者を保護したときの家族への通知"
 PUBLISH_CONFIDENTIALITY = {"internal": "部内限り", "public": "公開"}
 # Who answers for a category when the desk does not say (samples use the same units).
 CATEGORY_DEPARTMENTS = {"地域": "地域部地域課", "交通": "交通部交通指導課", "刑事": "刑事部刑事企画課",
@@ -131,6 +134,11 @@ class Inquiry(Base):
         masked_q, _, masked_a = mask(q + SEPARATOR + a, spans).partition(SEPARATOR)
         return masked_q, masked_a
 
+    def undecided(self) -> int:
+        """「要確認」 spans the desk has not yet decided (mask or keep): publishing waits for them."""
+        return sum(1 for part in ("question", "answer") for sp in self.spans(part)
+                   if sp.get("review") and not sp.get("decided"))
+
     def masked_texts(self) -> set[str]:
         """The words the review masks (a title must not bring them back)."""
         return {sp["text"] for part in ("question", "answer") for sp in self.spans(part) if sp["masked"]}
@@ -214,6 +222,16 @@ class Addition:
 class Published:
     doc_id: str
     path: Path
+    overridden: list = field(default_factory=list)      # publish_gate.Leak the desk let through, with a reason
+
+
+class PublishBlocked(DeskError):
+    """The publish gate found personal data left unmasked (`leaks`); an override needs a reason."""
+
+    def __init__(self, leaks: list):
+        super().__init__(f"unmasked personal data: {', '.join(lk.type for lk in leaks)}",
+                         publish_gate.refusal_ja(leaks))
+        self.leaks = leaks
 
 
 @dataclass(frozen=True)
@@ -235,18 +253,33 @@ def initial_spans(question: str, answer: str | None) -> tuple[str, str]:
     answer = answer or ""
     shift = len(question) + len(SEPARATOR)
     q, a = [], []
-    for sp in detect(question + SEPARATOR + answer):
-        if sp.end <= len(question):
-            q.append({**sp.to_dict(), "masked": True, "by": "auto"})
-        elif sp.start >= shift:
-            a.append({**sp.to_dict(), "start": sp.start - shift, "end": sp.end - shift, "masked": True, "by": "auto"})
+    found = analyse(question + SEPARATOR + answer)
+    stored = [{**sp.to_dict(), "masked": True, "by": "auto"} for sp in found.spans] + [
+        {**sp.to_dict(), "masked": False, "by": "auto", "review": True, "decided": False} for sp in found.review]
+    for sp in sorted(stored, key=lambda x: (x["start"], x["end"])):
+        if sp["end"] <= len(question):
+            q.append(sp)
+        elif sp["start"] >= shift:
+            a.append({**sp, "start": sp["start"] - shift, "end": sp["end"] - shift})
     return json.dumps(q, ensure_ascii=False), json.dumps(a, ensure_ascii=False)
 
 
-def revise_spans(text: str, spans: list[dict], masked: set[int], additions: list[Addition]) -> list[dict]:
-    """The review's spans after the desk's choice: span i stays masked iff i in `masked`; each
+def revise_spans(text: str, spans: list[dict], masked: set[int], additions: list[Addition],
+                 decisions: dict[int, str] | None = None) -> list[dict]:
+    """The review's spans after the desk's choice: span i stays masked iff i in `masked`; a 「要確認」
+    span is masked or kept by `decisions` ("mask" / "keep") and stays undecided without one; each
     addition masks every occurrence of its text not already covered by a masked span."""
-    out = [{**s, "masked": i in masked} for i, s in enumerate(spans)]
+    decisions = decisions or {}
+    out = []
+    for i, s in enumerate(spans):
+        if s.get("review"):
+            choice = decisions.get(i)
+            if choice in ("mask", "keep"):
+                out.append({**s, "masked": choice == "mask", "decided": True})
+            else:
+                out.append(dict(s))
+        else:
+            out.append({**s, "masked": i in masked})
     for a in additions:
         needle = a.text.strip()
         if not needle:
@@ -393,8 +426,10 @@ class DeskStore:
         return inq
 
     # -- review --------------------------------------------------------------------------------
-    def revise_review(self, inquiry_id: int, masked: dict[str, set[int]], additions: list[Addition]) -> Inquiry:
-        """Apply the desk's unmask/mask choices to the stored spans."""
+    def revise_review(self, inquiry_id: int, masked: dict[str, set[int]], additions: list[Addition],
+                      decisions: dict[str, dict[int, str]] | None = None) -> Inquiry:
+        """Apply the desk's unmask/mask choices and 「要確認」 decisions to the stored spans."""
+        decisions = decisions or {}
         for a in additions:
             if a.part not in ("question", "answer") or a.type not in SPAN_TYPES:
                 raise DeskError("bad addition", "追加するマスクの種類を選んでください。")
@@ -403,7 +438,7 @@ class DeskStore:
             for part in ("question", "answer"):
                 raw = (inq.question if part == "question" else inq.answer) or ""
                 spans = revise_spans(raw, inq.spans(part), masked.get(part, set()),
-                                     [a for a in additions if a.part == part])
+                                     [a for a in additions if a.part == part], decisions.get(part, {}))
                 value = json.dumps(spans, ensure_ascii=False)
                 if part == "question":
                     inq.question_spans = value
@@ -414,14 +449,21 @@ class DeskStore:
 
     # -- closing -------------------------------------------------------------------------------
     def publish(self, inquiry_id: int, *, digest: str, title: str, confidentiality: str, department: str,
-                by: str) -> Published:
+                by: str, override_reason: str = "") -> Published:
         """Write the reviewed, masked inquiry into the corpus and delete its raw text.
 
-        `digest` is the review_digest() the desk confirmed; anything changed since is refused.
+        `digest` is the review_digest() the desk confirmed; anything changed since is refused, as is
+        an undecided 「要確認」 span, and personal data the publish gate still finds unless
+        `override_reason` explains why (the caller writes it to the audit log).
         The caller re-indexes `doc_id` through the single index writer."""
         if confidentiality not in PUBLISH_CONFIDENTIALITY:
             raise DeskError("bad confidentiality", "公開範囲を選んでください。")
-        title = re.sub(r"\s+", " ", title or "").strip()[:100]
+        title = re.sub(r"\s+", " ", title or "").strip()
+        if not title:
+            raise DeskError("no title", f"題名を入力してください。質問の要点を、よくある質問の見出しのように書きます（例：「{TITLE_EXAMPLE}」）。")
+        if len(title) > MAX_TITLE_CHARS:
+            raise DeskError("title too long", f"題名は{MAX_TITLE_CHARS}文字以内で入力してください。")
+        override_reason = (override_reason or "").strip()
         # the corpus write lock first, then the database: kb.reconcile takes them in this order
         with self._publish_lock, write_lock(self.corpus), self.db.session() as s:
             inq = self._open_for_change(s, inquiry_id)
@@ -430,8 +472,11 @@ class DeskStore:
             if digest != inq.review_digest():
                 raise DeskError(f"inquiry {inquiry_id} changed since review",
                                 "確認した後にマスクの内容が変わりました。もう一度確認してください。")
+            if inq.undecided():
+                raise DeskError(f"inquiry {inquiry_id} has undecided spans",
+                                f"「要確認」の語句があと{inq.undecided()}件あります。それぞれ「伏せる」か「そのまま」を選び、"
+                                "「マスクを反映」を押してから公開してください。")
             question, answer = inq.masked_parts()
-            title = title or title_from_question(question)
             hidden = inq.masked_texts()
             if any(t in title for t in hidden):
                 raise DeskError("masked words in the title", "題名に、伏せた語句が残っています。題名を直してください。")
@@ -439,6 +484,9 @@ class DeskStore:
             if [sp for sp in detect(title) if sp.text not in unmasked]:     # what the desk let stand may stay
                 raise DeskError("personal information in the title",
                                 "題名に個人情報と思われる語句があります。題名を直してください。")
+            leaks = publish_gate.leaks(title) + publish_gate.leaks(question) + publish_gate.leaks(answer)
+            if leaks and len(override_reason) < publish_gate.MIN_REASON_CHARS:
+                raise PublishBlocked(leaks)
             received, answered = as_jst_date(inq.received_at), as_jst_date(inq.answered_at)
             year = answered.year
             for _attempt in range(50):
@@ -482,7 +530,7 @@ class DeskStore:
                 clear_intent(path)
                 raise
             clear_intent(path)
-            return Published(doc_id, path)
+            return Published(doc_id, path, leaks)
 
     def keep_internal(self, inquiry_id: int, by: str) -> Inquiry:
         """Answered but not published (非公開): the raw text stays until the retention ends."""

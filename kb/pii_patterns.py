@@ -68,6 +68,13 @@ PLATE = re.compile(
     r"(?![0-9])"
 )
 
+MOPED_PLATE = re.compile(
+    r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])")
+
+# ---------------------------------------------------------------- phones abroad and extensions
+INTL_PHONE = re.compile(r"(?<![0-9A-Za-z+])\+(?!81)[1-9][0-9]{0,2}(?:[ -]?\(?[0-9]{1,5}\)?){2,5}(?![0-9])")
+EXTENSION = re.compile(r"[ 　]?[(（]?内線[ 　]?[0-9]{1,5}[)）]?")
+
 # ---------------------------------------------------------------- dates (birth dates)
 _ERA = r"(?:明治|大正|昭和|平成|令和)"
 DATE = re.compile(
@@ -95,12 +102,14 @@ AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
 ID_CONTEXT = re.compile(
     r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
     r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
-    r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号)"
+    r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号"
+    r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
+MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
 TWELVE_DIGITS = re.compile(r"(?<![0-9-])[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}(?![0-9]|-[0-9])")
 
 
@@ -125,10 +134,10 @@ ACCOUNT = re.compile(
     r"[\s：:はがのを（(、]{0,3}"
     r"(?P<num>[0-9]{6,8})(?![0-9])"
 )
-YUCHO = re.compile(r"記号\s?[：:]?\s?(?P<num>[0-9]{5}\s?[-、,]?\s?番号\s?[：:]?\s?[0-9]{6,8})(?![0-9])")
+YUCHO = re.compile(r"(?P<num>記号\s?[：:]?\s?[0-9]{5}\s?[-、,]?\s?番号\s?[：:]?\s?[0-9]{6,8})(?![0-9])")
 
 # ---------------------------------------------------------------- addresses
-_NUM = r"[0-9]+"
+_NUM = r"(?:[0-9]+|[一二三四五六七八九十百〇]+)"
 ADDRESS_NUMBER = re.compile(
     r" ?(?:"
     + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:-" + _NUM + r"){0,2}(?:号)?)?"
@@ -147,7 +156,26 @@ BUILDING = re.compile(
     r"(?:[ 　]?[0-9]{1,4}(?:号室|号)?)?"
     r"|[0-9]{1,4}号室)"
 )
-ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先)[はがをの：:\s（(、]{0,3}$")
+BUILDING_WORDS = ("マンション|ハイツ|アパート|コーポ|荘|ビル|レジデンス|タワー|ハウス|メゾン|ハイム|パレス|コート|団地"
+                  "|シャトー|ヴィラ|プラザ|テラス|ヒルズ|フラット|グラン|ドミール|カーサ|ガーデン|寮|社宅")
+# a building and room after a full block number: "… 8番14号 コーポ桃園102", "… 11番地6 サンコート山陽201"
+BUILDING_AFTER_NUMBER = re.compile(
+    r"[ 　]?(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))[ァ-ヶー一-龥々A-Za-z・]{2,18}[ 　]?[0-9]{1,4}(?:号室|号|階)?(?![0-9])")
+# "津山市上之町のグランハイツ津山3階": a place, の, a named building and its floor or room
+PLACE_BUILDING = re.compile(
+    r"(?P<place>[一-龥々ヶ]{1,5}[市町村区][一-龥々ヶ]{0,6})の"
+    r"(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))[ァ-ヶー一-龥々A-Za-z・]{2,18}[ 　]?[0-9]{1,4}(?:号室|階)")
+# "西大寺の大和屋酒店の裏": a place, の, a named shop, and where beside it (a partial address)
+PLACE_LANDMARK = re.compile(
+    r"(?P<place>[一-龥々ヶ]{2,6})の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘))"
+    r"の(?:裏手?|隣|向かい|斜め向かい|横|前|裏口|駐車場)")
+POSTAL_CODE = re.compile(r"〒[ 　]?[0-9]{3}-?[0-9]{4}(?![0-9])")
+ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先|住所地)[はがをの：:\s（(、]{0,3}$")
+# after a bare "N丁目": the place is where someone lives, not where something happened
+# after a bare "N丁目": where something happened, not where someone lives ("現場は…3丁目の市道")
+SCENE_AFTER = re.compile(r"(?:の(?:市道|県道|国道|町道|路上|道路|交差点|駐車場|公園|路地|歩道|河川敷|空き地|店舗|コンビニ|商業施設)"
+                         r"|付近|周辺|一帯|路上|地内|内の)")
+SCENE_BEFORE = re.compile(r"(?:現場|発生場所|場所|事故地点)[はがの：:\s]{0,2}$")
 # A number right after the place that is not an address: dates, counts, route numbers.
 NOT_ADDRESS_AFTER = re.compile(r"(?:年|月|日|時|分|歳|才|人|名|件|回|台|円|号線|線|条|項|号[^室]|km|キロ)")
 
@@ -159,7 +187,7 @@ RANKS = ("巡査", "巡査長", "巡査部長", "警部補", "警部", "警視",
          "刑事", "弁護士", "医師", "先生", "教諭", "社長", "店長", "会長", "議員", "検事", "判事",
          "事務官", "技官", "補導員", "相談員")
 PERSON_CONTEXT_AFTER = re.compile(
-    r"(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]|と(?:名乗|名の|称し|称する|判明|答え|申告))"
+    r"[ 　]?(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]|と(?:名乗|名の|称し|称する|判明|答え|申告))"
 )
 # A name-like token followed by one of these is a place or an organisation, not a person.
 PLACE_AFTER = re.compile(
@@ -168,19 +196,52 @@ PLACE_AFTER = re.compile(
     r"|株式会社|有限会社|会社|工務店|商店|商事|建設|産業|運輸|事務所|ビル|マンション|ハイツ|荘|団地|神社|寺)"
 )
 # Words that are never a name even if a dictionary tags them as one, and placeholders for "unknown".
-NOT_A_NAME = frozenset("不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上".split())
-QUOTED_NAME = re.compile(r"「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」(?:と|とだけ|とのみ)(?:名乗|答え|称|言|話|呼|申告|記載|署名)")
+NOT_A_NAME = frozenset("数人 数名 多数 少数 不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上".split())
+QUOTED_NAME = re.compile(r"(?:「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」(?:と|とだけ|とのみ)(?:名乗|称|呼|署名|自称)"
+                         r"|「(?P<kana>[ぁ-ゖァ-ヶー]{1,8}(?:[ 　][ぁ-ゖァ-ヶー]{1,8})?)」(?:と|とだけ|とのみ)(?:答え|言|話|書))")
+# a reading after a name: 王 建国（おう けんこく、…）, KIM MINJUN（キム・ミンジュン）
+NAME_READING = re.compile(r"[ 　]?[（(](?P<reading>[ぁ-ゖー]{1,8}(?:[ 　][ぁ-ゖー]{1,8})?|[ァ-ヶー]{1,10}(?:[・＝ 　][ァ-ヶー]{1,10}){0,3})(?=[、,）)])")
+# two or more capitalised romaji words: a foreign name as written in a passport (Maria SANTOS)
+# an officer named after the rank: 巡査部長の青山から, 警部補 西川から照会
+NAME_AFTER_RANK = re.compile(
+    r"(?:巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任)(?:の|[ 　])(?P<name>[一-龥々ヶ]{1,3})"
+    r"(?=から|より|が|は|です|に|、|と|巡査|警部)")
+# an officer named before the rank with no space: 原巡査長, 森巡査 (not 元巡査長, 同巡査, 地域課巡査)
+NAME_BEFORE_RANK = re.compile(
+    r"(?:^|(?<=[、。（(「 　とはがのも]))(?P<name>[一-龥々ヶ]{1,3})(?=巡査部長|巡査長|巡査|警部補|警部|警視)")
+NOT_RANK_PREFIX = frozenset("元 同 前 現 新 各 両 旧 副 故 女性 男性 若手 新任 先輩 後輩 当直 当番 担当 所属 交番 署員 地域 刑事".split())
+# a child's name or nickname in hiragana before くん/ちゃん: ゆうとくん, あっくん
+KANA_NICKNAME = re.compile(r"(?<![ぁ-ゖ])(?P<name>[ぁ-ゖ]{2,5}(?P<suffix>くん|君|ちゃん))")
+KIN_WORDS = frozenset("あか ねえ にい ばあ じい かあ とう みな".split())
+ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]+(?:[ 　][A-Z][A-Za-z]+){1,3}(?![A-Za-z])")
+ROMAJI_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[A-Z]{3,})(?![A-Za-z])")
+# letters a Japanese text uses as words, not names
+ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC ID PC QR AED DNA ETC NHK JAF ATM
+TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows
+Police Prefectural National Agency Department Office Station Japan Japanese Bank City University Hospital School
+Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture""".split())
 NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名)(?:は|を|が|：|:|　| )?[ 　]?$")
 
 # ---------------------------------------------------------------- organisations (workplace / school)
 COMPANY_MARKERS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人",
                    "公益社団法人", "公益財団法人", "社会福祉法人", "医療法人", "学校法人", "特定非営利活動法人",
                    "NPO法人", "(株)", "（株）", "㈱", "(有)", "（有）", "㈲")
-ORG_SUFFIXES = ("小学校", "中学校", "高等学校", "高校", "大学", "短期大学", "短大", "専門学校", "高等専門学校",
+ORG_SUFFIXES = ("酒店", "工業", "製作所", "興業", "薬局", "美容室", "整骨院", "接骨院", "小学校", "中学校", "高等学校", "高校", "大学", "短期大学", "短大", "専門学校", "高等専門学校",
                 "高専", "特別支援学校", "幼稚園", "保育園", "保育所", "こども園", "学院", "学園",
                 "病院", "医院", "クリニック", "診療所", "歯科", "工務店", "商店", "会社", "工場", "営業所",
                 "事業所", "事務所", "支社", "本社", "商事", "建設", "産業", "運輸", "物流", "ホテル", "旅館",
                 "銀行", "信用金庫", "農協", "組合", "協会", "法人", "センター", "市役所", "役場", "区役所", "店")
+# a kind of business right before its quoted name: 中華料理店「龍華楼」, 少年野球チーム「倉敷ファイターズ」
+BUSINESS_KIND = re.compile(
+    r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|会社|工場|医院|塾|園|館|団))"
+    r"「(?P<name>[^「」、。\s]{1,20})」")
+# a quoted shop or company name: 「たまの中央クリニック」, 「カフェ・リヨン表町店」
+QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
+PUBLIC_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
+# a named business identifies its owner or staff even with no one said to work there
+BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
+                     "医院", "クリニック", "歯科", "内科", "整骨院", "接骨院", "薬局", "美容室", "理容室", "食堂",
+                     "旅館", "金型", "塗装", "設備", "自動車", "農園", "牧場", "不動産", "塾")
 ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
 GRADE = re.compile(r"[ 　]?(?:[0-9０-９一二三四五六]\s?年生?|[0-9０-９一二三四五六]\s?回生|[0-9０-９]年[0-9０-９一二三四五六七八九十]+組)")
 ORG_TIE_AFTER = re.compile(
@@ -188,6 +249,7 @@ ORG_TIE_AFTER = re.compile(
     r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"
     r"[0-9０-９一二三四五六]年|の[0-9０-９一二三四五六]年)"
 )
+ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)(?:は|が|：|:)[ 　]?")
 ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)[はがをの：:\s（(、]{0,3}$")
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""

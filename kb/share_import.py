@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import yaml
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.anonymize import MASK_LABELS, detect
+from kb import publish_gate
 from kb.db import Base, Database, utcnow
 from kb.desk import DeskError
 from kb.exchange import Bundle, Citation, SharedCase, article_label, article_section, moment_key
@@ -31,10 +30,6 @@ from kb.inquiries import Basis, _paragraphs
 from kb.store import atomic_write
 
 SHARED_FOLDER = Path("inquiries") / "shared"
-# What holds an imported case: numbers and addresses that point at one person or household.
-# (Names are left out: a masked case is full of 「A」 and titles the detector may read as names.)
-HOLD_TYPES = frozenset({"phone", "email", "plate", "id_number", "account"})
-_STREET_ADDRESS = re.compile(r"番地|丁目|〒|\d+\s*号|\d+[-－‐ー]\d+")
 STATES = {"published": "公開", "held": "保留（要確認）", "withdrawn": "取り下げ", "discarded": "不採用"}
 
 Resolver = Callable[[Citation], Basis | None]
@@ -96,13 +91,10 @@ def local_doc_id(org: str, case_id: str) -> str:
 
 
 def gate_findings(case: SharedCase) -> list[dict]:
-    """Personal data the anonymiser still finds in a received case (empty: it may be published)."""
+    """Personal data the publish gate still finds in a received case (empty: it may be published).
+    The same gate as a local publish (kb.publish_gate), so both hold the same things back."""
     text = "\n".join((case.title, case.question, case.answer))
-    out = []
-    for sp in detect(text):
-        if sp.type in HOLD_TYPES or (sp.type == "address" and _STREET_ADDRESS.search(sp.text)):
-            out.append({"type": sp.type, "label": MASK_LABELS.get(sp.type, sp.type), "text": sp.text})
-    return out
+    return [{"type": lk.type, "label": lk.label, "text": lk.text} for lk in publish_gate.leaks(text)]
 
 
 def gate_all(cases: list[SharedCase], parallel_from: int = 200) -> list[list[dict]]:

@@ -23,7 +23,7 @@ def tokenizer():
     """A tokenizer for the calling thread (created on first use)."""
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        tok = dictionary().tokenizer()
+        tok = dictionary().create()
         _local.tokenizer = tok
     return tok
 
@@ -31,3 +31,13 @@ def tokenizer():
 def tokenize(text: str, mode: SplitMode = SplitMode.C):
     """Morphemes of `text` in the given split mode."""
     return tokenizer().tokenize(text, mode)
+
+
+# SudachiPy 0.6 (the version GiNZA needs) joins an unknown katakana run into one word that is not
+# flagged OOV but carries this placeholder id, shared by every such word (オオアリクイ, センザンコウ).
+PLACEHOLDER_WORD_ID = 0x0FFFFFFF
+
+
+def is_unknown(m) -> bool:
+    """True for a word the dictionary does not hold: OOV, or a joined katakana placeholder."""
+    return m.is_oov() or m.word_id() == PLACEHOLDER_WORD_ID

@@ -69,15 +69,18 @@ def span_boxes(html: str, part: str) -> list[tuple[int, bool, str]]:
     """(span index, checked, text) of the review's highlighted spans of one part."""
     out = []
     for m in re.finditer(rf'<input type="checkbox" class="pii-toggle" name="mask_{part}" value="(\d+)" ?(checked)?>'
-                         r"<mark>(.*?)</mark>", html):
+                         r'\s*<span class="chip-text">(.*?)</span>', html):
         out.append((int(m.group(1)), bool(m.group(2)), htmllib.unescape(m.group(3))))
     return out
+
+
+FAQ_TITLE = "交番で届出を受けたときの初動措置"     # what the desk types: the page suggests no title
 
 
 def review_post(html: str, action: str, unmask: tuple[str, ...] = (), **extra) -> dict:
     """The review form as a browser posts it: every span still ticked unless its text is in `unmask`."""
     form = {"csrf_token": hidden(html, "csrf_token"), "digest": hidden(html, "digest"), "action": action,
-            "title": hidden(html, "title"), "department": hidden(html, "department")}
+            "title": hidden(html, "title") or FAQ_TITLE, "department": hidden(html, "department")}
     chosen = re.search(r'name="confidentiality" value="([^"]+)" checked', html)
     if chosen:
         form["confidentiality"] = chosen.group(1)

@@ -186,3 +186,92 @@ def test_empty_and_long_texts():
     text = "照会します。" * 3000 + "最後に山田太郎さんが来署。"
     a = anonymize(text)
     assert [s.text for s in a.spans] == ["山田太郎"]
+
+
+# ---------------------------------------------------------------- structure the issue named (#17)
+
+@pytest.mark.parametrize("text, expected", [
+    # surnames that are place names or common words, one-character surnames, officers before a rank
+    ("相談者の福岡 美穂（六十一）から届出。", {("person", "福岡 美穂"), ("age", "六十一")}),
+    ("相談者の谷 和夫さんは、谷の自宅前で転倒した。", {("person", "谷 和夫"), ("person", "谷")}),
+    ("原巡査長と私（森巡査）で臨場しました。", {("person", "原"), ("person", "森")}),
+    ("巡査部長の青山から報告です。", {("person", "青山")}),
+    # katakana names with ・ and their readings, hiragana names and nicknames
+    ("被疑者の李 明華（リ・ミンホア、32歳）について。", {("person", "李 明華"), ("person", "リ・ミンホア"),
+                                                   ("age", "32歳")}),
+    ("被害児童はゆうとくんで、兄はあっくんと呼ばれている。", {("person", "ゆうと"), ("person", "あっくん")}),
+    ("外国人観光客のMaria SANTOS氏から通報。", {("person", "Maria SANTOS")}),
+    ("拾得者は中学生の男子で、名前はそうた君と言っていました。", {("person", "そうた")}),
+])
+def test_names_by_structure(text, expected):
+    assert expected <= found(text)
+
+
+def test_a_name_without_any_cue_is_found_by_the_trained_recogniser():
+    text = "昨夜、藤田正樹が運転する乗用車が電柱に衝突しました。藤田は飲酒を認めています。"
+    assert {("person", "藤田正樹"), ("person", "藤田")} <= found(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("住所は広島県福山市春日台三丁目二十一番四号です。", "広島県福山市春日台三丁目二十一番四号"),
+    ("〒710-0899 倉敷市老松台3丁目8番14号 コーポ桃園102に住む", "〒710-0899 倉敷市老松台3丁目8番14号 コーポ桃園102"),
+    ("住所は赤磐市山陽5丁目11番地6 サンコート山陽201です。", "赤磐市山陽5丁目11番地6 サンコート山陽201"),
+    ("津山市上之町のグランハイツ津山3階に住む女性", "津山市上之町のグランハイツ津山3階"),
+    ("西大寺の大和屋酒店の裏の空き家に", "西大寺の大和屋酒店の裏"),
+])
+def test_addresses_with_buildings_kanji_numerals_and_postal_codes(text, expected):
+    assert ("address", expected) in found(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("原付のナンバーは真庭市あ3321でした。", ("plate", "真庭市あ3321")),
+    ("防犯カメラに岡山市南 か 4409の原付が写っていた。", ("plate", "岡山市南 か 4409")),
+    ("携帯は+82-10-4417-2093です。", ("phone", "+82-10-4417-2093")),
+    ("代表番号は086-955-3120（内線214）です。", ("phone", "086-955-3120（内線214）")),
+    ("携帯は０９０（１１２２）３３４４です。", ("phone", "０９０（１１２２）３３４４")),
+    ("ゆうちょ銀行 記号15140 番号28833191 名義タカギ", ("account", "記号15140 番号28833191")),
+    ("名義の旅券M12093487を拾得", ("id_number", "M12093487")),
+    ("マイナンバーカードの番号（4821 7730 5912）を控えた", ("id_number", "4821 7730 5912")),
+])
+def test_numbers_by_form(text, expected):
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("林 大輔（18歳、県立真庭北高校3年）が搬送された。", "県立真庭北高校3年"),
+    ("王が経営する中華料理店「龍華楼」で口論。", "中華料理店「龍華楼」"),
+    ("かかりつけの「たまの中央クリニック」に照会する。", "たまの中央クリニック"),
+    ("被疑者の勤務先はホテル瀬戸内リゾート倉敷で、客室清掃を担当。", "ホテル瀬戸内リゾート倉敷"),
+    ("通報者は三好青果店の店主です。", "三好青果店"),
+])
+def test_workplaces_that_identify_someone(text, expected):
+    assert ("org_identifying", expected) in found(text)
+
+
+@pytest.mark.parametrize("text, keep", [
+    ("現場は総社市中央3丁目の市道で、時刻は午後6時頃でした。", ["総社市中央3丁目", "午後6時頃"]),
+    ("20歳代の男が原付で逃走し、30代くらいの女が同乗していた。", ["20歳代", "30代"]),
+    ("倉敷警察署刑事第一課の警部補が、岡山地方検察庁と協議した。", ["倉敷警察署", "刑事第一課", "警部補", "岡山地方検察庁"]),
+    ("児童相談所、岡山市役所、倉敷市消防局にも連絡済みです。", ["児童相談所", "岡山市役所", "倉敷市消防局"]),
+    ("当直の警部補から指示を受け、巡査長2名で臨場した。", ["警部補", "巡査長"]),
+    ("運送会社「有限会社ハヤセ急便」のトラックが過積載で検挙された。", ["運送会社"]),
+    ("中学生くらいの少年数人が出入りしている。機動警ら隊の当務中に逮捕。", ["少年数人", "当務中"]),
+])
+def test_keep_words_of_the_domain(text, keep):
+    assert masked_words(text, keep) == []
+
+
+def test_uncertain_spans_are_left_for_the_reviewer_unmasked():
+    a = anonymize("拾得された財布のカードにKOWALSKIと印字され、裏に4417と書かれていました。2025年製です。")
+    assert a.spans == [] and "KOWALSKI" in a.text
+    assert [(s.type, s.text) for s in a.review] == [("person", "KOWALSKI"), ("id_number", "4417")]
+    assert a.to_json()["review"][0] == {"start": 12, "end": 20, "type": "person", "text": "KOWALSKI"}
+
+
+def test_long_input_is_anonymised_whole_with_repeated_names():
+    names = ["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 健一"]
+    text = "".join(f"{n}さん（{20 + i % 50}歳）から届出。電話090-1234-{1000 + i:04d}。" for i, n in
+                   enumerate(names * 200))
+    a = anonymize(text)
+    assert sum(s.type == "phone" for s in a.spans) == 800 and sum(s.type == "person" for s in a.spans) == 800
+    assert "山田" not in a.text and "〔氏名A〕" in a.text and "〔氏名D〕" in a.text

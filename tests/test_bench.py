@@ -86,3 +86,10 @@ def test_ui_layout_bench_prints_card_positions_and_poll_latency():
     for size in ("768x1024", "375x740"):
         assert re.search(rf"^{size}\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}\s+\|\s+\d+\s+\d+\s+\d+$", out, re.M), out
     assert re.search(rf"304 \(unchanged\):\s+p50 {NUMBER} ms", out), out
+def test_anonymiser_bench_reports_every_set_per_type_and_the_2000_character_median():
+    out = bench("anonymize_eval.py", "--speed-rounds", "3", "--long-sizes", "2000")
+    for title in ("(all)", "old lines (p…)", "new lines (q…)"):
+        block = out.split(title, 1)[1]
+        assert re.search(rf"^person\s+{NUMBER} \(\d+/\d+\)\s+{NUMBER} \(\d+/\d+\)$", block, re.M), out
+        assert re.search(r"^keep-words masked: \d+ of \d+; 要確認 spans: \d+$", block, re.M), out
+    assert re.search(rf"2,000-character inquiry: median {NUMBER} ms", out), out

@@ -50,13 +50,13 @@ def test_ask_answer_review_publish_in_the_browser(open_as, artifacts_dir):
         desk.click("form.desk-form > button[type=submit]")
     assert re.search(r"/desk/\d+/review$", desk.url)
 
-    # the highlighted spans: untick one, and mask a selected word the anonymiser left
+    # the chips: tap one to keep it, and mask a selected word the anonymiser left
     assert desk.locator(".review-text .pii mark", has_text="高橋次郎").count() == 1
     assert "〔氏名A〕さんの被害届" in desk.inner_text("#masked-answer")
     desk.screenshot(path=str(artifacts_dir / "desk-review-1280x900.png"), full_page=True)
-    spot = desk.locator(".review-text[data-part=answer] .pii", has_text="高橋").first
-    spot.locator("input.pii-toggle").uncheck()
-    assert "is-unmasked" in spot.get_attribute("class")
+    chip = desk.locator(".pii-chips[data-part=answer] .chip", has_text="高橋").first
+    chip.click()
+    assert "is-unmasked" in chip.get_attribute("class")
     assert desk.locator(".review-pending").count() == 1
     desk.evaluate("""() => {
         const box = document.querySelector('.review-text[data-part=question]');
@@ -74,16 +74,17 @@ def test_ask_answer_review_publish_in_the_browser(open_as, artifacts_dir):
     }""")
     assert desk.input_value("#add_text") == "空き巣" and desk.input_value("#add_part") == "question"
     with desk.expect_navigation():
-        desk.click("button[value=apply]")
+        desk.click(".apply-row button[value=apply]")
     assert "マスクを変更しました" in desk.inner_text(".flash")
     assert "空き巣" not in desk.inner_text("#masked-question")
-    assert "空き巣" not in desk.input_value("#title")             # the title follows the new mask
+    assert desk.input_value("#title") == ""                    # the desk writes the title itself
     assert "高橋さん" in desk.inner_text("#masked-answer")
-    # put the answer's mask back, then confirm and publish
-    desk.locator(".review-text[data-part=answer] .pii", has_text="高橋").first.locator("input.pii-toggle").check()
+    # put the answer's mask back, then write a title, confirm and publish
+    desk.locator(".pii-chips[data-part=answer] .chip", has_text="高橋").first.click()
     with desk.expect_navigation():
-        desk.click("button[value=apply]")
+        desk.click(".apply-row button[value=apply]")
     assert "〔氏名A〕さんの被害届" in desk.inner_text("#masked-answer")
+    desk.fill("#title", "侵入盗の被害届を受けたときの初動措置")
     desk.check("input[name=confirmed]")
     with desk.expect_navigation():
         desk.click("button[value=publish]")

@@ -5,12 +5,13 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
-from kb.desk import Addition, DeskError, DeskStore, InquiryForm, initial_spans, revise_spans
+from kb.desk import Addition, DeskError, DeskStore, InquiryForm, PublishBlocked, initial_spans, revise_spans
 from kb.inquiries import Basis
 
 BASIS = [Basis("okayama-chiiki-keisatsu-unei-kitei", "art-3", "岡山県警察地域警察運営規程 第3条")]
 QUESTION = "田中一郎さん（電話 086-123-4567）から、岡山東警察署地域課に相談がありました。拾得物の扱いは？"
 ANSWER = "遺失物法に基づき、田中さんには拾得物件預り書を交付してください。"
+FAQ_TITLE = "拾得物の届出を受けたときの預り書の交付"
 
 
 @pytest.fixture
@@ -49,8 +50,8 @@ def test_unmask_and_mask_by_hand():
 def test_publish_writes_masked_text_and_deletes_the_raw(store):
     inq = store.record(form(), "desk")
     with pytest.raises(DeskError):
-        store.publish(inq.id, digest="stale", title="", confidentiality="internal", department="", by="desk")
-    published = store.publish(inq.id, digest=inq.review_digest(), title="", confidentiality="internal",
+        store.publish(inq.id, digest="stale", title=FAQ_TITLE, confidentiality="internal", department="", by="desk")
+    published = store.publish(inq.id, digest=inq.review_digest(), title=FAQ_TITLE, confidentiality="internal",
                               department="", by="desk")
     text = published.path.read_text(encoding="utf-8")
     assert published.path.parent.name == "2026" and published.doc_id == "inq-2026-0001"
@@ -61,6 +62,52 @@ def test_publish_writes_masked_text_and_deletes_the_raw(store):
     assert row.spans("question") == [] and row.masked_question.startswith("〔氏名A〕")
     with pytest.raises(DeskError):           # closed: no second publish, no edit
         store.update(inq.id, form(), "desk")
+
+
+def test_the_desk_must_write_a_title(store):
+    inq = store.record(form(), "desk")
+    for title in ("", "  　 "):
+        with pytest.raises(DeskError) as e:
+            store.publish(inq.id, digest=inq.review_digest(), title=title, confidentiality="internal",
+                          department="", by="desk")
+        assert "題名を入力してください" in e.value.message_ja and "例：" in e.value.message_ja
+    assert store.get(inq.id).status == "answered"
+
+
+def test_an_unmasked_phone_number_blocks_publishing_until_a_reason_is_given(store):
+    inq = store.record(form(), "desk")
+    phone = next(i for i, s in enumerate(inq.spans("question")) if s["type"] == "phone")
+    keep = {i for i, s in enumerate(inq.spans("question")) if s["masked"] and i != phone}
+    inq = store.revise_review(inq.id, {"question": keep, "answer": {0}}, [])
+    assert "086-123-4567" in inq.masked_parts()[0]
+    with pytest.raises(PublishBlocked) as e:
+        store.publish(inq.id, digest=inq.review_digest(), title=FAQ_TITLE, confidentiality="internal",
+                      department="", by="desk", override_reason="short")
+    assert [lk.type for lk in e.value.leaks] == ["phone"] and "電話番号「086-123-4567」" in e.value.message_ja
+    assert store.get(inq.id).status == "answered"
+    p = store.publish(inq.id, digest=inq.review_digest(), title=FAQ_TITLE, confidentiality="internal",
+                      department="", by="desk", override_reason="署の代表番号であり個人の番号ではないため")
+    assert [lk.text for lk in p.overridden] == ["086-123-4567"]
+    assert "086-123-4567" in p.path.read_text(encoding="utf-8")
+
+
+def test_an_undecided_review_span_blocks_publishing(store):
+    inq = store.record(form(question="拾得された財布のカードにKOWALSKIと印字されていました。落とし物の扱いは？",
+                            answer="遺失物法に基づき取り扱ってください。"), "desk")
+    review = [(i, s) for i, s in enumerate(inq.spans("question")) if s.get("review")]
+    assert review and all(not s["masked"] and not s["decided"] for _, s in review)
+    assert inq.undecided() == len(review)
+    with pytest.raises(DeskError) as e:
+        store.publish(inq.id, digest=inq.review_digest(), title=FAQ_TITLE, confidentiality="internal",
+                      department="", by="desk")
+    assert "要確認" in e.value.message_ja
+    plain = {i for i, s in enumerate(inq.spans("question")) if s["masked"] and not s.get("review")}
+    inq = store.revise_review(inq.id, {"question": plain, "answer": set()}, [],
+                              {"question": {i: "mask" for i, _ in review}})
+    assert inq.undecided() == 0 and "KOWALSKI" not in inq.masked_parts()[0]
+    p = store.publish(inq.id, digest=inq.review_digest(), title=FAQ_TITLE, confidentiality="internal",
+                      department="", by="desk")
+    assert "KOWALSKI" not in p.path.read_text(encoding="utf-8") and p.overridden == []
 
 
 def test_a_title_with_personal_information_is_refused(store):

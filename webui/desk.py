@@ -13,9 +13,8 @@ from pathlib import Path
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, url_for)
 
 from kb.anonymize import MASK_LABELS
-from kb.desk import (CATEGORY_DEPARTMENTS, JST, PUBLISH_CONFIDENTIALITY, Addition, DeskError, DeskStore,
-                     StorageFailed,
-                     InquiryForm, retention_days)
+from kb.desk import (CATEGORY_DEPARTMENTS, JST, MAX_TITLE_CHARS, PUBLISH_CONFIDENTIALITY, TITLE_EXAMPLE, Addition,
+                     DeskError, DeskStore, InquiryForm, PublishBlocked, StorageFailed, retention_days)
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
 from webui.auth import access, audit, current_account, requires
 from webui.indexing import reindex
@@ -252,21 +251,30 @@ def highlighted(text: str, spans: list[dict]) -> list[dict]:
             continue
         pieces.append({"text": text[pos:s["start"]]})
         pieces.append({"text": text[s["start"]:s["end"]], "span": i, "type": s["type"], "masked": s["masked"],
-                       "label": MASK_LABELS.get(s["type"], s["type"]), "by": s.get("by", "auto")})
+                       "label": MASK_LABELS.get(s["type"], s["type"]), "by": s.get("by", "auto"),
+                       "review": bool(s.get("review")), "decided": bool(s.get("decided"))})
         pos = s["end"]
     pieces.append({"text": text[pos:]})
     return [p for p in pieces if p["text"]]
 
 
+def chips(text: str, spans: list[dict]) -> list[dict]:
+    """One chip per span for the touch review: what it covers, its type, masked or not, 要確認 or not."""
+    return [{"span": i, "text": s["text"], "type": s["type"], "label": MASK_LABELS.get(s["type"], s["type"]),
+             "masked": s["masked"], "by": s.get("by", "auto"), "review": bool(s.get("review")),
+             "decided": bool(s.get("decided"))} for i, s in enumerate(spans)]
+
+
 def review_context(inq, **extra) -> dict:
     q_masked, a_masked = inq.masked_parts()
-    from kb.inquiries import title_from_question
-    title = request.form.get("title") or inq.title
-    if not title or any(t in title for t in inq.masked_texts()):
-        title = title_from_question(q_masked)       # a word masked since is not carried in the title
+    title = request.form.get("title", inq.title or "")      # written by the desk, never made up from the text
     return form_context(
         inq=inq, question_pieces=highlighted(inq.question or "", inq.spans("question")),
         answer_pieces=highlighted(inq.answer or "", inq.spans("answer")),
+        question_chips=chips(inq.question or "", inq.spans("question")),
+        answer_chips=chips(inq.answer or "", inq.spans("answer")),
+        undecided=inq.undecided(), title_example=TITLE_EXAMPLE, max_title=MAX_TITLE_CHARS,
+        override_reason=request.form.get("override_reason", ""),
         masked_question=q_masked, masked_answer=a_masked, digest=inq.review_digest(),
         mask_labels=MASK_LABELS, confidentiality=PUBLISH_CONFIDENTIALITY,
         title=title,
@@ -274,17 +282,28 @@ def review_context(inq, **extra) -> dict:
         chosen_confidentiality=request.form.get("confidentiality", "internal"), **extra)
 
 
-def review_choices(inq) -> tuple[dict[str, set[int]], list[Addition]]:
+def review_choices(inq) -> tuple[dict[str, set[int]], list[Addition], dict[str, dict[int, str]]]:
     f = request.form
     masked = {part: {int(v) for v in f.getlist(f"mask_{part}") if v.isdigit()} for part in ("question", "answer")}
     additions = [Addition(f.get("add_part", "question"), f.get("add_text", "")[:200], f.get("add_type", "person"))] \
         if f.get("add_text", "").strip() else []
-    return masked, additions
+    decisions = {part: {i: f.get(f"decide_{part}_{i}", "") for i, s in enumerate(inq.spans(part))
+                        if s.get("review") and f.get(f"decide_{part}_{i}") in ("mask", "keep")}
+                 for part in ("question", "answer")}
+    return masked, additions, decisions
 
 
-def changes_review(inq, masked, additions) -> bool:
-    current = {part: {i for i, s in enumerate(inq.spans(part)) if s["masked"]} for part in ("question", "answer")}
-    return bool(additions) or masked != current
+def changes_review(inq, masked, additions, decisions) -> bool:
+    """Whether the posted chips and decisions differ from what is stored (then they are applied first)."""
+    for part in ("question", "answer"):
+        spans = inq.spans(part)
+        plain = {i for i, s in enumerate(spans) if not s.get("review")}
+        if {i for i in plain if spans[i]["masked"]} != masked[part] & plain:
+            return True
+        for i, choice in decisions[part].items():
+            if not spans[i].get("decided") or spans[i]["masked"] != (choice == "mask"):
+                return True
+    return bool(additions)
 
 
 @bp.route("/desk/<int:inquiry_id>/review", methods=["GET", "POST"])
@@ -306,9 +325,9 @@ def review(inquiry_id: int):
         if request.form.get("digest") != inq.review_digest():
             raise DeskError("stale review form", "この照会のマスクは別の画面で変更されています。最新の内容を表示しました。"
                                                  "もう一度確認してください。")
-        masked, additions = review_choices(inq)
-        if changes_review(inq, masked, additions) and inq.question is not None:
-            inq = desk().revise_review(inquiry_id, masked, additions)
+        masked, additions, decisions = review_choices(inq)
+        if changes_review(inq, masked, additions, decisions) and inq.question is not None:
+            inq = desk().revise_review(inquiry_id, masked, additions, decisions)
             flash("マスクを変更しました。公開する前に、下の内容をもう一度確認してください。")
             return render_template("desk/review.html", **review_context(inq))
         if action == "apply":
@@ -318,15 +337,23 @@ def review(inquiry_id: int):
         published = desk().publish(inquiry_id, digest=request.form.get("digest", ""),
                                    title=request.form.get("title", ""),
                                    confidentiality=request.form.get("confidentiality", ""),
-                                   department=request.form.get("department", ""), by=current_account().username)
+                                   department=request.form.get("department", ""), by=current_account().username,
+                                   override_reason=request.form.get("override_reason", "")[:1000])
     except StorageFailed as e:          # the corpus volume is full or read-only: nothing published
         return refused(e, "desk/review.html", 503, **review_context(load(inquiry_id)))
+    except PublishBlocked as e:
+        return refused(e, "desk/review.html", 422, leaks=e.leaks, **review_context(load(inquiry_id)))
     except DeskError as e:
         return refused(e, "desk/review.html", 409 if "stale" in str(e) or "changed" in str(e) else 422,
                        **review_context(load(inquiry_id)))
     status = reindex([published.doc_id])
     audit("inquiry_publish", f"inquiry:{inquiry_id}", doc_id=published.doc_id,
           confidentiality=request.form.get("confidentiality"))
+    if published.overridden:
+        # what the gate found is named by type only: the audit log must not become a copy of the data
+        audit("inquiry_publish_override", f"inquiry:{inquiry_id}", doc_id=published.doc_id,
+              found=sorted({lk.type for lk in published.overridden}),
+              reason=request.form.get("override_reason", "").strip()[:1000])
     flash(f"照会 No.{inquiry_id} を事例 {published.doc_id} として公開しました。元の質問文はデータベースから削除しました。")
     if status:
         flash(status)

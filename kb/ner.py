@@ -1,0 +1,52 @@
+"""GiNZA's named-entity recogniser (spaCy model `ja_ginza`, shipped inside the PyPI wheel).
+
+Loaded once per process on first use; only the tok2vec and ner components run. The anonymiser
+passes just the sentences that may hold a name (see `kb.anonymize`), which keeps long inquiries fast.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Iterable, NamedTuple
+
+_lock = threading.Lock()
+_nlp = None
+
+# GiNZA (ENE) labels the anonymiser reads; the rest (Date, Law, Public_Institution ...) stay text.
+PERSON_LABELS = frozenset({"Person"})
+ORG_LABELS = frozenset({"Company", "School", "Organization_Other", "Corporation_Other", "Show_Organization",
+                        "Sports_Organization", "Hospital", "Facility_Other", "Restaurant", "Hotel", "Shop",
+                        "Retail_Store"})
+
+
+class Entity(NamedTuple):
+    start: int
+    end: int
+    label: str
+
+
+def _model():
+    """The spaCy pipeline, loaded on first call (about a second) and shared by all threads."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                # imported here: spaCy takes a second to import, and most `kb` commands never need it
+                import spacy  # noqa: PLC0415
+
+                _nlp = spacy.load("ja_ginza", exclude=["parser", "compound_splitter", "bunsetu_recognizer",
+                                                       "morphologizer"])
+    return _nlp
+
+
+def entities(pieces: Iterable[tuple[int, str]]) -> list[Entity]:
+    """Named entities of each (offset, text) piece, with offsets into the whole text."""
+    pieces = [(b, s) for b, s in pieces if s.strip()]
+    if not pieces:
+        return []
+    nlp = _model()
+    out: list[Entity] = []
+    with _lock:  # a spaCy pipeline is not documented as thread-safe
+        docs = list(nlp.pipe([s for _, s in pieces]))
+    for (base, _), doc in zip(pieces, docs):
+        out += [Entity(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents]
+    return out
