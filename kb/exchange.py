@@ -312,7 +312,7 @@ def _withdrawal(obj: dict, n: int) -> Withdrawal:
 
 def moment_key(value: str) -> dt.datetime:
     """An ISO date or time as an aware datetime (a date is its midnight in JST), for comparisons."""
-    if "T" not in value:
+    if len(value) == 10:
         d = dt.date.fromisoformat(value)
         return dt.datetime(d.year, d.month, d.day, tzinfo=JST)
-    return dt.datetime.fromisoformat(value)
+    return dt.datetime.fromisoformat(value.upper())     # RFC 3339 allows a lower-case t and z

@@ -141,9 +141,10 @@ def since_arg(raw: str | None) -> dt.datetime | None:
     if not raw:
         return None
     try:
-        return moment_key(raw.strip())
+        moment = moment_key(raw.strip())
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else None     # a time needs its offset
 
 
 @bp.get("/api/v1/share/feed")
@@ -153,7 +154,7 @@ def feed():
     """GET /api/share/feed?since= → this prefecture's signed bundle (JSON Lines) for a peer."""
     raw = request.args.get("since")
     since = since_arg(raw)
-    if raw and since is None:
+    if raw is not None and since is None:       # an empty or malformed since= is refused
         return error_response(400, "since は YYYY-MM-DD か時差付きの ISO 8601 の日時で指定してください",
                               "since must be YYYY-MM-DD or an ISO 8601 time with offset")
     try:
