@@ -270,14 +270,14 @@ class SearchEngine:
         if s is None or getattr(self._local, "generation", None) != self._generation:
             if s is not None:
                 s.close()
-            s = ix.searcher(weighting=weighting(self.ranking))
+            s = _opened(ix.searcher(weighting=weighting(self.ranking)))
             self._local.searcher = s
             self._local.generation = self._generation
         elif not s.up_to_date():
             # a fresh searcher, not s.refresh(): refresh reuses segment readers by segment id and
             # keeps their old deletion sets, so an edited or removed document would still be found
             s.close()
-            s = ix.searcher(weighting=weighting(self.ranking))
+            s = _opened(ix.searcher(weighting=weighting(self.ranking)))
             self._local.searcher = s
         return s
 
@@ -426,6 +426,19 @@ def paragraph_named(text: str) -> str:
         return ""
     suffix = anchor_suffix(refs[0].paragraph or 1, refs[0].item)
     return f"-{suffix}" if suffix else ""
+
+
+def _opened(searcher):
+    """The searcher with each segment's stored-fields column open now: Whoosh opens it on first
+    use, and a merge by the single writer may delete the old segment's files before that (the
+    first hit then found no column and the search failed). An open file outlives its deletion."""
+    for leaf, _ in searcher.reader().leaf_readers():
+        if leaf.doc_count_all():
+            try:
+                leaf.stored_fields(0)
+            except (OSError, TypeError):
+                pass                      # gone already: this searcher is replaced on next use
+    return searcher
 
 
 def _catalog_stamp(gen_dir: Path):
