@@ -82,7 +82,7 @@ def test_review_on_a_tablet_chips_add_phrase_and_title(open_as, app, artifacts_d
     desk.evaluate("document.querySelector('#title').removeAttribute('required')")
     with desk.expect_navigation():
         desk.click(".actions button[value=publish]")
-    assert "題名を入力してください" in desk.inner_text(".flash") and published_files(app) == before
+    assert "題名を入力してください" in desk.inner_text(".flash-error") and published_files(app) == before
 
     desk.fill("#title", FAQ_TITLE)
     publish(desk)
@@ -107,7 +107,7 @@ def test_an_unmasked_phone_number_blocks_publishing_and_an_override_is_audited(o
     publish(desk)                                     # ...and the gate refuses to publish it
     alert = desk.inner_text("#gate-block")
     assert "電話番号" in alert and "086-231-4455" in alert
-    assert "公開できません" in desk.inner_text(".flash") and published_files(app) == before
+    assert "公開できません" in desk.inner_text(".flash-error") and published_files(app) == before
     assert desk.is_visible("#override_reason")
     desk.screenshot(path=str(artifacts_dir / "desk-review-gate-768x1024.png"), full_page=False)
 
@@ -143,7 +143,7 @@ def test_an_undecided_review_span_blocks_publishing(open_as, app, artifacts_dir)
     desk.fill("#title", "外国人名が記載された拾得物の取扱い")
     before = published_files(app)
     publish(desk)
-    assert "要確認" in desk.inner_text(".flash") and published_files(app) == before
+    assert "要確認" in desk.inner_text(".flash-error") and published_files(app) == before
 
     chip.locator("label", has_text="伏せる").click()
     assert counter.get_attribute("data-count") == "0"          # the count follows the choice at once

@@ -59,4 +59,4 @@ def test_three_users_opening_a_section_lend_it_their_anonymised_query(app, site)
 def test_result_cards_link_the_section_with_the_query(app):
     html = signed_in(app, "officer", "officer-links").get("/search", query_string={"q": "交番"}).get_data(as_text=True)
     links = re.findall(r'<a class="card-link" href="([^"]+)"', html)
-    assert links and all(re.fullmatch(r"/docs/[\w-]+\?q=%E4%BA%A4%E7%95%AA&amp;s=([\w-]+)#\1", u) for u in links)
+    assert links and all(re.fullmatch(r"/docs/[\w-]+\?q=%E4%BA%A4%E7%95%AA&amp;s=([\w-]+)#\1(?:-para-[\w-]+)?", u) for u in links)

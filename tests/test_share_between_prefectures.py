@@ -376,6 +376,7 @@ def test_officer_on_a_tablet_sees_the_badge_and_can_leave_other_prefectures_out(
         badge = page.locator(f'li.card[data-doc="{imported_id("inq-2025-0011")}"] .badge.shared-case')
         assert badge.inner_text() == "他県事例（岡山県警察）"
         assert page.is_checked("input[name=shared]")
+        page.click("summary.filter-toggle")          # the filters sit behind 「絞り込み」
         page.uncheck("input[name=shared]")
         with page.expect_navigation():
             page.click("fieldset.filters button.apply")
