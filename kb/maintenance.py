@@ -189,25 +189,16 @@ class MaintenanceQueue:
                                .order_by(AuditEvent.id)).all()
             closed = dict(s.execute(select(SearchGapClosure.query, func.max(SearchGapClosure.closed_at))
                                     .group_by(SearchGapClosure.query)).all())
-        groups: dict[str, SearchGap] = {}
-        users: dict[str, set] = {}
-        for target, detail, username, at in events:
-            try:
-                info = json.loads(detail or "{}")
-                if info.get("hits") != 0 or info.get("missing"):
-                    continue  # a search for a law the corpus lacks is a missing document, not a gap
-            except (json.JSONDecodeError, AttributeError):
-                continue
-            q = normalize_query(target)
-            if not q or (q in closed and at <= closed[q]):
-                continue
-            g = groups.setdefault(q, SearchGap(q, 0, 0, at))
-            g.count += 1
-            g.last_at = max(g.last_at, at)
-            users.setdefault(q, set()).add(username)
-        for q, g in groups.items():
-            g.users = len(users[q])
-        return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at.timestamp()))[:limit]
+        def gaps():
+            for target, detail, username, at in events:
+                try:
+                    info = json.loads(detail or "{}")
+                    if info.get("hits") != 0 or info.get("missing"):
+                        continue  # a search for a law the corpus lacks is a missing document, not a gap
+                except (json.JSONDecodeError, AttributeError):
+                    continue
+                yield normalize_query(target), username, at
+        return _grouped(gaps(), closed, limit)
 
     # -- documents officers looked for that the corpus does not hold --------------------------
     def missing_documents(self, days: int = ZERO_HIT_DAYS, limit: int = 100,
@@ -223,24 +214,15 @@ class MaintenanceQueue:
                                .order_by(AuditEvent.id)).all()
             closed = dict(s.execute(select(SearchGapClosure.query, func.max(SearchGapClosure.closed_at))
                                     .group_by(SearchGapClosure.query)).all())
-        groups: dict[str, SearchGap] = {}
-        users: dict[str, set] = {}
-        for detail, username, at in events:
-            try:
-                names = json.loads(detail or "{}").get("missing") or []
-            except (json.JSONDecodeError, AttributeError):
-                continue
-            for name in names:
-                name = normalize_query(str(name))
-                if not name or (name in closed and at <= closed[name]):
+        def names():
+            for detail, username, at in events:
+                try:
+                    found = json.loads(detail or "{}").get("missing") or []
+                except (json.JSONDecodeError, AttributeError):
                     continue
-                g = groups.setdefault(name, SearchGap(name, 0, 0, at))
-                g.count += 1
-                g.last_at = max(g.last_at, at)
-                users.setdefault(name, set()).add(username)
-        for name, g in groups.items():
-            g.users = len(users[name])
-        return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at.timestamp()))[:limit]
+                for name in found:
+                    yield normalize_query(str(name)), username, at
+        return _grouped(names(), closed, limit)
 
     def close_search_gap(self, query: str, username: str, note: str = "") -> None:
         q = normalize_query(query)
@@ -249,3 +231,20 @@ class MaintenanceQueue:
         with self.db.session() as s:
             s.add(SearchGapClosure(query=q, closed_at=utcnow(), closed_by=username[:64],
                                    note=" ".join((note or "").split())[:500]))
+
+
+def _grouped(searches, closed: dict, limit: int) -> list[SearchGap]:
+    """(query, user, time) rows as SearchGaps: grouped by query, skipping empty ones and those
+    closed since; most searched first, then most recent."""
+    groups: dict[str, SearchGap] = {}
+    users: dict[str, set] = {}
+    for q, username, at in searches:
+        if not q or (q in closed and at <= closed[q]):
+            continue
+        g = groups.setdefault(q, SearchGap(q, 0, 0, at))
+        g.count += 1
+        g.last_at = max(g.last_at, at)
+        users.setdefault(q, set()).add(username)
+    for q, g in groups.items():
+        g.users = len(users[q])
+    return sorted(groups.values(), key=lambda g: (-g.count, -g.last_at.timestamp()))[:limit]
