@@ -5,13 +5,9 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 
-from conftest import csrf_token, free_port, signed_in
+from conftest import csrf_token, free_port, signed_in, start_kb_serve
 from webui.limits import (DEFAULT_MAX_REQUEST_BYTES, IMPORT_MAX_BYTES, IMPORT_MAX_REQUEST_BYTES,
                           SERVER_MAX_REQUEST_BYTES)
 
@@ -98,17 +94,8 @@ def test_a_20_mb_post_to_a_served_process_answers_413_without_growing_it(corpus_
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index),
                KB_DATA=str(tmp_path / "data"))
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = start_kb_serve(env, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read()
-                break
-            except urllib.error.URLError:
-                assert time.monotonic() < deadline, "kb serve did not answer"
-                time.sleep(0.2)
         before = _rss_kb(proc.pid)
         statuses = [_raw_post(port, "/login", 20 * MB), _raw_post(port, "/login", 6 * MB),
                     _raw_post(port, "/login", 20 * MB)]
