@@ -156,8 +156,9 @@ class LiveServer:
     def __init__(self, wsgi_app, threads: int = 4):
         from waitress.server import create_server
         self.port = free_port()
+        # poll(), not select(): select() fails once the test process holds an fd above 1024
         self.server = create_server(wsgi_app, host="127.0.0.1", port=self.port, threads=threads,
-                                    ident="kb-test")
+                                    ident="kb-test", asyncore_use_poll=True)
         self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -173,7 +174,13 @@ class LiveServer:
         raise RuntimeError("live server did not start")
 
     def stop(self):
-        self.server.close()
+        """Close every channel (so the loop ends) and end the worker threads: waitress' own
+        close() only closes the listening socket, which left 4-14 threads per server alive, each
+        holding its thread's searcher and database connection (fds leaked across the run)."""
+        self.server.task_dispatcher.shutdown()
+        while self.server._map:
+            for channel in list(self.server._map.values()):
+                channel.handle_close()
         self.thread.join(timeout=5)
 
 
