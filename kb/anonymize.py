@@ -426,7 +426,8 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
     # "住所は表町1-9-22" where Sudachi does not tag the town as a place name
     for m in re.finditer(r"(?:住所|居所|自宅|現住所)[はがを：:\s（(]{0,3}", f):
         start = m.end()
-        am = re.match(r"[一-龥々ヶァ-ヶーぁ-ゖ]{1,15}?(?=[0-9])", f[start:])
+        # a town name starts with kanji or katakana; "自宅から110番" is a call, not an address
+        am = re.match(r"[一-龥々ヶァ-ヶー][一-龥々ヶァ-ヶーぁ-ゖ]{0,14}?(?=[0-9])", f[start:])
         if am:
             nm = P.ADDRESS_NUMBER.match(f, start + am.end())
             if nm:

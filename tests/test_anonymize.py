@@ -116,6 +116,8 @@ def test_workplaces_and_schools_tied_to_a_person(text, expected):
     ("駐在所員が地域課の指示で臨場した。", ["駐在所", "地域課"]),
     ("精神科病院の職員が通報した。", ["精神科病院"]),
     ("国道2号で事故、同日午後4時30分に解決。", ["国道2号", "午後4時30分"]),
+    ("甲野が自宅から110番した。", ["自宅から110番した"]),
+    ("住所は不明で、自宅から119番に通報があった。", ["自宅から119番に通報"]),
 ])
 def test_what_the_answer_needs_is_kept(text, keep):
     assert masked_words(text, keep) == []
