@@ -80,7 +80,7 @@ def main():
         port = free_port()
         url = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("交番 同行")
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port),
+        proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port),
                                  "--workers", str(a.workers)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

@@ -133,7 +133,7 @@ def free_port() -> int:
 
 def start_kb_serve(env: dict, port: int, workers: int = 1):
     """`kb serve` as a real process with `env` (KB_CORPUS, KB_INDEX, KB_DATA), once it answers."""
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", str(workers)],
+    proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port), "--workers", str(workers)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     out = ""
     while "serving on" not in out:

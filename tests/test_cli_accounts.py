@@ -17,7 +17,7 @@ from conftest import free_port
 
 
 def kb(env, *args, stdin: str | None = None, check=True):
-    r = subprocess.run([sys.executable, "-m", "kb.cli", *args], env=env, input=stdin, capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "kb_cli.cli", *args], env=env, input=stdin, capture_output=True,
                        text=True, timeout=120)
     if check:
         assert r.returncode == 0, r.stderr
@@ -66,7 +66,7 @@ def test_user_and_token_commands(env, corpus_site):
 
 def test_first_start_creates_an_admin_and_prints_the_password_once(env):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         lines = []
@@ -94,7 +94,7 @@ def test_first_start_creates_an_admin_and_prints_the_password_once(env):
         proc.terminate()
         proc.wait(timeout=10)
     # a second start prints no password
-    second = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(free_port())], env=env,
+    second = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(free_port())], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert "serving on" in second.stdout.readline()

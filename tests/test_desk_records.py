@@ -158,7 +158,7 @@ def test_purge_deletes_old_raw_text_of_unpublished_inquiries_only(store, tmp_pat
 
 
 def test_kb_purge_command(tmp_path, monkeypatch):
-    from kb.cli import main
+    from kb_cli.cli import main
     from kb.db import database_url, open_database
     monkeypatch.setenv("KB_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))

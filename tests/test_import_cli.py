@@ -29,7 +29,7 @@ KITEI = """○架空県警察遺失物取扱規程
 
 
 def kb(args, env, input=None):
-    return subprocess.run([sys.executable, "-m", "kb.cli", *args], env=env, input=input,
+    return subprocess.run([sys.executable, "-m", "kb_cli.cli", *args], env=env, input=input,
                           capture_output=True, text=True, timeout=120)
 
 

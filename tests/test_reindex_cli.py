@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from indexer import generations
 from indexer.search import SearchEngine
 from indexer.updates import IndexUpdater
-from kb.cli import main
+from kb_cli.cli import main
 from kb.store import atomic_write
 
 DOC = """---

@@ -47,7 +47,7 @@ def corpus_files(n_docs: int = 40, n_sections: int = 8) -> dict[str, str]:
 
 def kb(site, *args, **popen):
     env = {**os.environ, "KB_CORPUS": str(site.corpus), "KB_INDEX": str(site.index), "KB_DATA": str(site.data)}
-    return subprocess.Popen([sys.executable, "-m", "kb.cli", *args], cwd=REPO, env=env,
+    return subprocess.Popen([sys.executable, "-m", "kb_cli.cli", *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 

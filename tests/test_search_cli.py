@@ -9,7 +9,7 @@ import pytest
 
 from kb.store import atomic_write
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 DOC = """---
 id: koban
 title: 交番勤務要領

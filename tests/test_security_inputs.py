@@ -16,7 +16,7 @@ import pytest
 
 from conftest import TEST_PASSWORD, api_token, csrf_token, ensure_user, signed_in
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 
 
 # -- #6 heading ids: linear ------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_the_editor_refuses_aliases_in_other_fields_and_keeps_the_text(tmp_path)
 
 
 def test_kb_anonymize_refuses_input_over_the_desks_cap(tmp_path):
-    from kb.cli import ANONYMIZE_MAX_CHARS
+    from kb_cli.cli import ANONYMIZE_MAX_CHARS
     from kb.desk import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
     assert ANONYMIZE_MAX_CHARS == MAX_QUESTION_CHARS + MAX_ANSWER_CHARS
     t0 = time.perf_counter()

@@ -18,7 +18,7 @@ from conftest import free_port
 from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, review_post
 from editor_site import editor_app, form_of, writable_site
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 
 
 def site_env(site, **extra) -> dict:

@@ -25,7 +25,7 @@ def test_queued_search_audit_rows_are_written_before_a_stop(corpus_site, tmp_pat
     from kb.db import database_url, open_database
     data = tmp_path / "data"
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data))
-    kb = [sys.executable, "-m", "kb.cli"]
+    kb = [sys.executable, "-m", "kb_cli.cli"]
     subprocess.run([*kb, "user", "add", "audit-officer", "--role", "officer", "--password-stdin"], env=env,
                    input="queue-check-passphrase-9\n", text=True, check=True, capture_output=True)
     token = subprocess.run([*kb, "token", "create", "audit-officer"], env=env, text=True,
@@ -64,7 +64,7 @@ def test_two_worker_processes_share_the_port_and_stop_together(corpus_site, tmp_
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index),
                KB_DATA=str(tmp_path / "data"))
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port), "--workers", "2"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         out = ""

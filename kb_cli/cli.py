@@ -1,4 +1,6 @@
-"""The `kb` command line: parse, call the domain or the indexer, print."""
+"""The `kb` command line: parse, call the domain or the indexer, print.
+
+Commands import lazily, inside each function, for start-up time (see kb_cli/__init__.py)."""
 from __future__ import annotations
 
 import json
