@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select, update
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -154,6 +154,7 @@ class Inquiry(Base):
 class InquirySection(Base):
     """A section linked to an inquiry: its basis (根拠), or one the asking officer had looked at."""
     __tablename__ = "inquiry_sections"
+    __table_args__ = (Index("ix_inquiry_sections_target", "doc_id", "section_id"),)   # 0003 made it
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), nullable=False,
                                             index=True)
