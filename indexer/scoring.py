@@ -8,6 +8,7 @@ from heapq import nlargest
 
 from whoosh import query as Q, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 
@@ -147,7 +148,6 @@ def _priors(reader) -> list | None:
 
 def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[array, array]:
     """(ids, weights) of a term in one segment, deleted documents left out, block by block."""
-    from whoosh.matching.wrappers import FilterMatcher
     m = reader.postings(fieldname, btext)
     deleted = None
     if isinstance(m, FilterMatcher):

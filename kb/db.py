@@ -12,8 +12,10 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, create_engine, event,
-                        select)
+                        func, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -137,8 +139,6 @@ def migrate(db: Database) -> None:
     with _migrate_lock:
         if db.url in _migrated:
             return
-        from alembic import command
-        from alembic.config import Config
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
@@ -164,6 +164,5 @@ def open_database(url: str) -> Database:
 
 
 def user_count(db: Database) -> int:
-    from sqlalchemy import func
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(User)) or 0
