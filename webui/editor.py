@@ -28,18 +28,14 @@ bp = Blueprint("editor", __name__, url_prefix="/editor")
 IMPORT_KINDS = ("law", "regulation", "notice")
 
 
-@bp.record_once
-def init_app(state) -> None:
-    """On registration: the editor's stores on the app's database and corpus, and the officers'
-    feedback blueprint (flags, not helpful) that feeds the maintenance queue."""
-    from webui import feedback
-    app = state.app
+def init_app(app) -> None:
+    """The editor's stores on the database and corpus create_app opened (the officers' feedback
+    blueprint that feeds the feedback queue is registered by create_app)."""
     db = app.extensions["kb.db"]
     corpus = Path(app.config["CORPUS"])
     app.extensions["kb.revisions"] = RevisionStore(db, corpus)
     app.extensions["kb.maintenance"] = MaintenanceQueue(db)
     app.extensions["kb.review"] = ReviewList(corpus)
-    app.register_blueprint(feedback.bp)
 
 
 def revisions() -> RevisionStore:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, reque
 
 from kb.maintenance import FlagRefused
 from webui.auth import audit, current_account, requires, safe_next
+from webui.docs import load_readable
 
 bp = Blueprint("feedback", __name__)
 
@@ -21,7 +22,6 @@ def wants_json() -> bool:
 @requires("read")
 def flag_section(doc_id: str):
     """「この内容は古い/誤り」 on one section of a document, with a short comment."""
-    from webui.docs import load_readable
     doc = load_readable(doc_id).doc           # 404 for what the officer may not read
     section_id = request.form.get("section", "")
     section = next((s for s in doc.sections if s.id == section_id), None)
