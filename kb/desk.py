@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import publish_gate
 from kb.anonymize import MASK_LABELS, analyse, detect, mask
+from kb.clock import SYSTEM_CLOCK, Clock
 from kb.db import Base, Database, utcnow
 from kb.era import JST
 from kb.inquiries import (ASKER_STATUSES, CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
@@ -306,9 +307,10 @@ def as_jst_date(moment: dt.datetime | None) -> dt.date:
 class DeskStore:
     """Inquiries in the application database and the corpus files published ones become."""
 
-    def __init__(self, db: Database, corpus: Path):
+    def __init__(self, db: Database, corpus: Path, clock: Clock = SYSTEM_CLOCK):
         self.db = db
         self.corpus = Path(corpus)
+        self.clock = clock          # the purge's retention period runs on this clock
         # one publish at a time per process (id choice, file, commit); the unique doc_id
         # refuses the loser of a race between processes, which then takes the next number
         self._publish_lock = threading.Lock()
@@ -560,7 +562,7 @@ class DeskStore:
     def purge(self, days: int | None = None, now: dt.datetime | None = None) -> list[int]:
         """Delete the raw text of unpublished inquiries received more than `days` ago; their ids."""
         days = retention_days() if days is None else days
-        cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        cutoff = (now or self.clock.now()) - dt.timedelta(days=days)
         with self.db.session() as s:
             stale = list(s.scalars(select(Inquiry).where(Inquiry.received_at < cutoff,
                                                          Inquiry.question.is_not(None))))

@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.clock import SYSTEM_CLOCK, Clock
 from kb.document import DocumentError, normalize_meta, split_front_matter
 from kb.store import document_paths
 
@@ -40,14 +41,15 @@ class ReviewItem:
 
 
 class ReviewList:
-    def __init__(self, corpus: Path):
+    def __init__(self, corpus: Path, clock: Clock = SYSTEM_CLOCK):
         self.corpus = Path(corpus)
+        self.clock = clock          # days left are counted from this clock's date
         self._lock = threading.Lock()
         self._meta: dict[Path, tuple[tuple, dict | None]] = {}
 
     def items(self, today: dt.date | None = None, department: str = "") -> list[ReviewItem]:
         """Documents in force with their review date, the most urgent first; without a date last."""
-        today = today or dt.date.today()
+        today = today or self.clock.today()
         out = []
         for meta in self._all_meta():
             if meta["status"] != "in_force":

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
+from kb.clock import ManualClock
+from kb.db import open_database
 from kb.desk import Addition, DeskError, DeskStore, InquiryForm, PublishBlocked, initial_spans, revise_spans
 from kb.inquiries import Basis
 
@@ -155,6 +157,16 @@ def test_purge_deletes_old_raw_text_of_unpublished_inquiries_only(store, tmp_pat
     assert store.get(fresh.id).question == QUESTION
     with pytest.raises(DeskError):
         store.update(old.id, form(), "desk")
+
+
+def test_purge_counts_the_retention_period_on_the_stores_clock(tmp_path):
+    clock = ManualClock(dt.datetime(2026, 11, 1, 9, 0))
+    store = DeskStore(open_database(f"sqlite:///{tmp_path / 'kb.sqlite3'}"), tmp_path / "corpus", clock=clock)
+    inq = store.record(form(received_at=dt.datetime(2026, 11, 1, 0, 0)), "desk")
+    clock.advance(days=89)
+    assert store.purge(days=90) == [] and store.get(inq.id).question == QUESTION
+    clock.advance(days=2)
+    assert store.purge(days=90) == [inq.id] and store.get(inq.id).question is None
 
 
 def test_kb_purge_command(tmp_path, monkeypatch):

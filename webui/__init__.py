@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.search import SearchEngine
+from kb.clock import SYSTEM_CLOCK
 from kb.config import paths
 from kb.db import database_url, open_database
 from kb.document import KIND_LABELS
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # where the sign-in counters live: memory:// (per process) or redis://host:port (shared)
         RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
         DATABASE_URL=os.environ.get("KB_DATABASE_URL"),
+        CLOCK=SYSTEM_CLOCK,                # sessions, purge and review deadlines (tests: ManualClock)
         JSON_AS_ASCII=False,
     )
     if test_config:

@@ -124,7 +124,7 @@ def secret_key(data: Path) -> str:
 def init_app(app) -> None:
     """Accounts, audit, sessions, CSRF and the guard on the database create_app opened."""
     db = app.extensions["kb.db"]
-    app.extensions["kb.accounts"] = AccountStore(db)
+    app.extensions["kb.accounts"] = AccountStore(db, clock=app.config["CLOCK"])
     app.extensions["kb.audit"] = AuditLog(db)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(Path(app.config["DATA"]))

@@ -34,7 +34,8 @@ RECENT_VIEWS = dt.timedelta(hours=2)       # documents an officer opened count a
 
 def init_app(app) -> None:
     """The desk's store on the database and corpus create_app opened."""
-    app.extensions["kb.desk"] = DeskStore(app.extensions["kb.db"], Path(app.config["CORPUS"]))
+    app.extensions["kb.desk"] = DeskStore(app.extensions["kb.db"], Path(app.config["CORPUS"]),
+                                          clock=app.config["CLOCK"])
 
 
 def desk() -> DeskStore:

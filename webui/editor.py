@@ -35,7 +35,7 @@ def init_app(app) -> None:
     corpus = Path(app.config["CORPUS"])
     app.extensions["kb.revisions"] = RevisionStore(db, corpus)
     app.extensions["kb.maintenance"] = MaintenanceQueue(db)
-    app.extensions["kb.review"] = ReviewList(corpus)
+    app.extensions["kb.review"] = ReviewList(corpus, clock=app.config["CLOCK"])
 
 
 def revisions() -> RevisionStore:
