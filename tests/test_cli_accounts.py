@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,6 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import free_port
+from waiting import wait_for_http
 
 
 def kb(env, *args, stdin: str | None = None, check=True):
@@ -79,12 +79,7 @@ def test_first_start_creates_an_admin_and_prints_the_password_once(env):
         assert "ユーザー名: admin" in out and "kb user passwd admin" in out
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-        for _ in range(50):
-            try:
-                html = opener.open(base + "/login", timeout=5).read().decode()
-                break
-            except urllib.error.URLError:
-                time.sleep(0.1)
+        html = wait_for_http(base + "/login", timeout=10, while_alive=proc, opener=opener).decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         data = urllib.parse.urlencode({"username": "admin", "password": password, "csrf_token": token}).encode()
         page = opener.open(base + "/login", data=data, timeout=10)

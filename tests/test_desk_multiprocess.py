@@ -5,15 +5,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from conftest import free_port
 from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, flashes, review_post
 from test_desk_concurrency import index_doc_ids
+from waiting import wait_for_http
 
 USERS, PER_USER = 4, 8
 
@@ -35,14 +33,7 @@ def test_publishes_through_two_server_processes_all_land(site):
     base = f"http://127.0.0.1:{port}"
     errors: list[str] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/login", timeout=5).read()
-                break
-            except urllib.error.URLError:
-                assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-                time.sleep(0.2)
+        wait_for_http(base + "/login", while_alive=server)
         users = [HttpUser(base, app, "desk", f"mp-desk-{u}") for u in range(USERS)]
 
         def publish_all(user, mine):
