@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import kb.desk  # noqa: F401  (models: inquiries, inquiry basis)
-import kb.maintenance  # noqa: F401  (models: flags, search feedback, search-gap closures)
+import kb.feedback_queue  # noqa: F401  (models: flags, search feedback, search-gap closures)
 import kb.revisions  # noqa: F401  (model: revisions)
 import kb.share_import  # noqa: F401  (model: the share ledger)
 import kb.sharing  # noqa: F401  (model: share requests)

@@ -9,7 +9,7 @@ from conftest import signed_in
 from editor_site import NOTICE, OKAYAMA, editor_app, flashes, form_of, writable_site
 from kb.clock import ManualClock
 from kb.frontmatter import set_fields
-from kb.review import ReviewList
+from kb.deadlines import DeadlineList
 from kb.store import atomic_write
 
 
@@ -149,7 +149,7 @@ def test_review_deadlines_count_days_on_the_lists_clock(site):
     path = site.corpus / "regulations" / f"{OKAYAMA}.md"
     atomic_write(path, set_fields(path.read_text(encoding="utf-8"), {"review_by": dt.date(2026, 12, 31)}))
     clock = ManualClock(dt.datetime(2026, 11, 1, 12, 0))
-    deadlines = ReviewList(site.corpus, clock=clock)
+    deadlines = DeadlineList(site.corpus, clock=clock)
 
     def okayama():
         return next(i for i in deadlines.items() if i.doc_id == OKAYAMA)

@@ -1,5 +1,4 @@
 """Search that understands how officers ask: jargon, kana, variants, numerals, article references."""
-from pathlib import Path
 
 import pytest
 

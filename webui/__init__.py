@@ -13,9 +13,9 @@ from kb.config import paths
 from kb.db import database_url, open_database
 from kb.document import KIND_LABELS
 from kb.filemodes import make_private
-from webui import admin, api, auth, desk, docs, editor, feedback, guide, limits, search, share
+from webui import admin, api, auth, desk, document_page, editor, feedback, guide, limits, search, share
 from webui.dates import status_label, wareki
-from webui.documents import DocumentCache
+from webui.document_cache import DocumentCache
 from webui.errors import error_response, register_errors
 from webui.extensions import get_documents, get_engine
 from webui.indexing import reconcile_at_start
@@ -68,7 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(guide.bp)        # /help and /docs/ (before docs.view's /docs/<id>)
-    app.register_blueprint(docs.bp)
+    app.register_blueprint(document_page.bp)
     app.register_blueprint(api.bp)                                       # /api/v1/...
     app.register_blueprint(api.bp, url_prefix=api.LEGACY_PREFIX, name=api.LEGACY_NAME)  # alias
     app.register_blueprint(admin.bp)

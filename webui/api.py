@@ -15,7 +15,7 @@ from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
 from kb.anchors import section_key, section_url
 from kb.document import KINDS, is_in_force
 from webui.auth import access, audit, requires
-from webui.docs import load_readable, meta_as_seen
+from webui.document_page import load_readable, meta_as_seen
 from webui.errors import error_response
 from webui.extensions import get_engine as engine
 from webui.openapi import openapi_document

@@ -1,5 +1,5 @@
-"""The maintainers' editor: create, edit (with preview), import, history, diff, restore, review list
-and the maintenance queue. Writes go through kb.revisions (file written atomically, revision in the
+"""The maintainers' editor: create, edit (with preview), import, history, diff, restore, the review
+deadlines (見直し期限) and the feedback queue. Writes go through kb.revisions (file written atomically, revision in the
 database) and then the single index writer; nothing here opens a Whoosh writer."""
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS,
                          split_front_matter, split_sections)
 from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
                             new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
-from kb.maintenance import MaintenanceQueue
+from kb.feedback_queue import FeedbackQueue
 from kb.paragraphs import article_of
-from kb.review import ReviewList
+from kb.deadlines import DeadlineList
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
@@ -34,16 +34,16 @@ def init_app(app) -> None:
     db = app.extensions["kb.db"]
     corpus = Path(app.config["CORPUS"])
     app.extensions["kb.revisions"] = RevisionStore(db, corpus)
-    app.extensions["kb.maintenance"] = MaintenanceQueue(db)
-    app.extensions["kb.review"] = ReviewList(corpus, clock=app.config["CLOCK"])
+    app.extensions["kb.feedback_queue"] = FeedbackQueue(db)
+    app.extensions["kb.deadlines"] = DeadlineList(corpus, clock=app.config["CLOCK"])
 
 
 def revisions() -> RevisionStore:
     return current_app.extensions["kb.revisions"]
 
 
-def maintenance() -> MaintenanceQueue:
-    return current_app.extensions["kb.maintenance"]
+def feedback_queue() -> FeedbackQueue:
+    return current_app.extensions["kb.feedback_queue"]
 
 
 def author() -> Author:
@@ -81,13 +81,13 @@ def saved(result: SaveResult, verb: str) -> str:
 @bp.get("/")
 @requires("edit")
 def index():
-    review = current_app.extensions["kb.review"].items()
-    q = maintenance()
+    deadlines = current_app.extensions["kb.deadlines"].items()
+    q = feedback_queue()
     find = request.args.get("find", "").strip()[:100]
     return render_template("editor/index.html", recent=revisions().recent(15), find=find,
                            documents=document_list(find), kind_labels=KIND_LABELS,
-                           overdue=sum(1 for i in review if i.state == "overdue"),
-                           due=sum(1 for i in review if i.state == "due"),
+                           overdue=sum(1 for i in deadlines if i.state == "overdue"),
+                           due=sum(1 for i in deadlines if i.state == "due"),
                            flags=len(q.flags()), not_helpful=len(q.not_helpful()),
                            zero_hits=len(q.zero_hit_searches()))
 
@@ -262,7 +262,7 @@ def history(doc_id: str):
         abort(404)
     revs = revisions().history(doc_id)
     return render_template("editor/history.html", doc_id=doc_id, title=_title(head.text, doc_id),
-                           revisions=revs, flags=maintenance().flags(doc_id=doc_id))
+                           revisions=revs, flags=feedback_queue().flags(doc_id=doc_id))
 
 
 @bp.get("/docs/<doc_id>/diff")
@@ -384,24 +384,24 @@ def _uploaded_text() -> str:
     return text
 
 
-# -- review list and maintenance queue -----------------------------------------------------------
+# -- review deadlines (見直し期限; the URL keeps its old name) and the feedback queue ---------------
 @bp.get("/review")
 @requires("edit")
-def review():
-    reviews = current_app.extensions["kb.review"]
+def deadlines():
+    reviews = current_app.extensions["kb.deadlines"]
     department = request.args.get("dept", "")
     items = reviews.items(department=department)
     groups = [(state, label, [i for i in items if i.state == state]) for state, label in
               (("overdue", "期限切れ"), ("due", "30日以内に期限"), ("later", "それ以降"), ("unset", "見直し期限が未設定"))]
-    return render_template("editor/review.html", groups=groups, departments=reviews.departments(),
-                           department=department, flag_counts=maintenance().open_flag_counts(),
+    return render_template("editor/deadlines.html", groups=groups, departments=reviews.departments(),
+                           department=department, flag_counts=feedback_queue().open_flag_counts(),
                            kind_labels=KIND_LABELS)
 
 
 @bp.get("/queue")
 @requires("edit")
 def queue():
-    q = maintenance()
+    q = feedback_queue()
     return render_template("editor/queue.html", flags=q.flags(), not_helpful=q.not_helpful(),
                            zero_hits=q.zero_hit_searches(), missing=q.missing_documents())
 
@@ -409,10 +409,10 @@ def queue():
 @bp.post("/queue/flags/<int:flag_id>")
 @requires("edit")
 def resolve_flag(flag_id: int):
-    from kb.maintenance import FlagRefused
+    from kb.feedback_queue import FlagRefused
     status = "dismissed" if request.form.get("status") == "dismissed" else "resolved"
     try:
-        flag = maintenance().resolve_flag(flag_id, current_account().username,
+        flag = feedback_queue().resolve_flag(flag_id, current_account().username,
                                           request.form.get("resolution", ""), status)
     except FlagRefused as e:
         flash(e.message_ja, "error")
@@ -426,9 +426,9 @@ def resolve_flag(flag_id: int):
 @requires("edit")
 def close_search():
     """Close a zero-result query or resolve the not-helpful marks of a query."""
-    from kb.maintenance import FlagRefused
+    from kb.feedback_queue import FlagRefused
     query, kind = request.form.get("q", ""), request.form.get("kind", "")
-    q = maintenance()
+    q = feedback_queue()
     try:
         if kind == "not_helpful":
             q.resolve_not_helpful(query, current_account().username)

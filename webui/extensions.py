@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from indexer.search import SearchEngine
-from webui.documents import DocumentCache
+from webui.document_cache import DocumentCache
 
 
 def get_engine(app: Flask | None = None) -> SearchEngine:

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 
-from kb.maintenance import FlagRefused
+from kb.feedback_queue import FlagRefused
 from webui.auth import audit, current_account, requires, safe_next
-from webui.docs import load_readable
+from webui.document_page import load_readable
 
 bp = Blueprint("feedback", __name__)
 
 
 def queue():
-    return current_app.extensions["kb.maintenance"]
+    return current_app.extensions["kb.feedback_queue"]
 
 
 def wants_json() -> bool:

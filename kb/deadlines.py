@@ -20,7 +20,7 @@ MAINTAINED_KINDS = ("regulation", "notice", "manual")
 
 
 @dataclass(frozen=True)
-class ReviewItem:
+class Deadline:
     doc_id: str
     title: str
     kind: str
@@ -40,14 +40,14 @@ class ReviewItem:
         return "due" if self.days_left <= DUE_SOON_DAYS else "later"
 
 
-class ReviewList:
+class DeadlineList:
     def __init__(self, corpus: Path, clock: Clock = SYSTEM_CLOCK):
         self.corpus = Path(corpus)
         self.clock = clock          # days left are counted from this clock's date
         self._lock = threading.Lock()
         self._meta: dict[Path, tuple[tuple, dict | None]] = {}
 
-    def items(self, today: dt.date | None = None, department: str = "") -> list[ReviewItem]:
+    def items(self, today: dt.date | None = None, department: str = "") -> list[Deadline]:
         """Documents in force with their review date, the most urgent first; without a date last."""
         today = today or self.clock.today()
         out = []
@@ -59,7 +59,7 @@ class ReviewList:
             due = meta.get("review_by")
             if due is None and meta["kind"] not in MAINTAINED_KINDS:
                 continue
-            out.append(ReviewItem(meta["id"], meta["title"], meta["kind"], meta.get("department") or "",
+            out.append(Deadline(meta["id"], meta["title"], meta["kind"], meta.get("department") or "",
                                   str(meta.get("owner") or ""), due, meta["status"],
                                   (due - today).days if due else None))
         return sorted(out, key=lambda i: (i.review_by is None, i.review_by or dt.date.max, i.title))
