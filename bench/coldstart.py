@@ -90,9 +90,9 @@ def main():
                                                 timeout=30) as r:
                         json.load(r)
                     break
-                except OSError:
+                except OSError as e:
                     if time.perf_counter() - t0 > 120 or proc.poll() is not None:
-                        raise SystemExit("server did not answer")
+                        raise SystemExit("server did not answer") from e
                     time.sleep(0.02)
             cold = time.perf_counter() - t0
             queries = [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip()]

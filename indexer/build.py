@@ -165,7 +165,7 @@ def split_parts(paths: list[Path], jobs: int) -> list[list[Path]]:
     sizes = [p.stat().st_size for p in paths]
     total = sum(sizes) or 1
     parts, cur, acc = [], [], 0
-    for p, s in zip(paths, sizes):
+    for p, s in zip(paths, sizes, strict=False):
         cur.append(p)
         acc += s
         if len(parts) < jobs - 1 and acc >= total * (len(parts) + 1) / jobs:

@@ -43,7 +43,7 @@ class ReadingIndex:
         if word in self.known:
             return None
         for candidate in self.words.get(reading_of(word), ()):
-            if len(candidate) == len(word) and sum(a != b for a, b in zip(candidate, word)) == 1:
+            if len(candidate) == len(word) and sum(a != b for a, b in zip(candidate, word, strict=True)) == 1:
                 return candidate
         return None
 

@@ -949,7 +949,7 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     """What follows a found name in brackets: its reading (王 建国（おう けんこく）) and an age
     without 歳 (小野寺 聡（41）, 福岡 美穂（六十一）)."""
     out = []
-    for b, e, t in chosen:
+    for _b, e, t in chosen:
         if t != "person":
             continue
         m = P.NAME_READING.match(text, e)

@@ -47,6 +47,6 @@ def entities(pieces: Iterable[tuple[int, str]]) -> list[Entity]:
     out: list[Entity] = []
     with _lock:  # a spaCy pipeline is not documented as thread-safe
         docs = list(nlp.pipe([s for _, s in pieces]))
-    for (base, _), doc in zip(pieces, docs):
+    for (base, _), doc in zip(pieces, docs, strict=False):
         out += [Entity(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents]
     return out

@@ -189,7 +189,7 @@ class ShareLedger:
                     (report.unchanged if row.hash == case.hash else report.older).append(case.case_id)
                 else:
                     fresh.append(case)
-            for case, findings in zip(fresh, gate_all(fresh)):
+            for case, findings in zip(fresh, gate_all(fresh), strict=False):
                 row = rows.get(case.case_id)
                 if row is None:
                     row = rows[case.case_id] = SharedCaseRow(org=case.org, case_id=case.case_id,

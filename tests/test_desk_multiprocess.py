@@ -43,7 +43,7 @@ def test_publishes_through_two_server_processes_all_land(site):
                               review_post(page.text, "publish", confirmed="1", confidentiality="internal"))
                 if r.status != 302:
                     errors.append(f"publish {inquiry_id}: {r.status} {flashes(r.text)}")
-        threads = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(users, ids)]
+        threads = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(users, ids, strict=True)]
         for th in threads:
             th.start()
         for th in threads:

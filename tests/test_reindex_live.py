@@ -104,7 +104,7 @@ def test_searches_never_fail_while_reindex_runs_in_another_process(site_factory)
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
             live = generations.current_name(site.index)
-            wait_for(lambda: live in seen, what="searches on the new generation")
+            wait_for(lambda live=live: live in seen, what="searches on the new generation")
     finally:
         stop.set()
         for t in threads:

@@ -375,7 +375,7 @@ def reuse():
     corpus_counts: Counter = Counter()
     engine = get_engine()
     engine.searcher()
-    for doc_id, keys in engine.basis_map().items():
+    for keys in engine.basis_map().values():
         for key in keys:
             corpus_counts[key] += 1
     records = {f"{r.doc_id}#{r.section_id}": r for r in desk().basis_reuse()}
