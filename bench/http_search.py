@@ -170,8 +170,7 @@ async def _client(host: str, port: int, path: str, qs: list[str], offset: int, s
                 reader, writer = await asyncio.open_connection(host, port)
             writer.write(request)
             status, keep = await asyncio.wait_for(_response(reader), timeout=30)
-        except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                asyncio.TimeoutError) as e:
+        except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as e:
             errors.append(f"{type(e).__name__} {e} (after {time.perf_counter() - t0:.1f} s, {q[:20]})")
             status, keep = 0, False
         if status == 200:

@@ -24,7 +24,7 @@ class ReadingIndex:
     known: frozenset[str]
 
     @classmethod
-    def from_terms(cls, terms: dict[str, int]) -> "ReadingIndex":
+    def from_terms(cls, terms: dict[str, int]) -> ReadingIndex:
         by_reading: dict[str, list[tuple[int, str]]] = {}
         for word, freq in terms.items():
             if len(word) >= 2 and _KANJI.search(word):

@@ -6,7 +6,8 @@ from array import array
 from collections import OrderedDict
 from heapq import nlargest
 
-from whoosh import query as Q, scoring
+from whoosh import query as Q
+from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length

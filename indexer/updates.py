@@ -86,7 +86,7 @@ def active_journal(home: Path) -> Path | None:
     Call under the writer lock."""
     path = Path(home) / JOURNAL
     try:
-        f = open(path, "r")
+        f = open(path)
     except FileNotFoundError:
         return None
     with f:
@@ -115,7 +115,7 @@ class Journal:
         self.path = Path(home) / JOURNAL
         self._f = None
 
-    def open(self) -> "Journal":
+    def open(self) -> Journal:
         """Start recording (call under the writer lock, so no change falls between)."""
         self._f = open(self.path, "w", encoding="utf-8")
         fcntl.flock(self._f, fcntl.LOCK_EX)

@@ -10,7 +10,7 @@ class Clock:
     deadlines written as dates in front matter."""
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     def today(self) -> dt.date:
         return dt.date.today()

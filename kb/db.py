@@ -14,8 +14,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, create_engine, event,
-                        func, select)
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -27,7 +26,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def utcnow() -> dt.datetime:
     """Naive UTC (stored the same way on SQLite and PostgreSQL); pages show it in JST."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

@@ -26,8 +26,17 @@ from kb.anonymize import MASK_LABELS, analyse, detect, mask
 from kb.clock import SYSTEM_CLOCK, Clock
 from kb.db import Base, Database, utcnow
 from kb.era import JST
-from kb.inquiries import (ASKER_STATUSES, CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
-                          inquiry_id, inquiry_markdown)
+from kb.inquiries import (
+    ASKER_STATUSES,
+    CATEGORIES,
+    CHANNELS,
+    ID_PATTERN,
+    STATUSES,
+    Basis,
+    PublishedInquiry,
+    inquiry_id,
+    inquiry_markdown,
+)
 from kb.intents import clear_intent, crash_point, discard, record_intent, write_lock
 from kb.store import atomic_write, document_path
 
@@ -93,7 +102,7 @@ class Inquiry(Base):
     answer_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)   # by the asker
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
-    sections: Mapped[list["InquirySection"]] = relationship(
+    sections: Mapped[list[InquirySection]] = relationship(
         back_populates="inquiry", lazy="selectin", cascade="all, delete-orphan",
         order_by="InquirySection.position")
 
@@ -182,7 +191,7 @@ class InquiryForm:
     answer: str = ""
     basis: list[Basis] = field(default_factory=list)
 
-    def check(self) -> "InquiryForm":
+    def check(self) -> InquiryForm:
         self.question = _clean(self.question)
         self.answer = _clean(self.answer)
         self.asking_unit = self.asking_unit.strip()[:200]
@@ -300,7 +309,7 @@ def revise_spans(text: str, spans: list[dict], masked: set[int], additions: list
 
 def as_jst_date(moment: dt.datetime | None) -> dt.date:
     moment = moment or utcnow()
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(JST).date()
+    return moment.replace(tzinfo=dt.UTC).astimezone(JST).date()
 
 
 # -- the store ------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class Citation:
         return {k: v for k, v in self.__dict__.items() if v}
 
     @classmethod
-    def from_json(cls, raw) -> "Citation":
+    def from_json(cls, raw) -> Citation:
         if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
             raise ValueError("citation must be an object of strings")
         known = {k: raw[k] for k in ("label", "law_id", "title", "article", "paragraph", "section") if k in raw}

@@ -11,8 +11,17 @@ import re
 
 import yaml
 
-from kb.document import (CONFIDENTIALITY, DEFAULTS, KINDS, STATUSES, DocumentError, load_front_matter_yaml,
-                         normalize_meta, split_front_matter, yaml_error_ja)
+from kb.document import (
+    CONFIDENTIALITY,
+    DEFAULTS,
+    KINDS,
+    STATUSES,
+    DocumentError,
+    load_front_matter_yaml,
+    normalize_meta,
+    split_front_matter,
+    yaml_error_ja,
+)
 
 # (key, label, type) in the order they are written into new front matter.
 FORM_FIELDS = (

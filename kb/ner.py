@@ -6,7 +6,8 @@ passes just the sentences that may hold a name (see `kb.anonymize`), which keeps
 from __future__ import annotations
 
 import threading
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 _lock = threading.Lock()
 _nlp = None

@@ -13,10 +13,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select

@@ -171,8 +171,8 @@ def test_security_headers(client, path):
 
 
 def test_templates_have_no_inline_script():
-    from pathlib import Path
     import re
+    from pathlib import Path
     root = Path(__file__).resolve().parent.parent / "webui" / "templates"
     for path in root.rglob("*.html"):
         html = path.read_text(encoding="utf-8")

@@ -84,6 +84,7 @@ def test_check_command_exit_status(tmp_path):
 
 def test_repository_corpus_passes_check():
     from pathlib import Path
+
     from indexer.dictionary import load_dictionary
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     report = check_corpus(corpus, load_dictionary(corpus / "dictionary").law_aliases)

@@ -24,6 +24,7 @@ def app(site):
 
 def index_doc_ids(site) -> set[str]:
     from whoosh import index as windex
+
     from indexer.generations import current_path
     ix = windex.open_dir(str(current_path(site.index)))
     try:

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from conftest import LiveServer
-from desk_site import (OKAYAMA, HttpUser, desk_app, desk_site, flashes, record_form, review_post,
-                       span_boxes)
+from desk_site import OKAYAMA, HttpUser, desk_app, desk_site, flashes, record_form, review_post, span_boxes
 from waiting import wait_for
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):

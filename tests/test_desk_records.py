@@ -170,13 +170,13 @@ def test_purge_counts_the_retention_period_on_the_stores_clock(tmp_path):
 
 
 def test_kb_purge_command(tmp_path, monkeypatch):
-    from kb_cli.cli import main
     from kb.db import database_url, open_database
+    from kb_cli.cli import main
     monkeypatch.setenv("KB_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("KB_RAW_RETENTION_DAYS", "30")
     store = DeskStore(open_database(database_url(tmp_path / "data")), tmp_path / "corpus")
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     a = store.record(form(received_at=now - dt.timedelta(days=40)), "desk")
     b = store.record(form(received_at=now - dt.timedelta(days=10)), "desk")
     result = CliRunner().invoke(main, ["purge"])

@@ -8,8 +8,8 @@ import pytest
 from conftest import signed_in
 from editor_site import NOTICE, OKAYAMA, editor_app, flashes, form_of, writable_site
 from kb.clock import ManualClock
-from kb.frontmatter import set_fields
 from kb.deadlines import DeadlineList
+from kb.frontmatter import set_fields
 from kb.store import atomic_write
 
 

@@ -1,7 +1,6 @@
 """The `kb` command line over a real index: search output, the JSON contract, batch, odd queries."""
 import json
 import os
-from pathlib import Path
 import subprocess
 import sys
 

@@ -74,8 +74,8 @@ def test_the_editor_refuses_aliases_in_other_fields_and_keeps_the_text(tmp_path)
 
 
 def test_kb_anonymize_refuses_input_over_the_desks_cap(tmp_path):
-    from kb_cli.cli import ANONYMIZE_MAX_CHARS
     from kb.desk import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
+    from kb_cli.cli import ANONYMIZE_MAX_CHARS
     assert ANONYMIZE_MAX_CHARS == MAX_QUESTION_CHARS + MAX_ANSWER_CHARS
     r = subprocess.run([*KB, "anonymize"], input="山田太郎さん。" * 20_000, text=True, capture_output=True,
                        timeout=120)

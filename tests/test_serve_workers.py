@@ -21,6 +21,7 @@ def test_queued_search_audit_rows_are_written_before_a_stop(corpus_site, tmp_pat
     still leaves every one of them in the database once the lock goes."""
     import sqlite3
     import threading
+
     from kb.audit import AuditLog, AuditQuery
     from kb.db import database_url, open_database
     data = tmp_path / "data"

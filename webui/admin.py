@@ -10,8 +10,8 @@ from kb.accounts import ROLES, AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
 from kb.era import JST
 from webui.auth import audit, current_account, requires
-from webui.dates import wareki
 from webui.confirm import confirmation_page
+from webui.dates import wareki
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 50
@@ -26,7 +26,7 @@ def jst(value: dt.datetime | None) -> str:
     """Stored naive UTC → 令和8年11月25日 18:03:12 (JST): the same date style as documents' dates."""
     if value is None:
         return ""
-    local = value.replace(tzinfo=dt.timezone.utc).astimezone(JST)
+    local = value.replace(tzinfo=dt.UTC).astimezone(JST)
     return f"{wareki(local.date())} {local:%H:%M:%S}"
 
 

@@ -8,20 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from pathlib import Path
 
-from collections import Counter
-
-from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from indexer.generations import IndexMissing
 from indexer.search import Filters
 from kb.anonymize import MASK_LABELS, anonymize
 from kb.db import AuditEvent
-from kb.desk import (CATEGORY_DEPARTMENTS, JST, MAX_TITLE_CHARS, PUBLISH_CONFIDENTIALITY, TITLE_EXAMPLE, Addition,
-                     DeskError, DeskStore, InquiryForm, PublishBlocked, StorageFailed, retention_days)
+from kb.desk import (
+    CATEGORY_DEPARTMENTS,
+    JST,
+    MAX_TITLE_CHARS,
+    PUBLISH_CONFIDENTIALITY,
+    TITLE_EXAMPLE,
+    Addition,
+    DeskError,
+    DeskStore,
+    InquiryForm,
+    PublishBlocked,
+    StorageFailed,
+    retention_days,
+)
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
 from webui.auth import access, audit, current_account, requires
 from webui.extensions import get_documents, get_engine
@@ -57,7 +78,7 @@ def jst_input(moment: dt.datetime | None) -> str:
     """Stored naive UTC → the value of a datetime-local input in JST."""
     if moment is None:
         return ""
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(JST).strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.replace(tzinfo=dt.UTC).astimezone(JST).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def refused(e: DeskError, template: str, status: int = 422, **context):
@@ -154,12 +175,12 @@ def form_context(**extra) -> dict:
 def received_from(raw: str) -> dt.datetime:
     """The form's 受付日時 (JST, datetime-local) as naive UTC; now when empty."""
     if not raw.strip():
-        return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         local = dt.datetime.fromisoformat(raw.strip()).replace(tzinfo=JST)
     except ValueError:
         raise DeskError("bad received_at", "受付日時の形式が正しくありません。") from None
-    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def inquiry_form() -> InquiryForm:
@@ -396,7 +417,7 @@ def reuse():
 def recently_viewed(limit: int = 8) -> list[Basis]:
     """Documents this officer opened in the last two hours (from the audit log), newest first."""
     a = current_account()
-    since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - RECENT_VIEWS
+    since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - RECENT_VIEWS
     current_app.extensions["kb.audit"].flush()     # views are queued (kb.audit)
     with current_app.extensions["kb.db"].session() as s:
         targets = s.scalars(select(AuditEvent.target).where(

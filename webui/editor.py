@@ -5,16 +5,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS, STATUSES, DocumentError,
-                         split_front_matter, split_sections)
-from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
-                            new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
-from kb.feedback_queue import FeedbackQueue
-from kb.paragraphs import article_of
 from kb.deadlines import DeadlineList
+from kb.document import (
+    CONFIDENTIALITY,
+    KIND_LABELS,
+    KINDS,
+    MAX_SECTION_CHARS,
+    STATUSES,
+    DocumentError,
+    split_front_matter,
+    split_sections,
+)
+from kb.feedback_queue import FeedbackQueue
+from kb.frontmatter import (
+    CONFIDENTIALITY_LABELS,
+    FIELD_LABELS,
+    STATUS_LABELS,
+    FormError,
+    compose_document,
+    new_document_template,
+    normalize_newlines,
+    parse_extra,
+    parse_form,
+    split_document,
+)
+from kb.paragraphs import article_of
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
@@ -96,6 +113,7 @@ def document_list(find: str = "") -> list[dict]:
     """The documents of the live index this maintainer may read, by kind then title; `find`
     keeps those whose title or id contains it (NFKC, any case)."""
     import unicodedata
+
     from indexer.generations import IndexMissing
     from webui import get_engine
     from webui.auth import access
@@ -120,8 +138,8 @@ def document_list(find: str = "") -> list[dict]:
 
 # -- create and edit ----------------------------------------------------------------------------
 def form_context(**extra) -> dict:
-    from webui import get_engine
     from indexer.generations import IndexMissing
+    from webui import get_engine
     try:
         from indexer.facets import field_values
         from indexer.generations import current_path

@@ -10,8 +10,8 @@ from flask import Blueprint, current_app, render_template
 
 from indexer.generations import current_path
 from kb.document import KIND_LABELS, KINDS, anchor_for, heading_parts
-from webui.extensions import get_engine as engine
 from webui.auth import access, requires
+from webui.extensions import get_engine as engine
 
 bp = Blueprint("guide", __name__)
 

@@ -10,8 +10,8 @@ from indexer.generations import current_path
 from indexer.search import MAX_QUERY_CHARS, Filters
 from indexer.suggest import suggest_terms
 from kb.document import KIND_LABELS, KINDS
-from webui.extensions import get_engine as engine
 from webui.auth import access, audit, requires
+from webui.extensions import get_engine as engine
 
 bp = Blueprint("search", __name__)
 
@@ -31,7 +31,7 @@ class SearchState:
     departments: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args) -> "SearchState":
+    def from_args(cls, args) -> SearchState:
         kinds = tuple(k for k in KINDS if k in args.getlist("kind"))
         # The checkbox sends nothing when off, so "f=1" marks a submitted form; default is ON.
         in_force = args.get("inforce") == "1" if args.get("f") else True
