@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 KB_INDEX_DIR := $(or $(KB_INDEX),instance/index)
 
-.PHONY: install run index test test-fast browser-deps check bench clean
+.PHONY: install run index test test-fast browser-deps check lint bench clean
 
 install: $(VENV)/.installed
 
@@ -34,8 +34,8 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic postgresql >/dev/null; \
 	fi
 
-# CI (.ci/run) calls this: the corpus lint first (exit 1 on errors), then every test.
-test: install browser-deps check
+# CI (.ci/run) calls this: the corpus lint and the code gates first (exit 1 on errors), then every test.
+test: install browser-deps check lint
 	$(BIN)/pytest -q
 
 test-fast: install
@@ -43,6 +43,13 @@ test-fast: install
 
 check: install
 	$(KB) check
+
+# The shape gates (config in pyproject.toml): ruff (E, F, I, B, UP), mypy on kb/ indexer/ webui/,
+# and import-linter's layers kb_cli -> webui -> indexer -> kb.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance tests/artifacts

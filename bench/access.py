@@ -15,7 +15,7 @@ PASSWORD = "bench-only-passphrase-1"
 
 def create_credentials(env: dict) -> str:
     """Add the bench officer (if missing) with `kb user add` and return a fresh API token."""
-    kb = [sys.executable, "-m", "kb.cli"]
+    kb = [sys.executable, "-m", "kb_cli.cli"]
     subprocess.run([*kb, "user", "add", USERNAME, "--role", "officer", "--password-stdin"], env=env,
                    input=PASSWORD + "\n", text=True, capture_output=True)   # exists already: fine
     out = subprocess.run([*kb, "token", "create", USERNAME, "--label", "bench"], env=env, text=True,

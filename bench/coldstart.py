@@ -80,7 +80,7 @@ def main():
         port = free_port()
         url = f"http://127.0.0.1:{port}/api/search?q=" + urllib.parse.quote("交番 同行")
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port),
+        proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port),
                                  "--workers", str(a.workers)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -90,9 +90,9 @@ def main():
                                                 timeout=30) as r:
                         json.load(r)
                     break
-                except OSError:
+                except OSError as e:
                     if time.perf_counter() - t0 > 120 or proc.poll() is not None:
-                        raise SystemExit("server did not answer")
+                        raise SystemExit("server did not answer") from e
                     time.sleep(0.02)
             cold = time.perf_counter() - t0
             queries = [q for q in QUERIES.read_text(encoding="utf-8").splitlines() if q.strip()]

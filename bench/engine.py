@@ -22,8 +22,8 @@ QUERIES = Path(__file__).with_name("queries.txt")
 
 
 def machine() -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), "?") if Path("/proc/cpuinfo").exists() else "?"
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?") if Path("/proc/cpuinfo").exists() else "?"
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (f"machine: nproc {len(os.sched_getaffinity(0))} ({cpu}), {mem:.0f} GiB RAM, "

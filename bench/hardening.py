@@ -54,8 +54,8 @@ def main() -> None:
     for name, fn in (("unique heading ids ×100", ids), ("editor preview (same heading)", preview),
                      ("import (articles)", importer)):
         fn(args.n // 4)
-        one = median_seconds(lambda: fn(args.n), args.rounds)
-        ten = median_seconds(lambda: fn(10 * args.n), args.rounds)
+        one = median_seconds(lambda fn=fn: fn(args.n), args.rounds)
+        ten = median_seconds(lambda fn=fn: fn(10 * args.n), args.rounds)
         print(f"{name:<28}{one:>10.4f}{ten:>10.4f}{ten / one:>8.1f}")
 
     from indexer.build import rebuild

@@ -68,7 +68,7 @@ def prepare_index(tmp: Path) -> dict:
     env["KB_INDEX"] = str(tmp / "index")
     env["KB_DATA"] = str(tmp / "data")
     print(f"indexing {env['KB_CORPUS']} into {env['KB_INDEX']} …", flush=True)
-    subprocess.run([sys.executable, "-m", "kb.cli", "index"], env=env, check=True, timeout=1800)
+    subprocess.run([sys.executable, "-m", "kb_cli.cli", "index"], env=env, check=True, timeout=1800)
     return env
 
 
@@ -170,8 +170,7 @@ async def _client(host: str, port: int, path: str, qs: list[str], offset: int, s
                 reader, writer = await asyncio.open_connection(host, port)
             writer.write(request)
             status, keep = await asyncio.wait_for(_response(reader), timeout=30)
-        except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                asyncio.TimeoutError) as e:
+        except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as e:
             errors.append(f"{type(e).__name__} {e} (after {time.perf_counter() - t0:.1f} s, {q[:20]})")
             status, keep = 0, False
         if status == 200:
@@ -236,7 +235,7 @@ def main() -> None:
         token = create_credentials(env)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--host", "127.0.0.1",
+        proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--host", "127.0.0.1",
                                  "--port", str(port), "--threads", str(args.threads),
                                  "--workers", str(args.workers)],
                                 # a pipe nobody reads would fill with waitress's queue warnings and stall it

@@ -40,6 +40,7 @@ def inquiry_sentences() -> list[str]:
 def make_cases(corpus: Path, n: int, seed: int = 11) -> int:
     """N published inquiries shared 全国 under corpus/inquiries/2026/; their total characters."""
     import datetime as dt
+
     from kb.frontmatter import set_fields
     from kb.inquiries import CATEGORIES, Basis, PublishedInquiry, inquiry_markdown
     from kb.store import atomic_write

@@ -19,12 +19,11 @@ from pathlib import Path
 from whoosh import index as windex
 
 from indexer import generations
-from kb.citations import defined_names
 from indexer.asked import asked_map, read_clicks
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
-from kb.citations import law_id_of
+from kb.citations import defined_names, law_id_of
 from kb.document import Document, DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
@@ -165,7 +164,7 @@ def split_parts(paths: list[Path], jobs: int) -> list[list[Path]]:
     sizes = [p.stat().st_size for p in paths]
     total = sum(sizes) or 1
     parts, cur, acc = [], [], 0
-    for p, s in zip(paths, sizes):
+    for p, s in zip(paths, sizes, strict=False):
         cur.append(p)
         acc += s
         if len(parts) < jobs - 1 and acc >= total * (len(parts) + 1) / jobs:
@@ -331,6 +330,7 @@ def validate_generation(gen_dir: Path, report: BuildReport, dictionary: Path | N
     few documents spread over the corpus, searched like an officer would (synonyms included),
     find their own document."""
     from whoosh import query as Q
+
     from indexer.dictionary import load_dictionary
     from indexer.query import FULL, plan_query
     checks = []

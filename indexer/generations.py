@@ -251,6 +251,7 @@ def index_status(home: Path) -> dict:
         out["generations"].append({"name": g, "live": g == live, "bytes": dir_size(home / g)})
     if live and (home / live).is_dir():
         from whoosh import index as windex
+
         from indexer.build import read_build_info, read_catalog
         ix = windex.open_dir(str(home / live))
         try:

@@ -123,7 +123,7 @@ class QueryBuilder:
     """Builds Whoosh queries for one ranking profile."""
 
     def __init__(self, ranking: Ranking = FULL, reading_vocab: frozenset[str] = frozenset(),
-                 readings: "ReadingIndex | None" = None):
+                 readings: ReadingIndex | None = None):
         self.r = ranking
         self.reading_vocab = reading_vocab
         self.readings = readings
@@ -299,5 +299,5 @@ def segment_reading(kana: str, vocab: frozenset[str], longest: int = 16) -> list
 
 
 def plan_query(text: str, dictionary: SearchDictionary, ranking: Ranking = FULL,
-               reading_vocab: frozenset[str] = frozenset(), readings: "ReadingIndex | None" = None) -> QueryPlan:
+               reading_vocab: frozenset[str] = frozenset(), readings: ReadingIndex | None = None) -> QueryPlan:
     return QueryBuilder(ranking, reading_vocab, readings).plan(text, dictionary)

@@ -24,7 +24,7 @@ class ReadingIndex:
     known: frozenset[str]
 
     @classmethod
-    def from_terms(cls, terms: dict[str, int]) -> "ReadingIndex":
+    def from_terms(cls, terms: dict[str, int]) -> ReadingIndex:
         by_reading: dict[str, list[tuple[int, str]]] = {}
         for word, freq in terms.items():
             if len(word) >= 2 and _KANJI.search(word):
@@ -43,7 +43,7 @@ class ReadingIndex:
         if word in self.known:
             return None
         for candidate in self.words.get(reading_of(word), ()):
-            if len(candidate) == len(word) and sum(a != b for a, b in zip(candidate, word)) == 1:
+            if len(candidate) == len(word) and sum(a != b for a, b in zip(candidate, word, strict=True)) == 1:
                 return candidate
         return None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from kb.anchors import section_key
 from kb.document import Document
 
-
 # Prior weight of a section, multiplied into its score (indexer.scoring): what officers look for
 # first. Measured on the dev set.
 KIND_WEIGHT = {"law": 1.0, "regulation": 1.0, "notice": 1.0, "manual": 1.0, "inquiry": 0.6}

@@ -6,8 +6,10 @@ from array import array
 from collections import OrderedDict
 from heapq import nlargest
 
-from whoosh import query as Q, scoring
+from whoosh import query as Q
+from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 
@@ -126,7 +128,7 @@ def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float) -> list:
         n = reader.doc_count_all()
         # the lengths column of the segment (one byte a document), as doc_field_length reads it
         perdoc = reader._perdoc
-        col = perdoc._cached_reader("_%s_len" % fieldname, LENGTHS_COLUMN)
+        col = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
         table = [K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl) for b in range(256)]
         out = [table[0]] * n if col is None else [table[b] for b in col]
         _columns.put(key, out, n)
@@ -147,7 +149,6 @@ def _priors(reader) -> list | None:
 
 def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[array, array]:
     """(ids, weights) of a term in one segment, deleted documents left out, block by block."""
-    from whoosh.matching.wrappers import FilterMatcher
     m = reader.postings(fieldname, btext)
     deleted = None
     if isinstance(m, FilterMatcher):
@@ -173,7 +174,7 @@ def _postings_of(reader, fieldname: str, btext: bytes, norms_key=None, norms=Non
     if out is None:
         ids, ws = _read_postings(reader, fieldname, btext)
         if norms is not None:
-            ws = array("d", [tf / (tf + norms[d]) for d, tf in zip(ids, ws)])
+            ws = array("d", [tf / (tf + norms[d]) for d, tf in zip(ids, ws, strict=False)])
         out = (ids, ws)
         _postings.put(key, out, len(ids))
     return out
@@ -202,7 +203,7 @@ class _Leaf:
         get = acc.get
         if not field.scorable or not isinstance(self.w, scoring.BM25F):
             ids, ws = _postings_of(self.reader, fieldname, btext)
-            for d, tf in zip(ids, ws):
+            for d, tf in zip(ids, ws, strict=False):
                 acc[d] = get(d, 0.0) + f * tf
             return
         B = self.w._field_B.get(fieldname, self.w.B)
@@ -211,7 +212,7 @@ class _Leaf:
         norms = _norms(self.reader, fieldname, B, K1, avgfl)
         ids, parts = _postings_of(self.reader, fieldname, btext, (B, K1, avgfl), norms)
         f *= self.top.idf(fieldname, btext) * (K1 + 1)
-        for d, p in zip(ids, parts):
+        for d, p in zip(ids, parts, strict=False):
             acc[d] = get(d, 0.0) + f * p
 
     def evaluate(self, q, factor: float = 1.0, acc: dict | None = None) -> dict:

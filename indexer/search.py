@@ -4,21 +4,22 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections import OrderedDict
 import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import query as Q, scoring
+from whoosh import query as Q
+from whoosh import scoring
 
 from indexer import generations
-from indexer.missing import missing_laws
 from indexer.dictionary import load_dictionary
-from kb.paragraphs import anchor_at, anchor_suffix, article_of
+from indexer.missing import missing_laws
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.scoring import LRU, leaf_key
 from kb.anchors import section_key, section_url
+from kb.paragraphs import anchor_at, anchor_suffix, article_of
 
 MAX_QUERY_CHARS = 200
 RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
@@ -88,7 +89,7 @@ class Filters:
     in_force_only: bool = False
     include_shared: bool = True      # 他県事例を含む
     # Confidentiality levels and roles the caller may read (None = everything, e.g. the CLI).
-    access: "Access | None" = None
+    access: Access | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ class SearchEngine:
             cached = self._restricted = (self.state, ids)
         return cached[1]
 
-    def superseded_unseen(self, access: "Access | None") -> frozenset[str]:
+    def superseded_unseen(self, access: Access | None) -> frozenset[str]:
         """Documents superseded only by a successor `access` may not read: in force for that
         reader (kb.succession), so neither their status nor 施行中のみ reveals the successor."""
         if access is None:
@@ -226,7 +227,7 @@ class SearchEngine:
                          if e.get("status") == "superseded" and e.get("superseded_by")
                          and e["superseded_by"] in catalog and not access.can_read_entry(catalog[e["superseded_by"]]))
 
-    def departments(self, access: "Access | None") -> list[str]:
+    def departments(self, access: Access | None) -> list[str]:
         """所管 values of the documents `access` may read (the search page's filter)."""
         return sorted({e["department"] for e in self.catalog.values()
                        if e.get("department") and (access is None or access.can_read_entry(e))})
@@ -411,6 +412,7 @@ def matched_paragraph(body: str, needles: tuple[str, ...]) -> str:
     """The 項/号 (kb.paragraphs) holding most of the matched characters the snippet shows; "" for
     the article as a whole (first 項, or no structure)."""
     from collections import Counter
+
     from indexer.snippets import densest_matches
     weight: Counter = Counter()
     for start, end in densest_matches(body, needles):

@@ -105,8 +105,8 @@ class TermPool(PostingPool):
             merged = self._combined(self.items())    # spills the rest, merges the runs
         for group in merged:
             if not self._ordered:
-                rows = sorted(zip(group[2], group[3], group[4]))
-                group = (group[0], group[1], *map(list, zip(*rows)))
+                rows = sorted(zip(group[2], group[3], group[4], strict=False))
+                group = (group[0], group[1], *map(list, zip(*rows, strict=False)))
             yield group
 
     def _held(self):
@@ -134,7 +134,7 @@ class TermPool(PostingPool):
 
     def iter_postings(self):
         for f, t, ids, weights, values in self.groups():
-            for posting in zip(ids, weights, values):
+            for posting in zip(ids, weights, values, strict=False):
                 yield (f, t, *posting)
 
 

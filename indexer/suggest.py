@@ -180,7 +180,7 @@ class TypeAhead:
             label = KIND_LABELS.get(e["kind"], e["kind"])
             items.append(Completion(_key(e["title"]), e["title"], "document", url, label, doc_id,
                                     0 if e["kind"] != "inquiry" else 1))
-            for sid, heading in zip(e.get("sections", []), e.get("headings", [])):
+            for sid, heading in zip(e.get("sections", []), e.get("headings", []), strict=False):
                 m = _CAPTION.search(heading)
                 if m:
                     # captions of 附則 (transitional provisions) are rarely what an officer wants

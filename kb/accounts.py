@@ -22,9 +22,10 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
-from kb.db import ApiToken, Database, LoginSession, User, utcnow
+from kb.clock import SYSTEM_CLOCK, Clock
+from kb.db import ApiToken, Database, LoginSession, User, user_count, utcnow
 
 ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者", "peer": "連携"}
 
@@ -173,8 +174,9 @@ def _digest(secret: str) -> str:
 class AccountStore:
     """Users, their sign-in sessions and API tokens in the application database."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, clock: Clock = SYSTEM_CLOCK):
         self.db = db
+        self.clock = clock          # sessions start, idle out and end on this clock
 
     # users
     def add_user(self, username: str, role: str, password: str, display_name: str = "",
@@ -258,7 +260,6 @@ class AccountStore:
                 self._revoke_tokens(s, u.id)
 
     def _active_admins(self, s) -> int:
-        from sqlalchemy import func
         return s.scalar(select(func.count()).select_from(User)
                         .where(User.role == "admin", User.active.is_(True))) or 0
 
@@ -277,7 +278,9 @@ class AccountStore:
         """A new sign-in; returns the key for the browser's (signed) session cookie."""
         key = secrets.token_urlsafe(32)
         with self.db.session() as s:
-            s.add(LoginSession(key_hash=_digest(key), user_id=account.id, ip=ip[:64]))
+            now = self.clock.now()
+            s.add(LoginSession(key_hash=_digest(key), user_id=account.id, ip=ip[:64], created_at=now,
+                               last_seen=now))
         return key
 
     def session_account(self, key: str, idle: dt.timedelta, max_age: dt.timedelta,
@@ -285,7 +288,7 @@ class AccountStore:
         """The signed-in account of a live session, or None if it ended, idled out or is too old.
         Activity is written at most every `touch_after`, not on every request. (One joined
         Core query: this runs on every request, so it stays off the ORM's slower path.)"""
-        now = utcnow()
+        now = self.clock.now()
         with self.db.engine.connect() as conn:
             row = conn.execute(_SESSION_LOOKUP, {"digest": _digest(key)}).first()
             if row is None or row.ended_at is not None:
@@ -303,12 +306,12 @@ class AccountStore:
         with self.db.session() as s:
             ls = s.scalar(select(LoginSession).where(LoginSession.key_hash == _digest(key)))
             if ls is not None and ls.ended_at is None:
-                ls.ended_at = utcnow()
+                ls.ended_at = self.clock.now()
 
     def _end_sessions(self, s, user_id: int) -> None:
         for ls in s.scalars(select(LoginSession).where(LoginSession.user_id == user_id,
                                                        LoginSession.ended_at.is_(None))):
-            ls.ended_at = utcnow()
+            ls.ended_at = self.clock.now()
 
     def _revoke_tokens(self, s, user_id: int) -> None:
         s.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
@@ -362,7 +365,6 @@ class AccountStore:
 def ensure_first_admin(store: AccountStore, username: str = "admin") -> str | None:
     """On an empty user table, create an admin with a random password and return the password
     (to be shown once); None when users exist."""
-    from kb.db import user_count
     if user_count(store.db):
         return None
     password = random_password()

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from kb import ner
 from kb import pii_patterns as P
@@ -950,7 +951,7 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     """What follows a found name in brackets: its reading (王 建国（おう けんこく）) and an age
     without 歳 (小野寺 聡（41）, 福岡 美穂（六十一）)."""
     out = []
-    for b, e, t in chosen:
+    for _b, e, t in chosen:
         if t != "person":
             continue
         m = P.NAME_READING.match(text, e)

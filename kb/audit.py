@@ -110,7 +110,7 @@ class _Writer:
             time.sleep(0.002)
 
 
-_WRITERS: "weakref.WeakSet[_Writer]" = weakref.WeakSet()
+_WRITERS: weakref.WeakSet[_Writer] = weakref.WeakSet()
 
 
 def flush_all(timeout: float = 10.0) -> None:

@@ -27,7 +27,7 @@ DEFINED_NAME = re.compile(r"(?P<full>[^\s、。「」（）()]{2,40}?)[（(][^�
 
 KANA_ROMAN = dict(zip("アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン",
                       "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho "
-                      "ma mi mu me mo ya yu yo ra ri ru re ro wa wo n".split()))
+                      "ma mi mu me mo ya yu yo ra ri ru re ro wa wo n".split(), strict=True))
 
 
 @dataclass

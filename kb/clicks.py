@@ -12,9 +12,10 @@ import json
 from sqlalchemy import select
 
 from kb.anonymize import anonymize
-from kb.audit import OPENED_FROM_SEARCH as OPENED, flush_all
+from kb.audit import OPENED_FROM_SEARCH as OPENED
+from kb.audit import flush_all
 from kb.db import AuditEvent, Database
-from kb.maintenance import SearchFeedback, normalize_query
+from kb.feedback_queue import SearchFeedback, normalize_query
 
 MIN_USERS = 3
 

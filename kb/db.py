@@ -12,8 +12,9 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text, create_engine, event,
-                        select)
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -25,7 +26,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def utcnow() -> dt.datetime:
     """Naive UTC (stored the same way on SQLite and PostgreSQL); pages show it in JST."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -137,8 +138,6 @@ def migrate(db: Database) -> None:
     with _migrate_lock:
         if db.url in _migrated:
             return
-        from alembic import command
-        from alembic.config import Config
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
@@ -164,6 +163,5 @@ def open_database(url: str) -> Database:
 
 
 def user_count(db: Database) -> int:
-    from sqlalchemy import func
     with db.session() as s:
         return s.scalar(select(func.count()).select_from(User)) or 0

@@ -17,16 +17,26 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select, update
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb import publish_gate
 from kb.anonymize import MASK_LABELS, analyse, detect, mask
+from kb.clock import SYSTEM_CLOCK, Clock
 from kb.db import Base, Database, utcnow
 from kb.era import JST
-from kb.inquiries import (ASKER_STATUSES, CATEGORIES, CHANNELS, ID_PATTERN, STATUSES, Basis, PublishedInquiry,
-                          inquiry_id, inquiry_markdown)
+from kb.inquiries import (
+    ASKER_STATUSES,
+    CATEGORIES,
+    CHANNELS,
+    ID_PATTERN,
+    STATUSES,
+    Basis,
+    PublishedInquiry,
+    inquiry_id,
+    inquiry_markdown,
+)
 from kb.intents import clear_intent, crash_point, discard, record_intent, write_lock
 from kb.store import atomic_write, document_path
 
@@ -92,7 +102,7 @@ class Inquiry(Base):
     answer_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)   # by the asker
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
-    sections: Mapped[list["InquirySection"]] = relationship(
+    sections: Mapped[list[InquirySection]] = relationship(
         back_populates="inquiry", lazy="selectin", cascade="all, delete-orphan",
         order_by="InquirySection.position")
 
@@ -154,6 +164,7 @@ class Inquiry(Base):
 class InquirySection(Base):
     """A section linked to an inquiry: its basis (根拠), or one the asking officer had looked at."""
     __tablename__ = "inquiry_sections"
+    __table_args__ = (Index("ix_inquiry_sections_target", "doc_id", "section_id"),)   # 0003 made it
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiries.id", ondelete="CASCADE"), nullable=False,
                                             index=True)
@@ -180,7 +191,7 @@ class InquiryForm:
     answer: str = ""
     basis: list[Basis] = field(default_factory=list)
 
-    def check(self) -> "InquiryForm":
+    def check(self) -> InquiryForm:
         self.question = _clean(self.question)
         self.answer = _clean(self.answer)
         self.asking_unit = self.asking_unit.strip()[:200]
@@ -298,16 +309,17 @@ def revise_spans(text: str, spans: list[dict], masked: set[int], additions: list
 
 def as_jst_date(moment: dt.datetime | None) -> dt.date:
     moment = moment or utcnow()
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(JST).date()
+    return moment.replace(tzinfo=dt.UTC).astimezone(JST).date()
 
 
 # -- the store ------------------------------------------------------------------------------------
 class DeskStore:
     """Inquiries in the application database and the corpus files published ones become."""
 
-    def __init__(self, db: Database, corpus: Path):
+    def __init__(self, db: Database, corpus: Path, clock: Clock = SYSTEM_CLOCK):
         self.db = db
         self.corpus = Path(corpus)
+        self.clock = clock          # the purge's retention period runs on this clock
         # one publish at a time per process (id choice, file, commit); the unique doc_id
         # refuses the loser of a race between processes, which then takes the next number
         self._publish_lock = threading.Lock()
@@ -559,7 +571,7 @@ class DeskStore:
     def purge(self, days: int | None = None, now: dt.datetime | None = None) -> list[int]:
         """Delete the raw text of unpublished inquiries received more than `days` ago; their ids."""
         days = retention_days() if days is None else days
-        cutoff = (now or utcnow()) - dt.timedelta(days=days)
+        cutoff = (now or self.clock.now()) - dt.timedelta(days=days)
         with self.db.session() as s:
             stale = list(s.scalars(select(Inquiry).where(Inquiry.received_at < cutoff,
                                                          Inquiry.question.is_not(None))))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from typing import Iterator
+from collections.abc import Iterator
 
 from kb.numerals import NUMERAL, parse_number
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kb.citations import law_id_of
@@ -58,7 +59,7 @@ class Citation:
         return {k: v for k, v in self.__dict__.items() if v}
 
     @classmethod
-    def from_json(cls, raw) -> "Citation":
+    def from_json(cls, raw) -> Citation:
         if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
             raise ValueError("citation must be an object of strings")
         known = {k: raw[k] for k in ("label", "law_id", "title", "article", "paragraph", "section") if k in raw}
@@ -155,7 +156,6 @@ class Bundle:
 
 # -- keys --------------------------------------------------------------------------------------------
 def public_key_bytes(key: Ed25519PublicKey) -> bytes:
-    from cryptography.hazmat.primitives import serialization
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 

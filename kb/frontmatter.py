@@ -11,8 +11,17 @@ import re
 
 import yaml
 
-from kb.document import (CONFIDENTIALITY, DEFAULTS, KINDS, STATUSES, DocumentError, load_front_matter_yaml,
-                         normalize_meta, split_front_matter, yaml_error_ja)
+from kb.document import (
+    CONFIDENTIALITY,
+    DEFAULTS,
+    KINDS,
+    STATUSES,
+    DocumentError,
+    load_front_matter_yaml,
+    normalize_meta,
+    split_front_matter,
+    yaml_error_ja,
+)
 
 # (key, label, type) in the order they are written into new front matter.
 FORM_FIELDS = (
@@ -137,7 +146,7 @@ def compose_document(fields: dict, body: str, extra: dict | None = None, base_te
         base_raw, _, _ = split_front_matter(base_text)
         base_block = base_text[:len(base_text) - len(split_front_matter(base_text)[1])]
     meta: dict = {}
-    for key, value in base_raw.items():
+    for key in base_raw:
         if key in FIELD_KEYS:
             meta[key] = _empty(key) if fields.get(key) is None else fields[key]
         elif key in extra:

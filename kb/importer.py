@@ -17,6 +17,7 @@ from kb.anchors import UniqueIds
 from kb.document import DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
+from kb.store import atomic_write  # the store's single atomic write path
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024     # an official text (UTF-8 or Shift_JIS), uploaded, pasted or a file
 
@@ -62,7 +63,7 @@ NOTICE_MARKERS = (
 KANA_ROMAJI = dict(zip(
     "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン",
     "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho "
-    "ma mi mu me mo ya yu yo ra ri ru re ro wa wo n".split()))
+    "ma mi mu me mo ya yu yo ra ri ru re ro wa wo n".split(), strict=True))
 
 UNIT_DEPTH = {"編": 0, "章": 1, "節": 2, "款": 3, "目": 4}
 UNIT_ANCHOR = {"編": "part", "章": "ch", "節": "sec", "款": "subsec", "目": "div"}
@@ -483,7 +484,7 @@ def _effective_from(report: ImportReport) -> dt.date | None:
     first = next((n for n in report.nodes if n.kind == "suppl"), None)
     if not first:
         return None
-    text = "\n".join(first.lines + [l for n in report.nodes if n.suppl == first.anchor for l in n.lines])
+    text = "\n".join(first.lines + [line for n in report.nodes if n.suppl == first.anchor for line in n.lines])
     at = text.find("から施行")
     if at < 0:
         return None
@@ -690,7 +691,7 @@ def read_sources_table(path: Path) -> tuple[dict[str, dict], dict]:
         if cells[0] == "file":
             header = cells
         elif header:
-            rows[cells[0]] = dict(zip(header, cells))
+            rows[cells[0]] = dict(zip(header, cells, strict=False))
     m = re.search(r"`([\w.-]+/[\w.-]+)`.*?commit `([0-9a-f]{7,40})`", text)
     repo = {"repo": m.group(1), "commit": m.group(2)} if m else {}
     return rows, repo
@@ -728,8 +729,6 @@ def source_fallback(doc_id: str, row: dict, repo: dict) -> tuple[dict, str, str 
 
 def import_sources(src_dir: Path, corpus_dir: Path) -> dict[str, ImportReport]:
     """Import every *.txt listed in SOURCES.md into corpus/<kind dir>/<file stem>.md."""
-    from kb.store import atomic_write  # the store's single atomic write path
-
     src_dir, corpus_dir = Path(src_dir), Path(corpus_dir)
     rows, repo = read_sources_table(src_dir / "SOURCES.md")
     reports = {}

@@ -6,7 +6,8 @@ passes just the sentences that may hold a name (see `kb.anonymize`), which keeps
 from __future__ import annotations
 
 import threading
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 _lock = threading.Lock()
 _nlp = None
@@ -47,6 +48,6 @@ def entities(pieces: Iterable[tuple[int, str]]) -> list[Entity]:
     out: list[Entity] = []
     with _lock:  # a spaCy pipeline is not documented as thread-safe
         docs = list(nlp.pipe([s for _, s in pieces]))
-    for (base, _), doc in zip(pieces, docs):
+    for (base, _), doc in zip(pieces, docs, strict=False):
         out += [Entity(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents]
     return out

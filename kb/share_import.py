@@ -13,10 +13,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, select
@@ -189,7 +189,7 @@ class ShareLedger:
                     (report.unchanged if row.hash == case.hash else report.older).append(case.case_id)
                 else:
                     fresh.append(case)
-            for case, findings in zip(fresh, gate_all(fresh)):
+            for case, findings in zip(fresh, gate_all(fresh), strict=False):
                 row = rows.get(case.case_id)
                 if row is None:
                     row = rows[case.case_id] = SharedCaseRow(org=case.org, case_id=case.case_id,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.db import Base, Database, utcnow
 from kb.desk import DeskError
-from kb.document import DocumentError, Document, parse_document, split_front_matter
+from kb.document import Document, DocumentError, parse_document, split_front_matter
 from kb.exchange import Citation, SharedCase, Withdrawal, citation_for, moment_key, now_iso
 from kb.frontmatter import set_fields
 from kb.store import atomic_write, document_paths, find_document

@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from kb.document import KIND_DIRS, Document, DocumentError, read_document
 

@@ -7,7 +7,7 @@ successor; the same holds for `supersedes:` entries they may not read (docs/secu
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from kb.document import is_in_force
 

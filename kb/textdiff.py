@@ -5,7 +5,6 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-
 MAX_PAIRED_LINES = 20
 
 

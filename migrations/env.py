@@ -1,7 +1,16 @@
-"""Alembic environment: kb.db's models; the connection kb.db.migrate() passes, or sqlalchemy.url."""
+"""Alembic environment: every model of kb/; the connection kb.db.migrate() passes, or sqlalchemy.url.
+
+Each module that defines a table is imported here, so Base.metadata is complete and autogenerate or
+`alembic check` never proposes to drop a table (tests/test_db_migrations.py holds this)."""
 from alembic import context
 from sqlalchemy import create_engine
 
+import kb.desk  # noqa: F401  (models: inquiries, inquiry basis)
+import kb.feedback_queue  # noqa: F401  (models: flags, search feedback, search-gap closures)
+import kb.revisions  # noqa: F401  (model: revisions)
+import kb.share_import  # noqa: F401  (model: the share ledger)
+import kb.sharing  # noqa: F401  (model: share requests)
+from kb.config import paths
 from kb.db import Base, database_url
 
 config = context.config
@@ -23,7 +32,6 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
         return
-    from kb.config import paths
     url = config.get_main_option("sqlalchemy.url") or database_url(paths().data)
     engine = create_engine(url)
     with engine.begin() as conn:

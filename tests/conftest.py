@@ -8,9 +8,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +15,7 @@ import pytest
 from flask import Flask
 
 from api_contract import ContractClient
+from waiting import wait_for, wait_for_http
 
 # Every app a test builds checks its /api answers against the API document (tests/api_contract.py).
 Flask.test_client_class = ContractClient
@@ -133,21 +131,15 @@ def free_port() -> int:
 
 def start_kb_serve(env: dict, port: int, workers: int = 1):
     """`kb serve` as a real process with `env` (KB_CORPUS, KB_INDEX, KB_DATA), once it answers."""
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", str(workers)],
+    proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port), "--workers", str(workers)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     out = ""
     while "serving on" not in out:
         line = proc.stdout.readline()
         assert line, out
         out += line
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read()
-            return proc
-        except urllib.error.URLError:
-            assert time.monotonic() < deadline, "no answer"
-            time.sleep(0.2)
+    wait_for_http(f"http://127.0.0.1:{port}/login", while_alive=proc)
+    return proc
 
 
 class LiveServer:
@@ -164,14 +156,9 @@ class LiveServer:
 
     def start(self):
         self.thread.start()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("live server did not start")
+        wait_for(lambda: socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close() or True,
+                 timeout=10, what="the live server to start", ignore=(OSError,))
+        return self
 
     def stop(self):
         """Close every channel (so the loop ends) and end the worker threads: waitress' own

@@ -37,6 +37,7 @@ def desk_site(base: Path, with_samples: bool = True):
 def answered_inquiries(store, groups: int, per_group: int, label: str) -> list[list[int]]:
     """groups × per_group answered inquiries recorded straight in the store (ready to publish)."""
     import datetime as dt
+
     from kb.desk import InquiryForm
     from kb.inquiries import Basis
     basis = [Basis(OKAYAMA, "art-3", "岡山県警察地域警察運営規程 第3条")]
@@ -103,7 +104,7 @@ class HttpUser:
                                  "csrf_token": hidden(page.text, "csrf_token")})
         assert r.status == 302, r.text[:300]
 
-    def request(self, method: str, path: str, data: dict | None = None, timeout: float = 60) -> "Response":
+    def request(self, method: str, path: str, data: dict | None = None, timeout: float = 60) -> Response:
         body = urllib.parse.urlencode(data or {}, doseq=True).encode() if method == "POST" else None
         req = urllib.request.Request(self.base + path, data=body, method=method)
         try:
@@ -112,11 +113,11 @@ class HttpUser:
         except urllib.error.HTTPError as e:
             return Response(e.code, e.read().decode("utf-8", "replace"), dict(e.headers))
 
-    def get(self, path: str, **params) -> "Response":
+    def get(self, path: str, **params) -> Response:
         query = ("?" + urllib.parse.urlencode(params, doseq=True)) if params else ""
         return self.request("GET", path + query)
 
-    def post(self, path: str, data: dict) -> "Response":
+    def post(self, path: str, data: dict) -> Response:
         return self.request("POST", path, data)
 
     def csrf(self, path: str = "/") -> str:

@@ -98,8 +98,8 @@ def test_a_renamed_or_undocumented_field_breaks_the_contract(client):
 def test_every_document_and_section_of_the_corpus_answers_by_the_contract(corpus_site):
     """A maintainer's API token reads every document (restricted ones too); each answer and each
     of its sections' answers passes the test client's contract check."""
-    from webui import create_app
     from conftest import signed_in
+    from webui import create_app
     app = create_app(corpus_site.config())
     c = signed_in(app, "maintainer")
     docs = [read_document(p) for p in document_paths(corpus_site.corpus)]

@@ -24,7 +24,7 @@ MAX_SECONDS = 2
 def test_schemathesis_finds_nothing(corpus_site, tmp_path):
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index),
                KB_DATA=str(tmp_path / "data"))
-    kb = [sys.executable, "-m", "kb.cli"]
+    kb = [sys.executable, "-m", "kb_cli.cli"]
     subprocess.run([*kb, "user", "add", "fuzz-officer", "--role", "officer", "--password-stdin"], env=env,
                    input="contract-check-passphrase-7\n", text=True, check=True, capture_output=True)
     token = subprocess.run([*kb, "token", "create", "fuzz-officer", "--label", "schemathesis"], env=env,

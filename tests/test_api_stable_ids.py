@@ -59,7 +59,7 @@ def test_stored_hit_ids_open_the_same_sections_after_a_reindex(tmp_path):
     edited.write_text(edited.read_text(encoding="utf-8") + "\n（この文書は索引の試験のため追記されています。）\n",
                       encoding="utf-8")
     env = {**os.environ, "KB_CORPUS": str(site.corpus), "KB_INDEX": str(site.index), "KB_DATA": str(site.data)}
-    run = subprocess.run([sys.executable, "-m", "kb.cli", "reindex"], env=env, capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-m", "kb_cli.cli", "reindex"], env=env, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr
 

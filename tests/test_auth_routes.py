@@ -62,7 +62,7 @@ ACCESS = {
     "editor.show_revision": EDIT,
     "editor.restore": EDIT,
     "editor.import_text": EDIT,
-    "editor.review": EDIT,
+    "editor.deadlines": EDIT,
     "editor.queue": EDIT,
     "editor.resolve_flag": EDIT,
     "editor.close_search": EDIT,

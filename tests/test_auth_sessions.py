@@ -2,11 +2,11 @@
 security headers, and what ends a session."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from conftest import TEST_PASSWORD, csrf_token, ensure_user, sign_in, signed_in
+from kb.clock import ManualClock
+from webui import create_app
 
 
 def post_rules(app):
@@ -46,7 +46,6 @@ def test_a_token_from_another_session_is_refused(app):
 @pytest.fixture
 def fresh_app(corpus_site):
     """An app of its own (its own rate-limit counters) on the shared test database."""
-    from webui import create_app
     return create_app(corpus_site.config())
 
 
@@ -79,11 +78,13 @@ def test_spraying_many_user_names_from_one_address_trips_too(fresh_app):
 
 
 def test_session_ends_after_inactivity(corpus_site):
-    from webui import create_app
-    app = create_app(corpus_site.config(SESSION_IDLE_MINUTES=1.5 / 60))
+    clock = ManualClock()
+    app = create_app(corpus_site.config(SESSION_IDLE_MINUTES=30, CLOCK=clock))
     c = signed_in(app, "officer")
     assert c.get("/search?q=交番").status_code == 200
-    time.sleep(2.0)
+    clock.advance(minutes=29)
+    assert c.get("/search?q=交番").status_code == 200
+    clock.advance(minutes=31)
     r = c.get("/search?q=交番")
     assert r.status_code == 302 and "/login" in r.headers["Location"]
     page = c.get(r.headers["Location"]).get_data(as_text=True)
@@ -92,13 +93,24 @@ def test_session_ends_after_inactivity(corpus_site):
 
 
 def test_activity_keeps_the_session(corpus_site):
-    from webui import create_app
-    app = create_app(corpus_site.config(SESSION_IDLE_MINUTES=3 / 60))
-    app.extensions["kb.accounts"]      # the store refreshes last_seen at most every 30 s by default
+    clock = ManualClock()
+    app = create_app(corpus_site.config(SESSION_IDLE_MINUTES=30, CLOCK=clock))
     c = signed_in(app, "officer")
-    for _ in range(3):
-        time.sleep(1.0)
+    for _ in range(3):                 # 60 minutes in all, never 30 without a request
+        clock.advance(minutes=20)
         assert c.get("/search?q=交番").status_code == 200
+
+
+def test_session_ends_after_its_maximum_age_even_when_active(corpus_site):
+    clock = ManualClock()
+    app = create_app(corpus_site.config(SESSION_IDLE_MINUTES=30, SESSION_MAX_HOURS=1, CLOCK=clock))
+    c = signed_in(app, "officer")
+    clock.advance(minutes=25)
+    assert c.get("/search?q=交番").status_code == 200
+    clock.advance(minutes=25)
+    assert c.get("/search?q=交番").status_code == 200
+    clock.advance(minutes=15)
+    assert c.get("/search?q=交番").status_code == 302
 
 
 def test_sign_out_ends_the_session_for_a_copied_cookie(app):
@@ -159,8 +171,8 @@ def test_security_headers(client, path):
 
 
 def test_templates_have_no_inline_script():
-    from pathlib import Path
     import re
+    from pathlib import Path
     root = Path(__file__).resolve().parent.parent / "webui" / "templates"
     for path in root.rglob("*.html"):
         html = path.read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kb.backup import BackupError, backup, restore
-from kb.cli import main
 from kb.store import atomic_write
+from kb_cli.cli import main
 
 DOC = "---\nid: {id}\ntitle: {title}\nkind: manual\n---\n# {title}\n\n## 第1条 {{#art-1}}\n\n{body}\n"
 

@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,10 +13,11 @@ import urllib.request
 import pytest
 
 from conftest import free_port
+from waiting import wait_for_http
 
 
 def kb(env, *args, stdin: str | None = None, check=True):
-    r = subprocess.run([sys.executable, "-m", "kb.cli", *args], env=env, input=stdin, capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "kb_cli.cli", *args], env=env, input=stdin, capture_output=True,
                        text=True, timeout=120)
     if check:
         assert r.returncode == 0, r.stderr
@@ -66,7 +66,7 @@ def test_user_and_token_commands(env, corpus_site):
 
 def test_first_start_creates_an_admin_and_prints_the_password_once(env):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         lines = []
@@ -79,12 +79,7 @@ def test_first_start_creates_an_admin_and_prints_the_password_once(env):
         assert "ユーザー名: admin" in out and "kb user passwd admin" in out
         base = f"http://127.0.0.1:{port}"
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-        for _ in range(50):
-            try:
-                html = opener.open(base + "/login", timeout=5).read().decode()
-                break
-            except urllib.error.URLError:
-                time.sleep(0.1)
+        html = wait_for_http(base + "/login", timeout=10, while_alive=proc, opener=opener).decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
         data = urllib.parse.urlencode({"username": "admin", "password": password, "csrf_token": token}).encode()
         page = opener.open(base + "/login", data=data, timeout=10)
@@ -94,7 +89,7 @@ def test_first_start_creates_an_admin_and_prints_the_password_once(env):
         proc.terminate()
         proc.wait(timeout=10)
     # a second start prints no password
-    second = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(free_port())], env=env,
+    second = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(free_port())], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert "serving on" in second.stdout.readline()

@@ -75,15 +75,16 @@ def test_check_finds_errors_with_file_and_line(tmp_path):
 def test_check_command_exit_status(tmp_path):
     atomic_write(tmp_path / "laws" / "kisoku.md", RULE)
     env = dict(os.environ, KB_CORPUS=str(tmp_path))
-    ok = subprocess.run([sys.executable, "-m", "kb.cli", "check"], env=env, capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "kb_cli.cli", "check"], env=env, capture_output=True, text=True)
     assert ok.returncode == 0 and "0 errors" in ok.stdout
     atomic_write(tmp_path / "laws" / "bad.md", "---\nid: bad\n---\n")
-    bad = subprocess.run([sys.executable, "-m", "kb.cli", "check"], env=env, capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "kb_cli.cli", "check"], env=env, capture_output=True, text=True)
     assert bad.returncode == 1 and "bad.md" in bad.stdout and "1 errors" in bad.stdout
 
 
 def test_repository_corpus_passes_check():
     from pathlib import Path
+
     from indexer.dictionary import load_dictionary
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     report = check_corpus(corpus, load_dictionary(corpus / "dictionary").law_aliases)

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from kb.document import MAX_SECTION_CHARS, DocumentError, anchor_for, parse_document
-from kb.store import atomic_write, iter_documents, LoadError
+from kb.store import LoadError, atomic_write, iter_documents
 
 MINIMAL = "---\nid: memo\ntitle: 手書きメモ\nkind: manual\n---\n本文だけの文書。\n"
 

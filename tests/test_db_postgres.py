@@ -43,6 +43,7 @@ def postgres_url():
 
 def test_accounts_sessions_tokens_on_postgres(postgres_url):
     import datetime as dt
+
     from kb.accounts import AccountStore
     from kb.db import open_database
     db = open_database(postgres_url)

@@ -89,8 +89,7 @@ def test_the_whole_loop(app):
     assert published >= 2 and recorded == 1        # ≥1 sample cites it, and the inquiry just published
 
     # who did what is in the audit log
-    from kb.audit import AuditQuery
-    from kb.audit import ACTIONS
+    from kb.audit import ACTIONS, AuditQuery
     log = app.extensions["kb.audit"]
     for action, user in (("inquiry_ask", "ask-officer-2"), ("inquiry_view", "ask-desk"),
                          ("inquiry_answer", "ask-desk"), ("inquiry_publish", "ask-desk")):

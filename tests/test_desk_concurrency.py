@@ -24,6 +24,7 @@ def app(site):
 
 def index_doc_ids(site) -> set[str]:
     from whoosh import index as windex
+
     from indexer.generations import current_path
     ix = windex.open_dir(str(current_path(site.index)))
     try:
@@ -65,7 +66,7 @@ def test_200_concurrent_publishes_all_land_while_searches_run(app, site):
                     errors.append(f"publish {inquiry_id}: index update delayed")
 
         searchers = [threading.Thread(target=search_loop) for _ in range(2)]
-        workers = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(desk_users, ids)]
+        workers = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(desk_users, ids, strict=True)]
         t0 = time.perf_counter()
         for th in searchers + workers:
             th.start()

@@ -5,15 +5,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
 from conftest import free_port
 from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, flashes, review_post
 from test_desk_concurrency import index_doc_ids
+from waiting import wait_for_http
 
 USERS, PER_USER = 4, 8
 
@@ -30,19 +28,12 @@ def test_publishes_through_two_server_processes_all_land(site):
 
     port = free_port()
     env = dict(os.environ, KB_CORPUS=str(site.corpus), KB_INDEX=str(site.index), KB_DATA=str(site.data))
-    server = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", "2"],
+    server = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     errors: list[str] = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/login", timeout=5).read()
-                break
-            except urllib.error.URLError:
-                assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-                time.sleep(0.2)
+        wait_for_http(base + "/login", while_alive=server)
         users = [HttpUser(base, app, "desk", f"mp-desk-{u}") for u in range(USERS)]
 
         def publish_all(user, mine):
@@ -52,7 +43,7 @@ def test_publishes_through_two_server_processes_all_land(site):
                               review_post(page.text, "publish", confirmed="1", confidentiality="internal"))
                 if r.status != 302:
                     errors.append(f"publish {inquiry_id}: {r.status} {flashes(r.text)}")
-        threads = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(users, ids)]
+        threads = [threading.Thread(target=publish_all, args=(u, mine)) for u, mine in zip(users, ids, strict=True)]
         for th in threads:
             th.start()
         for th in threads:

@@ -1,16 +1,13 @@
 """The desk over real HTTP: record an answered inquiry, review its masked spans (unmask a false
-positive, mask a missed word), confirm, publish — and an officer's search finds it within 2 s."""
+positive, mask a missed word), confirm, publish — and an officer's search finds it (how fast:
+bench/publish_searchable.py)."""
 import re
-import statistics
-import time
 
 import pytest
 
 from conftest import LiveServer
-from desk_site import (OKAYAMA, HttpUser, desk_app, desk_site, flashes, record_form, review_post,
-                       span_boxes)
-
-SEARCHABLE_WITHIN = 2.0
+from desk_site import OKAYAMA, HttpUser, desk_app, desk_site, flashes, record_form, review_post, span_boxes
+from waiting import wait_for
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +50,11 @@ def publish(user, inquiry_id: int, unmask=(), **extra):
     return user.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", unmask, confirmed="1", **extra))
 
 
-def search_until_found(officer, query: str, doc_id: str, limit: float = 5.0) -> float:
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < limit:
-        if any(d == doc_id for d, _ in officer.search_hits(query)):
-            return time.perf_counter() - t0
-        time.sleep(0.05)
-    return float("inf")
+def found_by(officer, query: str, doc_id: str) -> bool:
+    return any(d == doc_id for d, _ in officer.search_hits(query))
 
 
-def test_record_review_publish_and_an_officer_finds_it_within_2_seconds(desk_user, officer, site):
+def test_record_review_publish_and_an_officer_finds_it(desk_user, officer, site):
     inquiry_id = record(desk_user, question="岡山東警察署の交番で、山田太郎さん（45歳、電話090-1234-5678）が"
                                             "駐輪中の自転車を盗まれたと届け出ました。勤務先はみどり精機です。"
                                             "臨場した交番勤務員はどこまで初動措置を執るべきですか。")
@@ -92,12 +84,11 @@ def test_record_review_publish_and_an_officer_finds_it_within_2_seconds(desk_use
     assert r.status == 422 and "確認しました" in r.text
     assert set((site.corpus / "inquiries").rglob("*.md")) == files
 
-    t0 = time.perf_counter()
     r = publish(desk_user, inquiry_id, unmask=("45歳",), confidentiality="internal")
     assert r.status == 302, flashes(r.text)
-    seconds = search_until_found(officer, "自転車 盗難 初動措置 交番勤務員", _published_id(site, inquiry_id, desk_user))
-    total = time.perf_counter() - t0
-    assert seconds < SEARCHABLE_WITHIN and total < SEARCHABLE_WITHIN + 1.5, (seconds, total)
+    doc_id = _published_id(site, inquiry_id, desk_user)
+    wait_for(lambda: found_by(officer, "自転車 盗難 初動措置 交番勤務員", doc_id), timeout=30,
+             what="the officer's search to find the published inquiry")   # speed: bench/publish_searchable.py
 
     doc_id = _published_id(site, inquiry_id, desk_user)
     text = next((site.corpus / "inquiries").glob(f"*/{doc_id}.md")).read_text(encoding="utf-8")
@@ -116,27 +107,6 @@ def _published_id(site, inquiry_id, user) -> str:
     m = re.search(rf'<tr data-inquiry="{inquiry_id}">.*?/docs/(inq-\d{{4}}-\d{{4}})', page, re.S)
     assert m, "published inquiry not in the desk's list"
     return m.group(1)
-
-
-def test_publish_to_searchable_median(desk_user, officer, site, capsys):
-    """The figure for the report: median over 12 publishes, each searched until found."""
-    times = []
-    for n in range(12):
-        word = f"試験照会{n:02d}号事案"
-        inquiry_id = record(desk_user, question=f"{word}について、交番での取扱いを教えてください。",
-                            answer=f"{word}は地域幹部の指示を受けて取り扱います。")
-        page = desk_user.get(f"/desk/{inquiry_id}/review").text
-        t0 = time.perf_counter()
-        r = desk_user.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1"))
-        assert r.status == 302, flashes(r.text)
-        doc_id = _published_id(site, inquiry_id, desk_user)
-        found = search_until_found(officer, word, doc_id)
-        times.append(time.perf_counter() - t0)
-        assert found < SEARCHABLE_WITHIN
-    with capsys.disabled():
-        print(f"\npublish→searchable over HTTP: median {statistics.median(times):.3f}s, "
-              f"max {max(times):.3f}s (n={len(times)})")
-    assert statistics.median(times) < SEARCHABLE_WITHIN
 
 
 def test_desk_pages_are_for_the_desk_only(officer, server, app):

@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
+from kb.clock import ManualClock
+from kb.db import open_database
 from kb.desk import Addition, DeskError, DeskStore, InquiryForm, PublishBlocked, initial_spans, revise_spans
 from kb.inquiries import Basis
 
@@ -157,14 +159,24 @@ def test_purge_deletes_old_raw_text_of_unpublished_inquiries_only(store, tmp_pat
         store.update(old.id, form(), "desk")
 
 
+def test_purge_counts_the_retention_period_on_the_stores_clock(tmp_path):
+    clock = ManualClock(dt.datetime(2026, 11, 1, 9, 0))
+    store = DeskStore(open_database(f"sqlite:///{tmp_path / 'kb.sqlite3'}"), tmp_path / "corpus", clock=clock)
+    inq = store.record(form(received_at=dt.datetime(2026, 11, 1, 0, 0)), "desk")
+    clock.advance(days=89)
+    assert store.purge(days=90) == [] and store.get(inq.id).question == QUESTION
+    clock.advance(days=2)
+    assert store.purge(days=90) == [inq.id] and store.get(inq.id).question is None
+
+
 def test_kb_purge_command(tmp_path, monkeypatch):
-    from kb.cli import main
     from kb.db import database_url, open_database
+    from kb_cli.cli import main
     monkeypatch.setenv("KB_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("KB_RAW_RETENTION_DAYS", "30")
     store = DeskStore(open_database(database_url(tmp_path / "data")), tmp_path / "corpus")
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     a = store.record(form(received_at=now - dt.timedelta(days=40)), "desk")
     b = store.record(form(received_at=now - dt.timedelta(days=10)), "desk")
     result = CliRunner().invoke(main, ["purge"])

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+import shared_data
+from shared_data import require
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SYNONYMS = CORPUS / "dictionary" / "synonyms.yaml"
 INQUIRIES = sorted((CORPUS / "inquiries").glob("*/inq-*.md"))
-SOURCES = Path(os.environ.get("KB_SOURCES", "/work/shared/corpus-sources"))
+SOURCES = Path(os.environ.get("KB_SOURCES", shared_data.SOURCES))
 
 CATEGORIES = {"地域", "交通", "刑事", "生活安全", "警備", "総務"}
 REQUIRED = ("id", "title", "kind", "sample", "category", "received", "answered", "status",
@@ -58,8 +61,7 @@ def synonyms() -> dict:
 @pytest.fixture(scope="module")
 def known_ids() -> set[str]:
     ids = _known_ids()
-    if not ids:
-        pytest.skip("no source texts or imported documents to check ids against")
+    assert ids, "no source texts or imported documents to check ids against"
     return ids
 
 
@@ -107,8 +109,7 @@ def test_law_aliases_point_to_existing_documents(synonyms, known_ids):
 
 
 def test_every_source_document_has_an_alias(synonyms):
-    if not SOURCES.is_dir():
-        pytest.skip("corpus sources not available")
+    require(SOURCES, "the corpus sources")
     targets = set(synonyms["law_aliases"].values())
     missing = {p.stem for p in SOURCES.glob("*.txt")} - targets
     assert not missing, f"no alias for {sorted(missing)}"

@@ -116,7 +116,7 @@ def test_shift_jis_files_are_read_and_a_reimport_becomes_a_new_revision(maintain
 
 
 def test_a_text_without_structure_is_refused_with_a_japanese_message(maintainer):
-    r = upload(maintainer, "お知らせ\n\n明日は晴れです。\n".encode("utf-8"), kind="regulation")
+    r = upload(maintainer, "お知らせ\n\n明日は晴れです。\n".encode(), kind="regulation")
     assert r.status_code == 422 and 'class="form-error"' in r.get_data(as_text=True)
     r = upload(maintainer, b"\x81\x00\xff\xfe\x80" * 10)
     assert r.status_code == 422

@@ -7,6 +7,8 @@ import pytest
 
 from conftest import signed_in
 from editor_site import NOTICE, OKAYAMA, editor_app, flashes, form_of, writable_site
+from kb.clock import ManualClock
+from kb.deadlines import DeadlineList
 from kb.frontmatter import set_fields
 from kb.store import atomic_write
 
@@ -141,3 +143,18 @@ def test_the_review_list_shows_what_is_due(maintainer, site):
 def test_officers_do_not_see_the_queue(officer):
     assert officer.get("/editor/queue").status_code == 403
     assert officer.get("/editor/review").status_code == 403
+
+
+def test_review_deadlines_count_days_on_the_lists_clock(site):
+    path = site.corpus / "regulations" / f"{OKAYAMA}.md"
+    atomic_write(path, set_fields(path.read_text(encoding="utf-8"), {"review_by": dt.date(2026, 12, 31)}))
+    clock = ManualClock(dt.datetime(2026, 11, 1, 12, 0))
+    deadlines = DeadlineList(site.corpus, clock=clock)
+
+    def okayama():
+        return next(i for i in deadlines.items() if i.doc_id == OKAYAMA)
+    assert (okayama().days_left, okayama().state) == (60, "later")
+    clock.advance(days=45)
+    assert (okayama().days_left, okayama().state) == (15, "due")
+    clock.advance(days=20)
+    assert (okayama().days_left, okayama().state) == (-5, "overdue")

@@ -7,15 +7,14 @@ import yaml
 
 from kb.document import parse_document, read_document
 from kb.importer import guess_kind, import_sources, import_text, parse_structure, read_sources_table
+from shared_data import SOURCES, require
 
-SOURCES = Path("/work/shared/corpus-sources")
+require(SOURCES, "the corpus sources", module_level=True)
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 OKAYAMA = "okayama-chiiki-keisatsu-unei-kitei"
 NOTICE = "npa-tsutatsu-2022-keisatsu-unei"
 SHOKUMU = "law-keisatsukan-shokumu-shikko-ho"
 LAW_FILES = sorted(p.stem for p in SOURCES.glob("law-*.txt"))
-
-pytestmark = pytest.mark.skipif(not SOURCES.is_dir(), reason="corpus-sources not available")
 
 
 def source(name: str) -> str:
@@ -274,7 +273,6 @@ def test_import_sources_writes_every_file(tmp_path):
     assert notice.meta["source"] == "National Police Agency, published 通達"
 
 
-@pytest.mark.skipif(not (CORPUS / "laws").is_dir(), reason="corpus not imported")
 def test_committed_corpus_documents_parse():
     paths = [*(CORPUS / "laws").glob("law-*.md"), *(CORPUS / "regulations").glob(f"{OKAYAMA}.md"),
              *(CORPUS / "notices").glob(f"{NOTICE}.md")]

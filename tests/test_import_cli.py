@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+from shared_data import SOURCES, require
+
 KITEI = """○架空県警察遺失物取扱規程
 
 令和7年4月1日
@@ -29,7 +31,7 @@ KITEI = """○架空県警察遺失物取扱規程
 
 
 def kb(args, env, input=None):
-    return subprocess.run([sys.executable, "-m", "kb.cli", *args], env=env, input=input,
+    return subprocess.run([sys.executable, "-m", "kb_cli.cli", *args], env=env, input=input,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -70,8 +72,7 @@ def test_import_to_stdout(tmp_path):
 
 
 def test_import_sources_folder_refuses_overwrite_without_force(tmp_path):
-    from pathlib import Path
-    sources = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-sources"
+    sources = require(SOURCES, "the corpus sources")
     env = dict(os.environ, KB_CORPUS=str(tmp_path / "corpus"), KB_INDEX=str(tmp_path / "index"))
     p = kb(["import", str(sources)], env)
     assert p.returncode == 0, p.stderr

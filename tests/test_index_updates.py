@@ -4,7 +4,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -47,9 +46,7 @@ def test_published_document_is_searchable_when_update_returns(site):
     assert engine.search("遺失物").total == 0
     updater = IndexUpdater(site.corpus, site.index)
     publish(site, "lost", "遺失物取扱要領", ["遺失物の届出を受理したときは拾得物件預り書を交付する。", "保管期間を過ぎた物件の処分。"])
-    t0 = time.monotonic()
-    result = updater.update_documents(["lost"])
-    assert time.monotonic() - t0 < 2.0
+    result = updater.update_documents(["lost"])      # how fast: bench/reindex.py
     assert result.updated == ["lost"] and result.generation == generations.current_name(site.index)
     # the same engine, no restart: the new sections and the catalog (titles, article references)
     assert {h.doc_id for h in engine.search("拾得物件預り書").hits} == {"lost"}

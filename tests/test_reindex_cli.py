@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from indexer import generations
 from indexer.search import SearchEngine
 from indexer.updates import IndexUpdater
-from kb.cli import main
 from kb.store import atomic_write
+from kb_cli.cli import main
 
 DOC = """---
 id: {id}

@@ -16,6 +16,7 @@ from indexer import generations
 from indexer.search import SearchEngine
 from indexer.updates import JOURNAL, IndexUpdater
 from kb.store import atomic_write
+from waiting import wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = """---
@@ -47,17 +48,8 @@ def corpus_files(n_docs: int = 40, n_sections: int = 8) -> dict[str, str]:
 
 def kb(site, *args, **popen):
     env = {**os.environ, "KB_CORPUS": str(site.corpus), "KB_INDEX": str(site.index), "KB_DATA": str(site.data)}
-    return subprocess.Popen([sys.executable, "-m", "kb.cli", *args], cwd=REPO, env=env,
+    return subprocess.Popen([sys.executable, "-m", "kb_cli.cli", *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
-
-
-def wait_for(pred, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if pred():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def build_started(home: Path) -> bool:
@@ -111,7 +103,8 @@ def test_searches_never_fail_while_reindex_runs_in_another_process(site_factory)
             proc = kb(site, "reindex", "--jobs", jobs)
             out, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
-            time.sleep(0.3)          # searches on the new generation too
+            live = generations.current_name(site.index)
+            wait_for(lambda live=live: live in seen, what="searches on the new generation")
     finally:
         stop.set()
         for t in threads:
@@ -125,13 +118,11 @@ def test_searches_never_fail_while_reindex_runs_in_another_process(site_factory)
 
 def test_second_reindex_exits_at_once_with_a_clear_message(site_factory):
     site = site_factory(corpus_files(4, 2), "second-run")
-    with generations.rebuild_lock(site.index):
-        t0 = time.monotonic()
+    with generations.rebuild_lock(site.index):       # it answers while the lock is still held
         proc = kb(site, "reindex")
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 75
     assert "another index rebuild is running" in err and f"pid {os.getpid()}" in err
-    assert time.monotonic() - t0 < 15
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -171,9 +162,7 @@ def test_publish_during_reindex_is_in_the_new_generation(site_factory):
         # after the rebuild listed the corpus: a new document and an edit of one already read
         atomic_write(site.corpus / "manuals" / "zz-new.md", manual("zz-new", "拾得物件預り書要領", 2, "拾得物件預り書"))
         atomic_write(site.corpus / "manuals" / "m000.md", manual("m000", "勤務要領第0号", 3, "特殊詐欺受け子"))
-        t0 = time.monotonic()
         result = updater.update_documents(["zz-new", "m000"])
-        assert time.monotonic() - t0 < 2.0
         assert result.journaled and proc.poll() is None      # really during the rebuild
         assert SearchEngine(site.index).search("拾得物件預り書").total > 0     # live at once
     finally:

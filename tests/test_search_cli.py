@@ -1,7 +1,6 @@
 """The `kb` command line over a real index: search output, the JSON contract, batch, odd queries."""
 import json
 import os
-from pathlib import Path
 import subprocess
 import sys
 
@@ -9,7 +8,7 @@ import pytest
 
 from kb.store import atomic_write
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 DOC = """---
 id: koban
 title: 交番勤務要領

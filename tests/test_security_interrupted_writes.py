@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -17,8 +16,9 @@ import pytest
 from conftest import free_port
 from desk_site import HttpUser, answered_inquiries, desk_app, desk_site, review_post
 from editor_site import editor_app, form_of, writable_site
+from waiting import wait_for_http
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 
 
 def site_env(site, **extra) -> dict:
@@ -30,14 +30,8 @@ def serve(env: dict) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([*KB, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=5).read()
-            return proc, base
-        except urllib.error.URLError:
-            assert proc.poll() is None and time.monotonic() < deadline, "kb serve did not answer"
-            time.sleep(0.2)
+    wait_for_http(base + "/login", while_alive=proc)
+    return proc, base
 
 
 def kb(env: dict, *args: str) -> subprocess.CompletedProcess:

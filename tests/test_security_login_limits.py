@@ -59,7 +59,7 @@ def test_parallel_wrong_passwords_get_exactly_the_allowed_checks(fresh_app):
         start.wait()
         r = c.post("/login", data={"username": name, "password": WRONG, "csrf_token": token})
         codes.append(r.status_code)
-    threads = [threading.Thread(target=attempt, args=ct) for ct in zip(clients, tokens)]
+    threads = [threading.Thread(target=attempt, args=ct) for ct in zip(clients, tokens, strict=True)]
     for t in threads:
         t.start()
     for t in threads:

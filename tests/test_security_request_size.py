@@ -8,8 +8,7 @@ import socket
 import urllib.request
 
 from conftest import csrf_token, free_port, signed_in, start_kb_serve
-from webui.limits import (DEFAULT_MAX_REQUEST_BYTES, IMPORT_MAX_BYTES, IMPORT_MAX_REQUEST_BYTES,
-                          SERVER_MAX_REQUEST_BYTES)
+from webui.limits import DEFAULT_MAX_REQUEST_BYTES, IMPORT_MAX_BYTES, IMPORT_MAX_REQUEST_BYTES, SERVER_MAX_REQUEST_BYTES
 
 MB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from conftest import signed_in
 from desk_site import answered_inquiries, desk_app, desk_site, review_post
 from editor_site import editor_app, flashes, form_of, writable_site
 
-KB = [sys.executable, "-m", "kb.cli"]
+KB = [sys.executable, "-m", "kb_cli.cli"]
 
 
 def modes(root: Path) -> dict[str, int]:

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,6 +12,7 @@ import urllib.request
 import pytest
 
 from conftest import free_port, start_kb_serve
+from waiting import wait_for, wait_for_http
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -21,11 +21,12 @@ def test_queued_search_audit_rows_are_written_before_a_stop(corpus_site, tmp_pat
     still leaves every one of them in the database once the lock goes."""
     import sqlite3
     import threading
+
     from kb.audit import AuditLog, AuditQuery
     from kb.db import database_url, open_database
     data = tmp_path / "data"
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data))
-    kb = [sys.executable, "-m", "kb.cli"]
+    kb = [sys.executable, "-m", "kb_cli.cli"]
     subprocess.run([*kb, "user", "add", "audit-officer", "--role", "officer", "--password-stdin"], env=env,
                    input="queue-check-passphrase-9\n", text=True, check=True, capture_output=True)
     token = subprocess.run([*kb, "token", "create", "audit-officer"], env=env, text=True,
@@ -64,7 +65,7 @@ def test_two_worker_processes_share_the_port_and_stop_together(corpus_site, tmp_
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index),
                KB_DATA=str(tmp_path / "data"))
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kb.cli", "serve", "--port", str(port), "--workers", "2"],
+    proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--port", str(port), "--workers", "2"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         out = ""
@@ -73,14 +74,7 @@ def test_two_worker_processes_share_the_port_and_stop_together(corpus_site, tmp_
             assert line, out
             out += line
         assert "2 process(es)" in out
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5).read()
-                break
-            except urllib.error.URLError:
-                assert time.monotonic() < deadline, "no answer"
-                time.sleep(0.2)
+        wait_for_http(f"http://127.0.0.1:{port}/login", while_alive=proc)
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         assert len(children) == 2
         for _ in range(20):
@@ -89,6 +83,7 @@ def test_two_worker_processes_share_the_port_and_stop_together(corpus_site, tmp_
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
-    time.sleep(0.5)
-    for pid in children:
-        assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2], pid
+    def gone(pid: str) -> bool:
+        return not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]
+    wait_for(lambda: all(gone(pid) for pid in children), timeout=10, what="the workers to exit",
+             ignore=(FileNotFoundError,))

@@ -15,8 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (REPO_CORPUS, TABLET, LiveServer, Site, api_token, browser_sign_in, build_site,
-                      csrf_token, signed_in)
+from conftest import (
+    REPO_CORPUS,
+    TABLET,
+    LiveServer,
+    Site,
+    api_token,
+    browser_sign_in,
+    build_site,
+    csrf_token,
+    signed_in,
+)
 from desk_site import hidden, record_form, review_post
 
 KB = str(Path(sys.executable).with_name("kb"))
@@ -258,6 +267,7 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
 def _signed(a_site: Site, records: list[dict], version: int = 1) -> bytes:
     """A bundle signed with A's real key, built line by line (to make faulty ones)."""
     import base64
+
     from kb.exchange import canonical
     from kb.trust import own_key
     key = own_key(a_site.data)

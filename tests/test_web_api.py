@@ -14,7 +14,7 @@ def test_search_returns_the_cli_json(client, corpus_site):
     q = "酒気帯び 呼気 ミリグラム"
     env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index),
                KB_DATA=str(corpus_site.data))
-    p = subprocess.run([sys.executable, "-m", "kb.cli", "search", q, "--json", "--limit", "5"],
+    p = subprocess.run([sys.executable, "-m", "kb_cli.cli", "search", q, "--json", "--limit", "5"],
                        env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     cli = json.loads(p.stdout)

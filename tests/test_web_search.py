@@ -54,8 +54,8 @@ confidentiality: restricted
 
 @pytest.fixture(scope="module")
 def sample(site_factory):
-    from webui import create_app
     from conftest import signed_in
+    from webui import create_app
     site = site_factory(SAMPLES, "web-search")
     return signed_in(create_app(site.config()), "officer")
 

@@ -1,6 +1,5 @@
 """Type-ahead completions (GET /api/suggest) and citation links in the document view."""
 import re
-import time
 
 OKAYAMA = "okayama-chiiki-keisatsu-unei-kitei"
 
@@ -35,18 +34,6 @@ def test_empty_unknown_and_odd_queries(client):
     assert isinstance(suggestions(client, '"(*:~' * 50), list)
     assert client.get("/api/suggest", query_string={"q": "警", "limit": 0}).status_code == 400
     assert len(suggestions(client, "第", limit=3)) <= 3
-
-
-def test_suggest_is_fast_enough_for_every_keystroke(client):
-    suggestions(client, "初")  # builds the completion table once per index generation
-    times = []
-    for q in ["初", "初動", "警", "警職", "道路", "交番", "週休", "職務", "被害", "拳銃"] * 5:
-        t = time.perf_counter()
-        suggestions(client, q)
-        times.append(time.perf_counter() - t)
-    times.sort()
-    # generous bound for a shared CI machine; bench/http_search.py measures p95 over HTTP
-    assert times[int(len(times) * 0.95)] < 0.2
 
 
 def test_citations_in_the_text_link_to_the_cited_article(client):

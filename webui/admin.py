@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
@@ -9,8 +10,8 @@ from kb.accounts import ROLES, AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
 from kb.era import JST
 from webui.auth import audit, current_account, requires
-from webui.dates import wareki
 from webui.confirm import confirmation_page
+from webui.dates import wareki
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE = 50
@@ -25,14 +26,13 @@ def jst(value: dt.datetime | None) -> str:
     """Stored naive UTC → 令和8年11月25日 18:03:12 (JST): the same date style as documents' dates."""
     if value is None:
         return ""
-    local = value.replace(tzinfo=dt.timezone.utc).astimezone(JST)
+    local = value.replace(tzinfo=dt.UTC).astimezone(JST)
     return f"{wareki(local.date())} {local:%H:%M:%S}"
 
 
 @bp.app_template_filter("audit_detail")
 def audit_detail(raw: str) -> str:
     """{"hits": 3, "kinds": []} → hits: 3 (empty values left out): readable in a table cell."""
-    import json
     try:
         detail = json.loads(raw or "{}")
     except ValueError:

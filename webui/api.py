@@ -10,10 +10,14 @@ import re
 
 from flask import Blueprint, jsonify, request
 
+from indexer.search import MAX_LIMIT, Filters
+from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
 from kb.anchors import section_key, section_url
-from kb.document import KINDS
-from webui import error_response, get_engine as engine
+from kb.document import KINDS, is_in_force
 from webui.auth import access, audit, requires
+from webui.document_page import load_readable, meta_as_seen
+from webui.errors import error_response
+from webui.extensions import get_engine as engine
 from webui.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -60,7 +64,6 @@ def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int
 @requires("read")
 def search():
     """GET /api/v1/search?q=&limit=&kind=&page=&in_force=1 → SearchResult.to_json()."""
-    from indexer.search import MAX_LIMIT, Filters
     q = request.args.get("q")
     if q is None or not q.strip():
         raise BadParameter("q is required", "検索語（q）を指定してください")
@@ -84,7 +87,6 @@ def search():
 @requires("read")
 def suggest():
     """GET /api/v1/suggest?q= → type-ahead completions (law names, article captions, frequent words)."""
-    from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
     q = request.args.get("q", "")[:100]
     limit = _int_arg("limit", TYPEAHEAD_LIMIT, 1, 20, "件数（limit）")
     reader = access()
@@ -108,8 +110,6 @@ def _json_value(v):
 @requires("read")
 def document(doc_id: str):
     """GET /api/v1/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
-    from kb.document import is_in_force
-    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
     audit("api_document", doc.id)
     meta = meta_as_seen(doc)
@@ -125,8 +125,6 @@ def document(doc_id: str):
 @requires("read")
 def section(doc_id: str, section_id: str):
     """GET /api/v1/docs/<id>/sections/<section_id> → one section, by a hit's stable id."""
-    from kb.document import is_in_force
-    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
     meta = meta_as_seen(doc)   # a successor the reader may not read is not shown (status, in force)
     found = next((s for s in doc.sections if s.id == section_id), None)

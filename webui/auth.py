@@ -15,14 +15,16 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, session, url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from kb.accounts import Account
-from webui.login_limit import login_name
+from indexer.search import Access
+from kb.accounts import Account, AccountError, AccountStore
+from kb.audit import AuditLog
+from webui.errors import error_response
+from webui.login_limit import LoginLimiter, login_name
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -65,7 +67,6 @@ def current_account() -> Account | None:
 
 def access():
     """What the signed-in user may read, as the search filter takes it."""
-    from indexer.search import Access
     a = current_account()
     if a is None:
         return Access(levels=(), groups=())
@@ -120,12 +121,9 @@ def secret_key(data: Path) -> str:
 
 
 def init_app(app) -> None:
-    from kb.accounts import AccountStore
-    from kb.audit import AuditLog
-    from kb.db import database_url, open_database
-    db = open_database(app.config.get("DATABASE_URL") or database_url(Path(app.config["DATA"])))
-    app.extensions["kb.db"] = db
-    app.extensions["kb.accounts"] = AccountStore(db)
+    """Accounts, audit, sessions, CSRF and the guard on the database create_app opened."""
+    db = app.extensions["kb.db"]
+    app.extensions["kb.accounts"] = AccountStore(db, clock=app.config["CLOCK"])
     app.extensions["kb.audit"] = AuditLog(db)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(Path(app.config["DATA"]))
@@ -154,7 +152,6 @@ def init_app(app) -> None:
         return SignedIn(account, "", channel="api") if account else None
 
     csrf.init_app(app)
-    app.register_blueprint(bp)
     _rate_limit_login(app)
     app.register_error_handler(429, rate_limited_page)
     app.before_request(guard)
@@ -166,14 +163,12 @@ def init_app(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_refused(e):
-        from webui import error_response
         return error_response(400, "フォームの有効期限が切れたか、不正な送信です。ページを読み込み直してからやり直してください。",
                               "CSRF token missing or invalid")
 
 
 def _rate_limit_login(app) -> None:
     """Failed sign-ins per account and per address (webui.login_limit)."""
-    from webui.login_limit import LoginLimiter
     cfg = app.config
     app.extensions["kb.limiter"] = LoginLimiter(cfg.get("RATELIMIT_STORAGE_URI") or "memory://",
                                                 cfg["LOGIN_RATE_LIMIT"], cfg["LOGIN_RATE_LIMIT_PER_ADDRESS"])
@@ -290,7 +285,6 @@ def rate_limited_page(e):
                                next=request.values.get("next", ""),
                                error="ログインの失敗が続いたため、しばらく受け付けを停止しています。"
                                      "1分ほど待ってから、もう一度お試しください。"), 429
-    from webui import error_response
     return error_response(429)
 
 
@@ -301,7 +295,6 @@ def change_password():
     the user's other sessions end, this one continues under a new key."""
     if current_user.channel != "web":
         abort(403)
-    from kb.accounts import AccountError
     store = current_app.extensions["kb.accounts"]
     error = error_field = None
     if request.method == "POST":

@@ -1,20 +1,37 @@
-"""The maintainers' editor: create, edit (with preview), import, history, diff, restore, review list
-and the maintenance queue. Writes go through kb.revisions (file written atomically, revision in the
+"""The maintainers' editor: create, edit (with preview), import, history, diff, restore, the review
+deadlines (見直し期限) and the feedback queue. Writes go through kb.revisions (file written atomically, revision in the
 database) and then the single index writer; nothing here opens a Whoosh writer."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS, STATUSES, DocumentError,
-                         split_front_matter, split_sections)
-from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
-                            new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
-from kb.maintenance import MaintenanceQueue
+from kb.deadlines import DeadlineList
+from kb.document import (
+    CONFIDENTIALITY,
+    KIND_LABELS,
+    KINDS,
+    MAX_SECTION_CHARS,
+    STATUSES,
+    DocumentError,
+    split_front_matter,
+    split_sections,
+)
+from kb.feedback_queue import FeedbackQueue
+from kb.frontmatter import (
+    CONFIDENTIALITY_LABELS,
+    FIELD_LABELS,
+    STATUS_LABELS,
+    FormError,
+    compose_document,
+    new_document_template,
+    normalize_newlines,
+    parse_extra,
+    parse_form,
+    split_document,
+)
 from kb.paragraphs import article_of
-from kb.review import ReviewList
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.textdiff import compare
 from webui.auth import audit, can_read, current_account, requires
@@ -28,26 +45,22 @@ bp = Blueprint("editor", __name__, url_prefix="/editor")
 IMPORT_KINDS = ("law", "regulation", "notice")
 
 
-@bp.record_once
-def init_app(state) -> None:
-    """On registration: the editor's stores on the app's database and corpus, and the officers'
-    feedback blueprint (flags, not helpful) that feeds the maintenance queue."""
-    from webui import feedback
-    app = state.app
+def init_app(app) -> None:
+    """The editor's stores on the database and corpus create_app opened (the officers' feedback
+    blueprint that feeds the feedback queue is registered by create_app)."""
     db = app.extensions["kb.db"]
     corpus = Path(app.config["CORPUS"])
     app.extensions["kb.revisions"] = RevisionStore(db, corpus)
-    app.extensions["kb.maintenance"] = MaintenanceQueue(db)
-    app.extensions["kb.review"] = ReviewList(corpus)
-    app.register_blueprint(feedback.bp)
+    app.extensions["kb.feedback_queue"] = FeedbackQueue(db)
+    app.extensions["kb.deadlines"] = DeadlineList(corpus, clock=app.config["CLOCK"])
 
 
 def revisions() -> RevisionStore:
     return current_app.extensions["kb.revisions"]
 
 
-def maintenance() -> MaintenanceQueue:
-    return current_app.extensions["kb.maintenance"]
+def feedback_queue() -> FeedbackQueue:
+    return current_app.extensions["kb.feedback_queue"]
 
 
 def author() -> Author:
@@ -85,13 +98,13 @@ def saved(result: SaveResult, verb: str) -> str:
 @bp.get("/")
 @requires("edit")
 def index():
-    review = current_app.extensions["kb.review"].items()
-    q = maintenance()
+    deadlines = current_app.extensions["kb.deadlines"].items()
+    q = feedback_queue()
     find = request.args.get("find", "").strip()[:100]
     return render_template("editor/index.html", recent=revisions().recent(15), find=find,
                            documents=document_list(find), kind_labels=KIND_LABELS,
-                           overdue=sum(1 for i in review if i.state == "overdue"),
-                           due=sum(1 for i in review if i.state == "due"),
+                           overdue=sum(1 for i in deadlines if i.state == "overdue"),
+                           due=sum(1 for i in deadlines if i.state == "due"),
                            flags=len(q.flags()), not_helpful=len(q.not_helpful()),
                            zero_hits=len(q.zero_hit_searches()))
 
@@ -100,6 +113,7 @@ def document_list(find: str = "") -> list[dict]:
     """The documents of the live index this maintainer may read, by kind then title; `find`
     keeps those whose title or id contains it (NFKC, any case)."""
     import unicodedata
+
     from indexer.generations import IndexMissing
     from webui import get_engine
     from webui.auth import access
@@ -124,8 +138,8 @@ def document_list(find: str = "") -> list[dict]:
 
 # -- create and edit ----------------------------------------------------------------------------
 def form_context(**extra) -> dict:
-    from webui import get_engine
     from indexer.generations import IndexMissing
+    from webui import get_engine
     try:
         from indexer.facets import field_values
         from indexer.generations import current_path
@@ -266,7 +280,7 @@ def history(doc_id: str):
         abort(404)
     revs = revisions().history(doc_id)
     return render_template("editor/history.html", doc_id=doc_id, title=_title(head.text, doc_id),
-                           revisions=revs, flags=maintenance().flags(doc_id=doc_id))
+                           revisions=revs, flags=feedback_queue().flags(doc_id=doc_id))
 
 
 @bp.get("/docs/<doc_id>/diff")
@@ -388,24 +402,24 @@ def _uploaded_text() -> str:
     return text
 
 
-# -- review list and maintenance queue -----------------------------------------------------------
+# -- review deadlines (見直し期限; the URL keeps its old name) and the feedback queue ---------------
 @bp.get("/review")
 @requires("edit")
-def review():
-    reviews = current_app.extensions["kb.review"]
+def deadlines():
+    reviews = current_app.extensions["kb.deadlines"]
     department = request.args.get("dept", "")
     items = reviews.items(department=department)
     groups = [(state, label, [i for i in items if i.state == state]) for state, label in
               (("overdue", "期限切れ"), ("due", "30日以内に期限"), ("later", "それ以降"), ("unset", "見直し期限が未設定"))]
-    return render_template("editor/review.html", groups=groups, departments=reviews.departments(),
-                           department=department, flag_counts=maintenance().open_flag_counts(),
+    return render_template("editor/deadlines.html", groups=groups, departments=reviews.departments(),
+                           department=department, flag_counts=feedback_queue().open_flag_counts(),
                            kind_labels=KIND_LABELS)
 
 
 @bp.get("/queue")
 @requires("edit")
 def queue():
-    q = maintenance()
+    q = feedback_queue()
     return render_template("editor/queue.html", flags=q.flags(), not_helpful=q.not_helpful(),
                            zero_hits=q.zero_hit_searches(), missing=q.missing_documents())
 
@@ -413,10 +427,10 @@ def queue():
 @bp.post("/queue/flags/<int:flag_id>")
 @requires("edit")
 def resolve_flag(flag_id: int):
-    from kb.maintenance import FlagRefused
+    from kb.feedback_queue import FlagRefused
     status = "dismissed" if request.form.get("status") == "dismissed" else "resolved"
     try:
-        flag = maintenance().resolve_flag(flag_id, current_account().username,
+        flag = feedback_queue().resolve_flag(flag_id, current_account().username,
                                           request.form.get("resolution", ""), status)
     except FlagRefused as e:
         flash(e.message_ja, "error")
@@ -430,9 +444,9 @@ def resolve_flag(flag_id: int):
 @requires("edit")
 def close_search():
     """Close a zero-result query or resolve the not-helpful marks of a query."""
-    from kb.maintenance import FlagRefused
+    from kb.feedback_queue import FlagRefused
     query, kind = request.form.get("q", ""), request.form.get("kind", "")
-    q = maintenance()
+    q = feedback_queue()
     try:
         if kind == "not_helpful":
             q.resolve_not_helpful(query, current_account().username)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, request, url_for
 
-from kb.maintenance import FlagRefused
+from kb.feedback_queue import FlagRefused
 from webui.auth import audit, current_account, requires, safe_next
+from webui.document_page import load_readable
 
 bp = Blueprint("feedback", __name__)
 
 
 def queue():
-    return current_app.extensions["kb.maintenance"]
+    return current_app.extensions["kb.feedback_queue"]
 
 
 def wants_json() -> bool:
@@ -21,7 +22,6 @@ def wants_json() -> bool:
 @requires("read")
 def flag_section(doc_id: str):
     """「この内容は古い/誤り」 on one section of a document, with a short comment."""
-    from webui.docs import load_readable
     doc = load_readable(doc_id).doc           # 404 for what the officer may not read
     section_id = request.form.get("section", "")
     section = next((s for s in doc.sections if s.id == section_id), None)

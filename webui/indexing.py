@@ -3,13 +3,15 @@ and the editor alike; the answer is the Japanese line the page flashes."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
-
 import logging
+from pathlib import Path
 
 from flask import current_app
 
+from indexer.generations import IndexMissing
+from indexer.updates import IndexBusy, get_updater
 from kb.era import JST
+from kb.reconcile import reconcile
 
 INDEX_TIMEOUT = 30.0
 log = logging.getLogger(__name__)
@@ -17,8 +19,6 @@ log = logging.getLogger(__name__)
 
 def reindex(doc_ids: list[str]) -> str:
     """Re-index saved documents; a line saying when they are searchable ("" for nothing to do)."""
-    from indexer.generations import IndexMissing
-    from indexer.updates import IndexBusy, get_updater
     if not doc_ids:
         return ""
     updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
@@ -40,9 +40,6 @@ def reindex(doc_ids: list[str]) -> str:
 
 def reconcile_at_start(app) -> None:
     """Settle writes a killed process left half done (kb.reconcile) and bring the index in line."""
-    from indexer.generations import IndexMissing
-    from indexer.updates import IndexBusy, get_updater
-    from kb.reconcile import reconcile
     corpus = Path(app.config["CORPUS"])
     done = reconcile(app.extensions["kb.db"], corpus)
     if not done.changed_ids:

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from indexer.search import MAX_QUERY_CHARS
+from indexer.generations import current_path
+from indexer.search import MAX_QUERY_CHARS, Filters
+from indexer.suggest import suggest_terms
 from kb.document import KIND_LABELS, KINDS
-from webui import get_engine as engine
 from webui.auth import access, audit, requires
+from webui.extensions import get_engine as engine
 
 bp = Blueprint("search", __name__)
 
@@ -29,7 +31,7 @@ class SearchState:
     departments: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args) -> "SearchState":
+    def from_args(cls, args) -> SearchState:
         kinds = tuple(k for k in KINDS if k in args.getlist("kind"))
         # The checkbox sends nothing when off, so "f=1" marks a submitted form; default is ON.
         in_force = args.get("inforce") == "1" if args.get("f") else True
@@ -65,7 +67,6 @@ class SearchState:
 
 
 def search_filters(state: SearchState):
-    from indexer.search import Filters
     return Filters(kinds=state.kinds, department=state.department or None,
                    in_force_only=state.in_force_only, include_shared=state.include_shared, access=access())
 
@@ -74,7 +75,6 @@ def search_filters(state: SearchState):
 @bp.route("/search")
 @requires("read")
 def search():
-    from indexer.generations import current_path
     state = SearchState.from_args(request.args)
     current_path(engine().home)  # raises IndexMissing → 503 page
     engine().searcher()          # the live catalog
@@ -87,7 +87,6 @@ def search():
                                  filters=search_filters(state), with_facets=True)
         pages = min(math.ceil(result.total / limit), MAX_PAGE)
         # words the index does not know (typos, rare spellings): offer close ones, with or without hits
-        from indexer.suggest import suggest_terms
         suggestions = suggest_terms(engine(), state.q, hits=result.total)
         audit("search", state.q, hits=result.total, page=state.page, kinds=list(state.kinds),
               department=state.department, in_force_only=state.in_force_only,

@@ -25,6 +25,7 @@ def _stop_now(*_) -> None:
 
 def serve(host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     from waitress import serve as waitress_serve
+
     from webui import create_app
     if workers <= 1:
         signal.signal(signal.SIGTERM, _stop_now)

@@ -14,17 +14,17 @@ from kb.exchange import ExchangeError, moment_key, write_bundle
 from kb.share_import import STATES, ShareLedger, resolver_from_catalog
 from kb.sharing import SCOPES, ShareStore, export_records, local_cases
 from kb.trust import own_key, own_org, trusted_entries
-from webui import error_response, get_engine
 from webui.auth import audit, current_account, requires
+from webui.errors import error_response
+from webui.extensions import get_engine
 from webui.indexing import reindex
 
 bp = Blueprint("share", __name__)
 FEED_TYPE = "application/x-ndjson; charset=utf-8"
 
 
-@bp.record_once
-def init_app(state) -> None:
-    app = state.app
+def init_app(app) -> None:
+    """The sharing stores on the database and corpus create_app opened."""
     db, corpus = app.extensions["kb.db"], Path(app.config["CORPUS"])
     app.extensions["kb.share"] = ShareStore(db, corpus)
     app.extensions["kb.share_ledger"] = ShareLedger(db, corpus)

@@ -5,8 +5,8 @@ Revision ID: i18
 Revises: 0003
 Create Date: 2026-12-02
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "i18"
 down_revision = "0003"

@@ -4,8 +4,8 @@ Revision ID: i20_share
 Revises: i18
 Create Date: 2026-12-02
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "i20_share"
 down_revision = "i18"

@@ -91,7 +91,7 @@ def normalize_query(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())[:200]
 
 
-class MaintenanceQueue:
+class FeedbackQueue:
     def __init__(self, db: Database):
         self.db = db
 

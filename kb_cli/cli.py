@@ -1,4 +1,6 @@
-"""The `kb` command line: parse, call the domain or the indexer, print."""
+"""The `kb` command line: parse, call the domain or the indexer, print.
+
+Commands import lazily, inside each function, for start-up time (see kb_cli/__init__.py)."""
 from __future__ import annotations
 
 import json
@@ -94,6 +96,7 @@ def _save_click_wordings(p) -> None:
     """Sections opened from results pages by 3+ users (kb.clicks), saved beside the index for the
     「asked as」 field of this and later builds; without an application database, nothing."""
     import os
+
     from indexer.asked import write_clicks
     from kb.clicks import opened_wordings
     from kb.db import DB_FILE, database_url, open_database
@@ -130,6 +133,7 @@ def index_cmd(jobs):
 def _progress_bar(corpus: Path, enabled: bool | None):
     """A tqdm bar over the corpus bytes (documents, sections, rate, ETA) on stderr."""
     from tqdm import tqdm
+
     from kb.store import document_paths
     paths = document_paths(corpus)
     bar = tqdm(total=sum(p.stat().st_size for p in paths), unit="B", unit_scale=True,
@@ -159,6 +163,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
     their next request. Documents published meanwhile are carried over. Exit codes: 0 done,
     1 failed or rejected (the live index stays), 75 another rebuild is running."""
     import logging
+
     from indexer import build, generations
     from indexer.updates import IndexBusy
     p = _paths()
@@ -531,6 +536,7 @@ def purge_cmd(days):
     days = days or retention_days()
     purged = DeskStore(db, p.corpus).purge(days)
     import getpass
+
     from kb.audit import AuditLog
     AuditLog(db).record("inquiry_purge", username=f"cli:{getpass.getuser()}"[:64], target=f"{days} days",
                         detail={"inquiries": purged}, channel="cli")
@@ -556,6 +562,7 @@ def _refused():
 
 def _audit_cli(store, action: str, target: str, **detail):
     import getpass
+
     from kb.audit import AuditLog
     AuditLog(store.db).record(action, username=f"cli:{getpass.getuser()}"[:64], target=target,
                               detail=detail, channel="cli")
@@ -695,6 +702,7 @@ def _share_refused():
 
 def _share_audit(action: str, target: str, **detail):
     import getpass
+
     from kb.audit import AuditLog
     from kb.db import database_url, open_database
     AuditLog(open_database(database_url(_paths().data))).record(
@@ -777,6 +785,7 @@ def _import_bundle(data: bytes, origin: str):
     """The verified bundle, applied; exits 2 when it is refused."""
     """Verify, apply and publish through the single index writer; print the report."""
     import time
+
     from indexer.generations import IndexMissing
     from indexer.updates import IndexBusy, get_updater
     from kb.db import database_url, open_database
@@ -820,8 +829,9 @@ def _import_bundle(data: bytes, origin: str):
         except IndexMissing:
             note = " (no index yet: run `kb index`)"
     t_index = time.perf_counter()
-    from kb.audit import AuditLog
     import getpass
+
+    from kb.audit import AuditLog
     AuditLog(db).record("share_import", target=bundle.org, username=f"cli:{getpass.getuser()}"[:64], channel="cli",
                         detail={"from": origin, "added": len(report.added), "updated": len(report.updated),
                                 "withdrawn": len(report.withdrawn), "held": len(report.held),
@@ -854,6 +864,7 @@ def share_pull(url, token, token_file, since, full, timeout):
     import urllib.error
     import urllib.parse
     import urllib.request
+
     from kb.exchange import moment_key
     from kb.trust import last_pull, record_pull
     data_dir = _paths().data

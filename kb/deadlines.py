@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.clock import SYSTEM_CLOCK, Clock
 from kb.document import DocumentError, normalize_meta, split_front_matter
 from kb.store import document_paths
 
@@ -19,7 +20,7 @@ MAINTAINED_KINDS = ("regulation", "notice", "manual")
 
 
 @dataclass(frozen=True)
-class ReviewItem:
+class Deadline:
     doc_id: str
     title: str
     kind: str
@@ -39,15 +40,16 @@ class ReviewItem:
         return "due" if self.days_left <= DUE_SOON_DAYS else "later"
 
 
-class ReviewList:
-    def __init__(self, corpus: Path):
+class DeadlineList:
+    def __init__(self, corpus: Path, clock: Clock = SYSTEM_CLOCK):
         self.corpus = Path(corpus)
+        self.clock = clock          # days left are counted from this clock's date
         self._lock = threading.Lock()
         self._meta: dict[Path, tuple[tuple, dict | None]] = {}
 
-    def items(self, today: dt.date | None = None, department: str = "") -> list[ReviewItem]:
+    def items(self, today: dt.date | None = None, department: str = "") -> list[Deadline]:
         """Documents in force with their review date, the most urgent first; without a date last."""
-        today = today or dt.date.today()
+        today = today or self.clock.today()
         out = []
         for meta in self._all_meta():
             if meta["status"] != "in_force":
@@ -57,7 +59,7 @@ class ReviewList:
             due = meta.get("review_by")
             if due is None and meta["kind"] not in MAINTAINED_KINDS:
                 continue
-            out.append(ReviewItem(meta["id"], meta["title"], meta["kind"], meta.get("department") or "",
+            out.append(Deadline(meta["id"], meta["title"], meta["kind"], meta.get("department") or "",
                                   str(meta.get("owner") or ""), due, meta["status"],
                                   (due - today).days if due else None))
         return sorted(out, key=lambda i: (i.review_by is None, i.review_by or dt.date.max, i.title))
