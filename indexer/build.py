@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -19,56 +18,18 @@ from pathlib import Path
 from whoosh import index as windex
 
 from indexer import generations
-from kb.citations import defined_names
 from indexer.asked import asked_map, read_clicks
+from indexer.catalog import catalog_entry, read_catalog, write_catalog
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
-from kb.citations import law_id_of
-from kb.document import Document, DocumentError, read_document
+from kb.document import DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
-CATALOG = "catalog.json"
-LAW_SUFFIXES = ("法", "規則", "規範", "規程", "令")
-_SHORT_NAME = re.compile(r"[一-龥々ァ-ヺー・]{3,10}")
 BUILD_INFO = "build.json"
 # below this much Markdown, starting child processes costs more than it saves
 PARALLEL_MIN_BYTES = 512 * 1024
 WRITER_MB = 256
-
-
-def catalog_entry(doc: Document) -> dict:
-    """What searchers need to know of a document without opening it."""
-    m = doc.meta
-    return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
-            "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
-            "department": m["department"], "sections": [s.id for s in doc.sections],
-            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
-            "defines": law_short_names(doc),
-            "superseded_by": str(m["superseded_by"]) if m.get("superseded_by") else None,
-            "law_id": law_id_of(m), "sharing": m.get("sharing") or "local",
-            "origin": (m.get("origin") or {}).get("org", "") if isinstance(m.get("origin"), dict) else ""}
-
-
-def law_short_names(doc: Document) -> dict[str, str]:
-    """Short names an official text gives other laws with 「以下「刑訴法」という」: {short: full}.
-    Generic ones (法, 規則, 新法, 旧法, 改正法) name something different in every text."""
-    if doc.kind not in ("law", "regulation", "notice"):
-        return {}
-    return {short: full for short, full in defined_names(doc.body).items()
-            if _SHORT_NAME.fullmatch(short) and short.endswith(LAW_SUFFIXES)
-            and not any(w in short for w in ("新", "旧", "改正")) and short != full}
-
-
-def write_catalog(gen_dir: Path, catalog: dict) -> None:
-    atomic_write(Path(gen_dir) / CATALOG, json.dumps(catalog, ensure_ascii=False))
-
-
-def read_catalog(gen_dir: Path) -> dict:
-    try:
-        return json.loads((Path(gen_dir) / CATALOG).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
 
 
 def read_build_info(gen_dir: Path) -> dict:

@@ -20,6 +20,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from whoosh import index as windex
+
+from indexer.catalog import read_catalog
 from kb.store import atomic_write
 
 KEEP_GENERATIONS = 3
@@ -250,8 +253,7 @@ def index_status(home: Path) -> dict:
     for g in gens:
         out["generations"].append({"name": g, "live": g == live, "bytes": dir_size(home / g)})
     if live and (home / live).is_dir():
-        from whoosh import index as windex
-        from indexer.build import read_build_info, read_catalog
+        from indexer.build import read_build_info   # build imports this module
         ix = windex.open_dir(str(home / live))
         try:
             sections, segments = ix.doc_count(), len(ix._segments())

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from indexer import generations
 from indexer.asked import asked_map, read_clicks
-from indexer.build import catalog_entry, read_catalog, write_catalog
+from indexer.catalog import catalog_entry, read_catalog, write_catalog
 from indexer.records import section_records
 from kb.document import Document, DocumentError, read_document
 from kb.store import find_document

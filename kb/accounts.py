@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
+from kb.access import READ_LEVELS
 from kb.db import ApiToken, Database, LoginSession, User, utcnow
 
 ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者", "peer": "連携"}
@@ -36,16 +37,6 @@ PERMISSIONS = {
     "admin": {"admin"},
     "share_feed": {"peer"},
 }
-# Confidentiality levels each role reads in full; restricted documents otherwise only when the
-# role (code or Japanese name) or the user's department is in their `allowed:` list.
-READ_LEVELS = {
-    "officer": ("public", "internal"),
-    "desk": ("public", "internal"),
-    "maintainer": ("public", "internal", "restricted"),
-    "admin": ("public", "internal", "restricted"),
-    "peer": (),
-}
-
 MIN_PASSWORD_CHARS = 12
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 TOKEN_PREFIX = "kbt_"

@@ -17,9 +17,30 @@ def section_key(doc_id: str, section_id: str) -> str:
     return f"{doc_id}#{section_id}"
 
 
+def split_key(key: str) -> tuple[str, str]:
+    """(doc_id, section_id) of `doc#section`; section_id is "" for a bare document id."""
+    doc_id, _, section_id = str(key).partition("#")
+    return doc_id, section_id
+
+
+def document_url(doc_id: str) -> str:
+    """The document view: `/docs/<doc_id>`."""
+    return f"/docs/{doc_id}"
+
+
 def section_url(doc_id: str, section_id: str) -> str:
-    """The section in the document view: `/docs/<doc_id>#<section_id>`."""
-    return f"/docs/{doc_id}#{section_id}"
+    """The section (or a 項/号 anchor inside it, kb.paragraphs) in the document view:
+    `/docs/<doc_id>#<section_id>`."""
+    return f"{document_url(doc_id)}#{section_id}"
+
+
+# `/docs/<doc_id>` with an optional `#<section_id>`, as Markdown links and pasted references hold it
+DOC_LINK_TARGET = r"/docs/([^)#\s]+)(?:#([^)\s]+))?"
+
+
+def heading_anchor(anchor: str) -> str:
+    """The explicit anchor a Markdown heading carries: ` {#art-3}`."""
+    return f" {{#{anchor}}}"
 
 
 class UniqueIds:

@@ -247,7 +247,7 @@ def status_cmd(as_json):
 
 def _index_mismatch(p) -> dict:
     """Documents the live index and the corpus files do not agree on (by id = file name)."""
-    from indexer.build import read_catalog
+    from indexer.catalog import read_catalog
     from indexer.generations import current_path
     from kb.store import document_paths
     indexed = set(read_catalog(current_path(p.index)))

@@ -13,6 +13,8 @@ import yaml
 from kb.anchors import UniqueIds
 
 KINDS = ("law", "regulation", "notice", "manual", "inquiry")
+# official texts: their names scope a search and they define short names for each other
+OFFICIAL_KINDS = ("law", "regulation", "notice")
 KIND_DIRS = {"law": "laws", "regulation": "regulations", "notice": "notices",
              "manual": "manuals", "inquiry": "inquiries"}
 KIND_LABELS = {"law": "法令", "regulation": "規則・訓令", "notice": "通達",

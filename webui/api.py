@@ -10,10 +10,13 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from kb.anchors import section_key, section_url
-from kb.document import KINDS
+from indexer.search import MAX_LIMIT, Filters
+from indexer.suggest import TYPEAHEAD_LIMIT
+from kb.anchors import document_url, section_key, section_url
+from kb.document import KINDS, is_in_force
 from webui import error_response, get_engine as engine
 from webui.auth import access, audit, requires
+from webui.docs import load_readable, meta_as_seen
 from webui.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -60,7 +63,6 @@ def _int_arg(name: str, default: int, low: int, high: int, label_ja: str) -> int
 @requires("read")
 def search():
     """GET /api/v1/search?q=&limit=&kind=&page=&in_force=1 → SearchResult.to_json()."""
-    from indexer.search import MAX_LIMIT, Filters
     q = request.args.get("q")
     if q is None or not q.strip():
         raise BadParameter("q is required", "検索語（q）を指定してください")
@@ -84,17 +86,11 @@ def search():
 @requires("read")
 def suggest():
     """GET /api/v1/suggest?q= → type-ahead completions (law names, article captions, frequent words)."""
-    from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
     q = request.args.get("q", "")[:100]
     limit = _int_arg("limit", TYPEAHEAD_LIMIT, 1, 20, "件数（limit）")
     reader = access()
-    completions = typeahead(engine())          # opens the live generation (and its catalog)
-    catalog = engine().catalog
-
-    def readable(doc_id: str) -> bool:
-        e = catalog.get(doc_id)
-        return bool(e) and reader.can_read(e.get("confidentiality", "public"), e.get("allowed"))
-    found = completions.complete(q, readable, limit)
+    snap = engine().snapshot()               # completions and catalog of one state of the index
+    found = snap.typeahead().complete(q, lambda doc_id: reader.can_read_entry(snap.catalog.get(doc_id)), limit)
     return jsonify({"query": q, "suggestions": [c.to_json() for c in found]})
 
 
@@ -108,14 +104,12 @@ def _json_value(v):
 @requires("read")
 def document(doc_id: str):
     """GET /api/v1/docs/<id> → metadata (ISO dates) and sections [{id, heading, breadcrumb, text}]."""
-    from kb.document import is_in_force
-    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
     audit("api_document", doc.id)
     meta = meta_as_seen(doc)
     body = {k: _json_value(v) for k, v in meta.items()}
     body["in_force"] = is_in_force(meta)
-    body["url"] = f"/docs/{doc.id}"
+    body["url"] = document_url(doc.id)
     body["sections"] = [{"id": s.id, "heading": s.heading, "breadcrumb": list(s.breadcrumb),
                          "text": s.text} for s in doc.sections]
     return jsonify(body)
@@ -125,8 +119,6 @@ def document(doc_id: str):
 @requires("read")
 def section(doc_id: str, section_id: str):
     """GET /api/v1/docs/<id>/sections/<section_id> → one section, by a hit's stable id."""
-    from kb.document import is_in_force
-    from webui.docs import load_readable, meta_as_seen
     doc = load_readable(doc_id).doc
     meta = meta_as_seen(doc)   # a successor the reader may not read is not shown (status, in force)
     found = next((s for s in doc.sections if s.id == section_id), None)

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, url_for)
+from sqlalchemy import select
 
-from kb.anonymize import MASK_LABELS
+from indexer.generations import IndexMissing
+from indexer.search import Filters
+from kb.access import open_to_every_reader
+from kb.anonymize import MASK_LABELS, anonymize
 from kb.desk import (CATEGORY_DEPARTMENTS, JST, MAX_TITLE_CHARS, PUBLISH_CONFIDENTIALITY, TITLE_EXAMPLE, Addition,
                      DeskError, DeskStore, InquiryForm, PublishBlocked, StorageFailed, retention_days)
+from kb.db import AuditEvent
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
+from webui import get_documents, get_engine
 from webui.auth import access, audit, current_account, requires
 from webui.indexing import reindex
 
@@ -65,18 +73,12 @@ def refused(e: DeskError, template: str, status: int = 422, **context):
 # -- sections: labels and the basis picker ----------------------------------------------------------
 def section_label(doc_id: str, section_id: str) -> str | None:
     """「岡山県警察地域警察運営規程 第3条」 for a section the user may read in the live index, else None."""
-    from indexer.generations import IndexMissing
-    from webui import get_engine
-    engine = get_engine()
     try:
-        engine.searcher()              # brings the catalog up to the live generation
+        entry = get_engine().catalog.get(doc_id)
     except IndexMissing:
         return None
-    entry = engine.catalog.get(doc_id)
-    # restricted documents never: an inquiry is read by every officer, and its label names the document
-    if entry is None or entry.get("confidentiality") == "restricted":
-        return None
-    if not access().can_read(entry.get("confidentiality", "public"), entry.get("allowed")):
+    # open to every reader only: an inquiry is read by every officer, and its label names the document
+    if entry is None or not open_to_every_reader(entry) or not access().can_read_entry(entry):
         return None
     sections = entry.get("sections", [])
     if section_id and section_id not in sections:
@@ -116,8 +118,6 @@ def parse_sections(values) -> tuple[list[Basis], list[str]]:
 
 def article_named(text: str) -> tuple[str, str]:
     """(doc id, section id) of 「銃刀法22条」「警職法第2条第2項」 through the search's reference parser."""
-    from indexer.generations import IndexMissing
-    from webui import get_engine
     try:
         ref = get_engine().resolve_ref(text)
     except IndexMissing:
@@ -128,10 +128,6 @@ def article_named(text: str) -> tuple[str, str]:
 def similar_inquiries(text: str, exclude: str = "", limit: int = 5) -> list:
     """Published inquiries like `text`, searched with its personal data masked (the raw question
     never reaches the search log)."""
-    from indexer.generations import IndexMissing
-    from indexer.search import Filters
-    from kb.anonymize import anonymize
-    from webui import get_engine
     query = anonymize(text[:400]).text
     query = re.sub(r"〔[^〕]*〕", " ", query).strip()[:200]
     if not query:
@@ -188,7 +184,6 @@ def index():
 @requires("inquiries")
 def queue_fragment():
     """The queue section alone, for the desk page's short polling: 304 while nothing changed."""
-    from flask import make_response
     etag = queue_etag()
     if request.headers.get("If-None-Match") == etag:
         response = make_response("", 304)
@@ -364,7 +359,6 @@ def review(inquiry_id: int):
 @requires("inquiries")
 def similar():
     """Similar published inquiries for the text being written (the edit page's script)."""
-    from flask import jsonify
     text = (request.form.get("text") or "")[:2000]
     hits = similar_inquiries(text)
     return jsonify(hits=[{"title": h.doc_title, "url": h.url, "snippet": h.snippet} for h in hits])
@@ -374,8 +368,6 @@ def similar():
 @requires("edit")
 def reuse():
     """Sections by how often they answered inquiries: published cases in the index and desk records."""
-    from collections import Counter
-    from webui import get_engine
     corpus_counts: Counter = Counter()
     engine = get_engine()
     engine.searcher()
@@ -399,8 +391,6 @@ def reuse():
 # -- officers: ask HQ from the search page, and see their own inquiries ----------------------------
 def recently_viewed(limit: int = 8) -> list[Basis]:
     """Documents this officer opened in the last two hours (from the audit log), newest first."""
-    from sqlalchemy import select
-    from kb.db import AuditEvent
     a = current_account()
     since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - RECENT_VIEWS
     current_app.extensions["kb.audit"].flush()     # views are queued (kb.audit)
@@ -452,7 +442,6 @@ def ask():
 @bp.get("/my-inquiries")
 @requires("read")
 def mine():
-    from webui import get_documents
     items = desk().asked_by(current_account().id)
     published = {i.doc_id for i in items if i.doc_id and get_documents().exists(i.doc_id)}
     fresh = {i.id for i in items if i.answered_at and (i.answer_seen_at is None or i.answer_seen_at < i.answered_at)}
