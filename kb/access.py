@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 RESTRICTED = "restricted"
 
+# The one list of roles, with their Japanese names (kb.accounts says what each may do).
+ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者", "peer": "連携"}
+
 # Confidentiality levels each role reads in full (docs/decisions.md "Roles and confidentiality").
 READ_LEVELS = {
     "officer": ("public", "internal"),

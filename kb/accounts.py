@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
-from kb.access import READ_LEVELS
+from kb.access import READ_LEVELS, ROLES
 from kb.db import ApiToken, Database, LoginSession, User, utcnow
 
-ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者", "peer": "連携"}
 
 # What each role may do; a web route names one of these permissions (webui.auth.requires).
 PERMISSIONS = {

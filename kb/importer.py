@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from kb.anchors import UniqueIds
-from kb.document import DocumentError
+from kb.document import KIND_DIRS, DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
 
@@ -67,7 +67,6 @@ KANA_ROMAJI = dict(zip(
 UNIT_DEPTH = {"編": 0, "章": 1, "節": 2, "款": 3, "目": 4}
 UNIT_ANCHOR = {"編": "part", "章": "ch", "節": "sec", "款": "subsec", "目": "div"}
 APPENDIX_ANCHOR = {"別表": "table", "別図": "fig", "別記様式": "form", "様式": "form"}
-KIND_DIRS = {"law": "laws", "regulation": "regulations", "notice": "notices"}
 
 
 @dataclass
