@@ -64,7 +64,7 @@ class Hit:
         """The link to the 項/号 that matched when there is one, else to the section."""
         if not self.paragraph:
             return self.url
-        return f"/docs/{self.doc_id}#{article_of(self.section_id)}-{self.paragraph}"
+        return section_url(self.doc_id, f"{article_of(self.section_id)}-{self.paragraph}")
 
 
 @dataclass
@@ -271,7 +271,7 @@ class SearchEngine:
                 h.status, h.in_force = "in_force", True
         if ref and hits.jumped:
             result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
-                              "url": f"/docs/{ref.doc_id}#{ref.section_id}{paragraph_named(text)}"}
+                              "url": section_url(ref.doc_id, ref.section_id + paragraph_named(text))}
         if with_facets:
             result.facets = {"kind": kind_counts(s, plan, filters, hits.matches, unseen)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000

@@ -7,9 +7,14 @@
 - `section_key` / `section_url`: `<doc_id>#<section_id>` (a hit's stable id) and its place in the
   web UI. Both halves come from the corpus (the file's `id` and the heading's anchor, explicit
   `{#art-3}` or derived by `kb.document.anchor_for`), never from the index, so the name survives
-  reindexing.
+  reindexing. `split_key` reads a key back; `document_url` is the document's page.
+- The grammar of links and pasted references (`DOC_LINK_TARGET`, `parse_reference`) and of the
+  explicit anchor at the end of a Markdown heading (`HEADING_ANCHOR`, `heading_anchor`). Every
+  module that writes or reads these names uses this one (issue 15).
 """
 from __future__ import annotations
+
+import re
 
 
 def section_key(doc_id: str, section_id: str) -> str:
@@ -36,6 +41,22 @@ def section_url(doc_id: str, section_id: str) -> str:
 
 # `/docs/<doc_id>` with an optional `#<section_id>`, as Markdown links and pasted references hold it
 DOC_LINK_TARGET = r"/docs/([^)#\s]+)(?:#([^)\s]+))?"
+
+
+# a pasted reference: `doc#section`, `/docs/doc#section` or a full link to either
+_REFERENCE = re.compile(r"(?:/docs/)?([A-Za-z0-9][A-Za-z0-9_.-]{0,199})(?:#([A-Za-z0-9_.-]{1,200}))?")
+
+
+def parse_reference(value: str) -> tuple[str, str] | None:
+    """(doc_id, section_id) of a pasted section reference or link ("" for a whole document)."""
+    if "://" in value:                 # the path of a full link (the desk used to drop its slash)
+        value = "/" + value.split("://", 1)[-1].partition("/")[2]
+    m = _REFERENCE.fullmatch(value)
+    return (m.group(1), m.group(2) or "") if m else None
+
+
+# ` {#art-3}` at the end of a Markdown heading line
+HEADING_ANCHOR = r"[ \t]*\{#([A-Za-z0-9_.:-]+)\}[ \t]*$"
 
 
 def heading_anchor(anchor: str) -> str:

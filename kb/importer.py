@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.anchors import UniqueIds
+from kb.anchors import UniqueIds, heading_anchor
 from kb.document import KIND_DIRS, DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
@@ -584,7 +584,7 @@ def render_document(meta: dict, report: ImportReport) -> str:
     parts = [f"---\n{head}---", f"# {meta['title']}"]
     parts += [p for p in report.preamble if p]
     for node in report.nodes:
-        parts.append(f"{'#' * node.level} {node.heading} {{#{node.anchor}}}")
+        parts.append(f"{'#' * node.level} {node.heading}{heading_anchor(node.anchor)}")
         body = format_body(node.lines)
         if body:
             parts.append(body)

@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kb.anchors import DOC_LINK_TARGET, split_key
 from kb.db import Base, Database, utcnow
 from kb.desk import DeskError
 from kb.document import DocumentError, Document, parse_document, split_front_matter
@@ -27,7 +28,7 @@ from kb.store import atomic_write, document_paths, find_document
 
 SCOPES = {"local": "部内", "national": "全国"}
 REQUEST_STATUSES = {"pending": "承認待ち", "approved": "承認済み", "refused": "差戻し"}
-_BASIS_LINK = re.compile(r"^- \[(.+?)\]\(/docs/([^)#\s]+)(?:#([^)\s]+))?\)", re.M)
+_BASIS_LINK = re.compile(rf"^- \[(.+?)\]\({DOC_LINK_TARGET}\)", re.M)
 
 
 class ShareRequest(Base):
@@ -191,7 +192,7 @@ def case_citations(doc: Document, cited: _CitedDocs) -> list[Citation]:
     labels = {(m.group(2), m.group(3) or ""): m.group(1) for m in _BASIS_LINK.finditer(doc.body)}
     out = []
     for key in doc.meta.get("basis") or []:
-        doc_id, _, section = key.partition("#")
+        doc_id, section = split_key(key)
         label = labels.get((doc_id, section), "")
         meta = cited.meta(doc_id)
         if meta is None:

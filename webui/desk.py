@@ -18,6 +18,7 @@ from sqlalchemy import select
 from indexer.generations import IndexMissing
 from indexer.search import Filters
 from kb.access import open_to_every_reader
+from kb.anchors import parse_reference, section_key, split_key
 from kb.anonymize import MASK_LABELS, anonymize
 from kb.desk import (CATEGORY_DEPARTMENTS, JST, MAX_TITLE_CHARS, PUBLISH_CONFIDENTIALITY, TITLE_EXAMPLE, Addition,
                      DeskError, DeskStore, InquiryForm, PublishBlocked, StorageFailed, retention_days)
@@ -91,9 +92,6 @@ def section_label(doc_id: str, section_id: str) -> str | None:
     return f"{entry['title']} {heading}".strip()
 
 
-_SECTION_REF = re.compile(r"(?:/docs/)?([A-Za-z0-9][A-Za-z0-9_.-]{0,199})(?:#([A-Za-z0-9_.-]{1,200}))?")
-
-
 def parse_sections(values) -> tuple[list[Basis], list[str]]:
     """`doc_id#section_id` (or a /docs/… link) per value → readable sections, and what was not."""
     out, bad, seen = [], [], set()
@@ -101,9 +99,9 @@ def parse_sections(values) -> tuple[list[Basis], list[str]]:
         for value in re.split(r"[\s,、]+", raw.strip()):
             if not value:
                 continue
-            m = _SECTION_REF.fullmatch(value.split("://", 1)[-1].split("/", 1)[-1] if "://" in value else value)
-            doc_id, section_id = (m.group(1), m.group(2) or "") if m else ("", "")
-            label = section_label(doc_id, section_id) if m else None
+            ref = parse_reference(value)
+            doc_id, section_id = ref or ("", "")
+            label = section_label(doc_id, section_id) if ref else None
             if label is None:
                 # 「銃刀法22条」: the article reference the search box understands
                 doc_id, section_id = article_named(value)
@@ -374,10 +372,10 @@ def reuse():
     for doc_id, keys in engine.basis_map().items():
         for key in keys:
             corpus_counts[key] += 1
-    records = {f"{r.doc_id}#{r.section_id}": r for r in desk().basis_reuse()}
+    records = {section_key(r.doc_id, r.section_id): r for r in desk().basis_reuse()}
     rows = []
     for key in set(corpus_counts) | set(records):
-        doc_id, _, section_id = key.partition("#")
+        doc_id, section_id = split_key(key)
         label = section_label(doc_id, section_id)
         if label is None:
             continue                # unreadable or gone from the index
