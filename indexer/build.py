@@ -8,35 +8,39 @@ removes.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import selectors
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import index as windex
+from whoosh import index as windex, query as Q
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 
 from indexer import generations
 from indexer.asked import asked_map, read_clicks
 from indexer.catalog import catalog_entry, read_catalog, write_catalog
+from indexer.dictionary import load_dictionary
+from indexer.generations import BUILD_INFO, read_build_info
+from indexer.query import FULL, plan_query
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
+from indexer.updates import (Journal, apply_documents, changed_since, read_changes, with_basis_documents,
+                             writer_lock)
 from kb.document import DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
-BUILD_INFO = "build.json"
 # below this much Markdown, starting child processes costs more than it saves
 PARALLEL_MIN_BYTES = 512 * 1024
 WRITER_MB = 256
-
-
-def read_build_info(gen_dir: Path) -> dict:
-    try:
-        return json.loads((Path(gen_dir) / BUILD_INFO).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
 
 
 class ValidationFailed(RuntimeError):
@@ -139,8 +143,6 @@ def split_parts(paths: list[Path], jobs: int) -> list[list[Path]]:
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this child when its parent dies (a kill -9 of `kb reindex`)."""
     try:
-        import ctypes
-        import signal
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)    # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
@@ -175,9 +177,6 @@ def _index_parallel(parts: list[list[Path]], build_dir: Path, progress,
                     asked: dict | None = None) -> tuple[list[Path], int, int]:
     """Index the parts in child processes (plain subprocesses: no multiprocessing re-import of
     the caller's __main__); returns the part folders in corpus order."""
-    import selectors
-    import subprocess
-    import sys
     dirs, procs = [], []
     sel = selectors.DefaultSelector()
     try:
@@ -230,8 +229,6 @@ def join_parts(dirs: list[Path], build_dir: Path) -> tuple[dict, list[LoadError]
     (Whoosh's add_reader would re-encode every posting: 8 s of 19 on the real corpus).
     Scores are unchanged (Whoosh takes term statistics over all segments); each later
     incremental commit merges small segments as usual."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
     catalog: dict = {}
     errors: list[LoadError] = []
     segments = []
@@ -291,9 +288,6 @@ def validate_generation(gen_dir: Path, report: BuildReport, dictionary: Path | N
     built and the catalog lists, for exactly the catalogued documents. Queries: the titles of a
     few documents spread over the corpus, searched like an officer would (synonyms included),
     find their own document."""
-    from whoosh import query as Q
-    from indexer.dictionary import load_dictionary
-    from indexer.query import FULL, plan_query
     checks = []
     catalog = read_catalog(gen_dir)
     if report.documents + len(report.errors) != report.files or len(catalog) != report.documents:
@@ -337,7 +331,6 @@ def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
 
     Changes published meanwhile (indexer.updates) are journaled and replayed into the new
     generation under the writer lock, right before the switch."""
-    from indexer.updates import Journal, apply_documents, read_changes, with_basis_documents, writer_lock
     home = Path(home)
     with generations.rebuild_lock(home):
         generations.clean_stale_builds(home)
@@ -388,7 +381,6 @@ def _check_consistent(gen_dir: Path) -> None:
 def rollback(corpus: Path, home: Path) -> tuple[str, int]:
     """Return to the generation live before this one and bring it up to the corpus (documents
     published since it was built are re-applied). Returns (generation, documents re-applied)."""
-    from indexer.updates import apply_documents, changed_since, read_changes, writer_lock
     home = Path(home)
     with generations.rebuild_lock(home):
         with writer_lock(home):
@@ -406,5 +398,4 @@ def rollback(corpus: Path, home: Path) -> tuple[str, int]:
 
 
 if __name__ == "__main__":
-    import sys
     _part_main(sys.argv[1])

@@ -27,6 +27,7 @@ from kb.store import atomic_write
 
 KEEP_GENERATIONS = 3
 HISTORY = "history.jsonl"
+BUILD_INFO = "build.json"          # what the build of a generation recorded
 
 
 class IndexMissing(RuntimeError):
@@ -35,6 +36,14 @@ class IndexMissing(RuntimeError):
 
 class RebuildRunning(RuntimeError):
     """Another rebuild holds the lock."""
+
+
+def read_build_info(gen_dir: Path) -> dict:
+    """What the build of a generation recorded (build.json; {} when absent or unreadable)."""
+    try:
+        return json.loads((Path(gen_dir) / BUILD_INFO).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
 def current_name(home: Path) -> str | None:
@@ -253,7 +262,6 @@ def index_status(home: Path) -> dict:
     for g in gens:
         out["generations"].append({"name": g, "live": g == live, "bytes": dir_size(home / g)})
     if live and (home / live).is_dir():
-        from indexer.build import read_build_info   # build imports this module
         ix = windex.open_dir(str(home / live))
         try:
             sections, segments = ix.doc_count(), len(ix._segments())

@@ -20,11 +20,14 @@ import fcntl
 import json
 import os
 import queue
+import sys
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from whoosh import index as windex
 
 from indexer import generations
 from indexer.asked import asked_map, read_clicks
@@ -32,7 +35,7 @@ from indexer.catalog import catalog_entry, read_catalog, write_catalog
 from indexer.records import section_records
 from kb.anchors import split_key
 from kb.document import Document, DocumentError, read_document
-from kb.store import find_document
+from kb.store import document_paths, find_document
 
 WRITER_LOCK = ".writer.lock"
 JOURNAL = "journal.jsonl"
@@ -173,7 +176,6 @@ def apply_documents(gen_dir: Path, docs: dict[str, Document | None],
                     asked: dict[str, list[str]] | None = None) -> None:
     """Replace (or remove) these documents in one generation: one Whoosh commit, then its
     catalog.json replaced atomically (searchers reload it when its mtime changes)."""
-    from whoosh import index as windex
     if not docs:
         return
     ix = windex.open_dir(str(gen_dir))
@@ -309,7 +311,6 @@ class IndexUpdater:
 
 
 def _current_exception() -> BaseException:
-    import sys
     return sys.exc_info()[1]
 
 
@@ -330,7 +331,6 @@ def get_updater(corpus: Path, home: Path) -> IndexUpdater:
 def changed_since(corpus: Path, catalog: dict, since: float) -> list[tuple[str, str]]:
     """Changes that bring a generation built at `since` (epoch seconds) up to the corpus:
     documents whose file is newer or new to it, and documents gone from the corpus."""
-    from kb.store import document_paths
     out, seen = [], set()
     for p in document_paths(corpus):
         seen.add(p.stem)

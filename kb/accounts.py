@@ -22,10 +22,10 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from kb.access import READ_LEVELS, ROLES
-from kb.db import ApiToken, Database, LoginSession, User, utcnow
+from kb.db import ApiToken, Database, LoginSession, User, user_count, utcnow
 
 
 # What each role may do; a web route names one of these permissions (webui.auth.requires).
@@ -248,7 +248,6 @@ class AccountStore:
                 self._revoke_tokens(s, u.id)
 
     def _active_admins(self, s) -> int:
-        from sqlalchemy import func
         return s.scalar(select(func.count()).select_from(User)
                         .where(User.role == "admin", User.active.is_(True))) or 0
 
@@ -352,7 +351,6 @@ class AccountStore:
 def ensure_first_admin(store: AccountStore, username: str = "admin") -> str | None:
     """On an empty user table, create an admin with a random password and return the password
     (to be shown once); None when users exist."""
-    from kb.db import user_count
     if user_count(store.db):
         return None
     password = random_password()

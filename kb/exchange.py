@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kb.anchors import split_key
@@ -156,7 +157,6 @@ class Bundle:
 
 # -- keys --------------------------------------------------------------------------------------------
 def public_key_bytes(key: Ed25519PublicKey) -> bytes:
-    from cryptography.hazmat.primitives import serialization
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 

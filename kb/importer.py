@@ -17,6 +17,7 @@ from kb.anchors import UniqueIds, heading_anchor
 from kb.document import KIND_DIRS, DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
+from kb.store import atomic_write      # the store's single atomic write path
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024     # an official text (UTF-8 or Shift_JIS), uploaded, pasted or a file
 
@@ -727,7 +728,6 @@ def source_fallback(doc_id: str, row: dict, repo: dict) -> tuple[dict, str, str 
 
 def import_sources(src_dir: Path, corpus_dir: Path) -> dict[str, ImportReport]:
     """Import every *.txt listed in SOURCES.md into corpus/<kind dir>/<file stem>.md."""
-    from kb.store import atomic_write  # the store's single atomic write path
 
     src_dir, corpus_dir = Path(src_dir), Path(corpus_dir)
     rows, repo = read_sources_table(src_dir / "SOURCES.md")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
@@ -33,7 +34,6 @@ def jst(value: dt.datetime | None) -> str:
 @bp.app_template_filter("audit_detail")
 def audit_detail(raw: str) -> str:
     """{"hits": 3, "kinds": []} → hits: 3 (empty values left out): readable in a table cell."""
-    import json
     try:
         detail = json.loads(raw or "{}")
     except ValueError:

@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from webui.auth import audit, can_read, requires
-
+from indexer.generations import IndexMissing
 from kb.anchors import section_key
 from kb.audit import OPENED_FROM_SEARCH as OPENED
+from kb.crossrefs import document_names, resolve_references
 from kb.document import KIND_LABELS, is_in_force
 from kb.succession import as_seen_by
 from webui import get_documents as documents
+from webui.auth import audit, can_read, requires
 from webui.render import render_markdown
 
 bp = Blueprint("docs", __name__)
@@ -53,8 +54,6 @@ def table_of_contents(doc) -> list[dict]:
 
 def citation_links(doc):
     """The linker for this document's citations (kb.crossrefs), or None without an index."""
-    from kb.crossrefs import document_names, resolve_references
-    from indexer.generations import IndexMissing
     try:
         library = current_app.extensions["kb.engine"].link_library()
     except IndexMissing:

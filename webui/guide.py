@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from indexer.generations import current_path
 from kb.document import KIND_LABELS, KINDS, anchor_for, heading_parts
@@ -49,7 +49,6 @@ def help_page():
 @bp.get("/docs/")
 @requires("read")
 def documents():
-    from flask import current_app
     current_path(engine().home)          # raises IndexMissing → 503 page
     engine().searcher()                  # brings the catalog up to the live generation
     reader = access()
