@@ -82,12 +82,12 @@ class Snapshot:
             return
         with previous._lock:
             parts = dict(previous._parts)
-        # the reading field is read once per generation (readings of later publishes are found
-        # through the body field's analysis; indexer.query)
-        if "reading_vocab" in parts:
-            self._parts["reading_vocab"] = (parts["reading_vocab"][0], 0.0, True)
         if previous.restricted != self.restricted:
             return
+        # the reading field is read once per generation and restricted set (as before the
+        # snapshot: a publish inside a generation does not re-read it)
+        if "reading_vocab" in parts:
+            self._parts["reading_vocab"] = (parts["reading_vocab"][0], 0.0, True)
         if "reading_index" in parts:
             self._parts["reading_index"] = (parts["reading_index"][0], 0.0, True)
         now = time.monotonic()
@@ -131,10 +131,10 @@ class Snapshot:
 
     # -- vocabularies -----------------------------------------------------------------------
     def reading_vocab(self) -> frozenset[str]:
-        """Every reading in the reading field (for kana queries)."""
+        """The readings of documents every reader may read (for kana queries)."""
         def build():
-            with self.ix.reader() as r:
-                return frozenset(t.decode("utf-8") for t in r.lexicon("reading"))
+            with self.ix.reader() as reader:
+                return frozenset(open_vocabulary(reader, self.catalog, "reading"))
         return self._part("reading_vocab", build)
 
     def vocabulary(self) -> dict[str, int]:

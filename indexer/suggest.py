@@ -172,10 +172,10 @@ def _sections(c: Completion) -> int:
     return int(c.detail[:-1]) if c.kind == "term" else 0
 
 
-def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
-    """{word: sections} over the body field, counting only live sections of documents every
-    reader may read (kb.access): restricted by the catalog or by the index itself, which a
-    publish commits just before it replaces the catalog."""
+def open_vocabulary(reader, catalog: dict, fieldname: str = "body") -> dict[str, int]:
+    """{word: sections} over a field (the body, or the readings), counting only live sections of
+    documents every reader may read (kb.access): restricted by the catalog or by the index
+    itself, which a publish commits just before it replaces the catalog."""
     restricted = restricted_ids(catalog)
     closed = set(reader.postings("confidentiality", RESTRICTED).all_ids()) \
         if reader.doc_frequency("confidentiality", RESTRICTED) else set()
@@ -184,11 +184,11 @@ def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
     if reader.has_deletions():          # sections replaced by an update still sit in the postings
         closed |= {n for n in range(reader.doc_count_all()) if reader.is_deleted(n)}
     out: dict[str, int] = {}
-    for raw, info in reader.iter_field("body"):
+    for raw, info in reader.iter_field(fieldname):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         df = info.doc_frequency()
         if closed:
-            df = sum(1 for n in reader.postings("body", term).all_ids() if n not in closed)
+            df = sum(1 for n in reader.postings(fieldname, term).all_ids() if n not in closed)
         if df:
             out[term] = df
     return out
