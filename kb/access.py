@@ -54,7 +54,8 @@ def for_role(role: str, groups: tuple[str, ...] = ()) -> Access:
 
 def open_to_every_reader(entry: dict) -> bool:
     """A document every signed-in reader may read: what shared vocabularies (type-ahead, speller,
-    reading corrections) and links are built from, so they never reveal a restricted word."""
+    reading corrections), links, the desk's basis labels and the 全国 share are built from, so
+    none of them reveals a restricted document."""
     return entry.get("confidentiality", "public") != RESTRICTED
 
 
