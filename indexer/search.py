@@ -12,7 +12,6 @@ from pathlib import Path
 
 from whoosh import query as Q, scoring
 
-from indexer.dictionary import load_dictionary
 from indexer.filters import Filters, filter_query, kind_counts, mask_docs
 from indexer.live import LiveIndex, Snapshot
 from indexer.missing import missing_laws
@@ -142,12 +141,12 @@ class SearchEngine:
             return frozenset()
         return self.snapshot().reading_vocab()
 
-    def superseded_unseen(self, access: Access | None) -> frozenset[str]:
+    def superseded_unseen(self, access: Access | None, snap: Snapshot | None = None) -> frozenset[str]:
         """Documents superseded only by a successor `access` may not read: in force for that
         reader (kb.succession), so neither their status nor 施行中のみ reveals the successor."""
         if access is None:
             return frozenset()
-        catalog = self.catalog
+        catalog = (snap or self.snapshot()).catalog
         return frozenset(d for d, e in catalog.items()
                          if e.get("status") == "superseded" and e.get("superseded_by")
                          and e["superseded_by"] in catalog and not access.can_read_entry(catalog[e["superseded_by"]]))
@@ -157,9 +156,9 @@ class SearchEngine:
         return sorted({e["department"] for e in self.catalog.values()
                        if e.get("department") and (access is None or access.can_read_entry(e))})
 
-    def resolve_ref(self, text: str):
+    def resolve_ref(self, text: str, snap: Snapshot | None = None):
         """The section a query names (警職法2条), if it exists in the live generation."""
-        snap = self.snapshot()
+        snap = snap or self.snapshot()
         names = snap.law_names()
         ref = resolve_query_ref(text, names)
         if ref is None and "通達" in text:
@@ -179,9 +178,9 @@ class SearchEngine:
         """The live generation's Whoosh index (for a reader of one's own)."""
         return self.snapshot().ix
 
-    def searcher(self):
+    def searcher(self, snap: Snapshot | None = None):
         """A searcher for the calling thread on the live generation (Whoosh searchers are not shared)."""
-        ix = self.snapshot().ix
+        ix = (snap or self.snapshot()).ix
         s = getattr(self._local, "searcher", None)
         if s is None or getattr(self._local, "ix", None) is not ix:
             if s is not None:
@@ -197,9 +196,11 @@ class SearchEngine:
             self._local.searcher = s
         return s
 
-    def plan(self, text: str) -> QueryPlan:
-        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab(),
-                          self.reading_index() if self.ranking.readings else None)
+    def plan(self, text: str, snap: Snapshot | None = None) -> QueryPlan:
+        snap = snap or self.snapshot()
+        readings = self.ranking.readings
+        return plan_query(text, snap.dictionary, self.ranking, snap.reading_vocab() if readings else frozenset(),
+                          snap.reading_index() if readings else None)
 
     # -- search -------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
@@ -207,7 +208,8 @@ class SearchEngine:
         """Search the live generation; results are cached per index state (generation, published
         changes, dictionary), query, filters and reader access, so a repeated search is cheap."""
         t0 = time.perf_counter()
-        key = (self.snapshot().state, text, limit, page, repr(filters), highlight_hits, with_facets)
+        snap = self.snapshot()          # one state of the live index for the whole search
+        key = (snap.state, text, limit, page, repr(filters), highlight_hits, with_facets)
         with self._lock:
             cached = self._results.get(key)
             if cached is not None:
@@ -216,7 +218,7 @@ class SearchEngine:
             out = copy.copy(cached)
             out.elapsed_ms = (time.perf_counter() - t0) * 1000
             return out
-        result = self._search_uncached(text, limit, page, filters, highlight_hits, with_facets)
+        result = self._search_uncached(text, limit, page, filters, highlight_hits, with_facets, snap)
         if not self.cache_size:
             return result
         with self._lock:
@@ -226,8 +228,10 @@ class SearchEngine:
         return copy.copy(result)
 
     def _search_uncached(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
-                         highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
+                         highlight_hits: bool = True, with_facets: bool = False,
+                         snap: Snapshot | None = None) -> SearchResult:
         t0 = time.perf_counter()
+        snap = snap or self.snapshot()
         filters = filters or Filters()
         limit = max(1, min(int(limit or 10), MAX_LIMIT))
         page = max(1, int(page or 1))
@@ -240,28 +244,28 @@ class SearchEngine:
         if not text:
             result.message = result.message or "検索語を入力してください。"
             return result
-        plan = self.plan(text)
+        plan = self.plan(text, snap)
         if plan.query is None:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
-        spelled = load_dictionary(self.dictionary_dir).spelling
+        spelled = snap.dictionary.spelling
         result.expanded = [{"term": c.text, "synonyms": [spelled(x) for x in c.synonyms[:4]]}
                            for c in plan.concepts if c.synonyms]
         if self.ranking.references:
-            result.missing = missing_laws(text, self.scope_names())
-        s = self.searcher()
-        unseen = self.superseded_unseen(filters.access)
+            result.missing = missing_laws(text, snap.scope_names())
+        s = self.searcher(snap)
+        unseen = self.superseded_unseen(filters.access, snap)
         mask = filter_query(filters, also_in_force=unseen)
-        ref = self.resolve_ref(text) if self.ranking.references else None
+        ref = self.resolve_ref(text, snap) if self.ranking.references else None
         scope = None
         if self.ranking.scoping and not ref:
-            named = self.scope_names().find_name(text)
+            named = snap.scope_names().find_name(text)
             if named:
                 # within the named document its name tells sections apart no more: rank by the rest
                 rest = (text[:named[0]] + " " + text[named[1]:]).strip()
-                rest_plan = self.plan(rest) if rest else None
+                rest_plan = self.plan(rest, snap) if rest else None
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
-        basis = self.basis_map()
+        basis = snap.basis()
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
                         basis if self.ranking.priors else None, self.ranking.scope_boost)
         result.total = hits.total
