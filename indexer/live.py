@@ -31,7 +31,7 @@ from indexer.catalog import catalog_stamp, read_catalog
 from indexer.dictionary import SearchDictionary, load_dictionary
 from indexer.readings import ReadingIndex
 from indexer.refs import LawNames
-from indexer.suggest import Speller, TypeAhead, frequent_terms, open_vocabulary
+from indexer.suggest import Speller, TypeAhead, frequent_terms, open_terms, open_vocabulary
 from kb.access import open_to_every_reader, restricted_ids
 from kb.crossrefs import Library
 from kb.document import OFFICIAL_KINDS
@@ -134,7 +134,7 @@ class Snapshot:
         """The readings of documents every reader may read (for kana queries)."""
         def build():
             with self.ix.reader() as reader:
-                return frozenset(open_vocabulary(reader, self.catalog, "reading"))
+                return open_terms(reader, self.catalog, "reading")
         return self._part("reading_vocab", build)
 
     def vocabulary(self) -> dict[str, int]:

@@ -172,26 +172,41 @@ def _sections(c: Completion) -> int:
     return int(c.detail[:-1]) if c.kind == "term" else 0
 
 
-def open_vocabulary(reader, catalog: dict, fieldname: str = "body") -> dict[str, int]:
-    """{word: sections} over a field (the body, or the readings), counting only live sections of
-    documents every reader may read (kb.access): restricted by the catalog or by the index
-    itself, which a publish commits just before it replaces the catalog."""
-    restricted = restricted_ids(catalog)
+def closed_docs(reader, catalog: dict) -> set[int]:
+    """Document numbers not every reader may read (kb.access), restricted by the catalog or by
+    the index itself (a publish commits just before it replaces the catalog), and sections an
+    update replaced (they still sit in the postings)."""
     closed = set(reader.postings("confidentiality", RESTRICTED).all_ids()) \
         if reader.doc_frequency("confidentiality", RESTRICTED) else set()
+    restricted = restricted_ids(catalog)
     if restricted:
         closed |= {n for n, f in reader.iter_docs() if f.get("doc_id") in restricted}
-    if reader.has_deletions():          # sections replaced by an update still sit in the postings
+    if reader.has_deletions():
         closed |= {n for n in range(reader.doc_count_all()) if reader.is_deleted(n)}
+    return closed
+
+
+def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
+    """{word: sections} over the body field, counting only sections every reader may read."""
+    closed = closed_docs(reader, catalog)
     out: dict[str, int] = {}
-    for raw, info in reader.iter_field(fieldname):
+    for raw, info in reader.iter_field("body"):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         df = info.doc_frequency()
         if closed:
-            df = sum(1 for n in reader.postings(fieldname, term).all_ids() if n not in closed)
+            df = sum(1 for n in reader.postings("body", term).all_ids() if n not in closed)
         if df:
             out[term] = df
     return out
+
+
+def open_terms(reader, catalog: dict, fieldname: str) -> frozenset[str]:
+    """The terms of a field used in a section every reader may read (the lexicon when all are)."""
+    closed = closed_docs(reader, catalog)
+    terms = (t.decode("utf-8") for t in reader.lexicon(fieldname))
+    if not closed:
+        return frozenset(terms)
+    return frozenset(t for t in terms if any(n not in closed for n in reader.postings(fieldname, t).all_ids()))
 
 
 def frequent_terms(vocab: dict[str, int], min_sections: int = MIN_TERM_SECTIONS):
