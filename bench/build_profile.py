@@ -42,7 +42,7 @@ def phases(paths: list[Path]) -> None:
 
     def tokenize():
         for text in texts:
-            for _, chunk in analysis._chunks(text):
+            for _, chunk in sudachi.chunks(text):
                 sudachi.tokenize(chunk, sudachi.MODE_C)
 
     def analyse():

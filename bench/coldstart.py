@@ -69,7 +69,8 @@ def main():
             if not corpus.is_dir():
                 from bench.synth import make_corpus
                 make_corpus(a.sections, corpus)
-        from indexer.build import read_build_info, rebuild
+        from indexer.build import rebuild
+        from indexer.generations import read_build_info
         if not (index / "CURRENT").is_file():
             rebuild(corpus, index)
         from indexer.generations import current_path

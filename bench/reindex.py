@@ -58,7 +58,7 @@ def make_corpus(n_sections: int, dest: Path) -> Path:
 
 def sudachi_floor(corpus: Path) -> tuple[float, int]:
     """Seconds to tokenise every section's indexed text once (mode C), and its characters."""
-    from indexer.analysis import _chunks
+    from kb.sudachi import chunks
     from indexer.records import section_records
     from kb import sudachi
     from kb.store import iter_documents
@@ -66,7 +66,7 @@ def sudachi_floor(corpus: Path) -> tuple[float, int]:
     sudachi.tokenize("準備")
     t0 = time.perf_counter()
     for text in texts:
-        for _, chunk in _chunks(text):
+        for _, chunk in chunks(text):
             sudachi.tokenize(chunk, sudachi.MODE_C)
     return time.perf_counter() - t0, sum(len(t) for t in texts)
 

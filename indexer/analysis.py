@@ -14,23 +14,6 @@ from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 from kb import sudachi
 
 STOP_POS = {"助詞", "助動詞", "補助記号", "空白"}
-# Sudachi cannot tokenize more than ~49 KB at once; sections are far smaller, queries are cut earlier.
-MAX_CHUNK = 8000
-
-
-def _chunks(text: str):
-    """(offset, chunk) pieces under Sudachi's input limit, cut at line ends where possible."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + MAX_CHUNK)
-        if end < len(text):
-            nl = text.rfind("\n", start, end)
-            if nl > start:
-                end = nl + 1
-        yield start, text[start:end]
-        start = end
-
-
 # What a dictionary word contributes to the index is fixed by the dictionary: its normalized form,
 # reading, part of speech and A-unit split. It is worked out once per word id and process, so the
 # index-time path costs one Sudachi pass (shared by the body and reading fields, which analyse the
@@ -75,7 +58,7 @@ def _analyse(text: str) -> list:
         return entries
     entries = []
     words = _WORDS
-    for _, chunk in _chunks(text):
+    for _, chunk in sudachi.chunks(text):
         for m in sudachi.tokenize(chunk, sudachi.MODE_C):
             wid = m.word_id()
             known = not sudachi.is_unknown(m)       # unknown words share ids: never cached
@@ -137,7 +120,7 @@ class SudachiTokenizer(Tokenizer):
     def _with_offsets(self, t, value, positions, chars, keeporiginal, start_pos, start_char):
         """Tokens with character offsets (query analysis, highlighting): straight from Sudachi."""
         pos = start_pos
-        for offset, chunk in _chunks(value):
+        for offset, chunk in sudachi.chunks(value):
             for m in sudachi.tokenize(chunk, sudachi.MODE_C):
                 if m.part_of_speech()[0] in STOP_POS:
                     continue

@@ -8,73 +8,41 @@ removes.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import os
-import re
+import selectors
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import index as windex
+from whoosh import index as windex, query as Q
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 
 from indexer import generations
 from indexer.asked import asked_map, read_clicks
+from indexer.catalog import catalog_entry, read_catalog, write_catalog
+from indexer.dictionary import load_dictionary
+from indexer.generations import BUILD_INFO, read_build_info
+from indexer.query import FULL, plan_query
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
 from kb.citations import defined_names, law_id_of
 from kb.document import Document, DocumentError, read_document
+from indexer.updates import (Journal, apply_documents, changed_since, read_changes, with_basis_documents,
+                             writer_lock)
+from kb.document import DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
-CATALOG = "catalog.json"
-LAW_SUFFIXES = ("法", "規則", "規範", "規程", "令")
-_SHORT_NAME = re.compile(r"[一-龥々ァ-ヺー・]{3,10}")
-BUILD_INFO = "build.json"
 # below this much Markdown, starting child processes costs more than it saves
 PARALLEL_MIN_BYTES = 512 * 1024
 WRITER_MB = 256
-
-
-def catalog_entry(doc: Document) -> dict:
-    """What searchers need to know of a document without opening it."""
-    m = doc.meta
-    return {"title": doc.title, "kind": doc.kind, "status": m["status"], "in_force": doc.in_force,
-            "path": doc.path, "confidentiality": m["confidentiality"], "allowed": m["allowed"],
-            "department": m["department"], "sections": [s.id for s in doc.sections],
-            "basis": list(m.get("basis") or []), "headings": [s.heading for s in doc.sections],
-            "defines": law_short_names(doc),
-            "superseded_by": str(m["superseded_by"]) if m.get("superseded_by") else None,
-            "law_id": law_id_of(m), "sharing": m.get("sharing") or "local",
-            "origin": (m.get("origin") or {}).get("org", "") if isinstance(m.get("origin"), dict) else ""}
-
-
-def law_short_names(doc: Document) -> dict[str, str]:
-    """Short names an official text gives other laws with 「以下「刑訴法」という」: {short: full}.
-    Generic ones (法, 規則, 新法, 旧法, 改正法) name something different in every text."""
-    if doc.kind not in ("law", "regulation", "notice"):
-        return {}
-    return {short: full for short, full in defined_names(doc.body).items()
-            if _SHORT_NAME.fullmatch(short) and short.endswith(LAW_SUFFIXES)
-            and not any(w in short for w in ("新", "旧", "改正")) and short != full}
-
-
-def write_catalog(gen_dir: Path, catalog: dict) -> None:
-    atomic_write(Path(gen_dir) / CATALOG, json.dumps(catalog, ensure_ascii=False))
-
-
-def read_catalog(gen_dir: Path) -> dict:
-    try:
-        return json.loads((Path(gen_dir) / CATALOG).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-
-
-def read_build_info(gen_dir: Path) -> dict:
-    try:
-        return json.loads((Path(gen_dir) / BUILD_INFO).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
 
 
 class ValidationFailed(RuntimeError):
@@ -177,8 +145,6 @@ def split_parts(paths: list[Path], jobs: int) -> list[list[Path]]:
 def _die_with_parent(parent: int) -> None:
     """Ask Linux to SIGKILL this child when its parent dies (a kill -9 of `kb reindex`)."""
     try:
-        import ctypes
-        import signal
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)    # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
@@ -213,9 +179,6 @@ def _index_parallel(parts: list[list[Path]], build_dir: Path, progress,
                     asked: dict | None = None) -> tuple[list[Path], int, int]:
     """Index the parts in child processes (plain subprocesses: no multiprocessing re-import of
     the caller's __main__); returns the part folders in corpus order."""
-    import selectors
-    import subprocess
-    import sys
     dirs, procs = [], []
     sel = selectors.DefaultSelector()
     try:
@@ -268,8 +231,6 @@ def join_parts(dirs: list[Path], build_dir: Path) -> tuple[dict, list[LoadError]
     (Whoosh's add_reader would re-encode every posting: 8 s of 19 on the real corpus).
     Scores are unchanged (Whoosh takes term statistics over all segments); each later
     incremental commit merges small segments as usual."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import TOC
     catalog: dict = {}
     errors: list[LoadError] = []
     segments = []
@@ -376,7 +337,6 @@ def rebuild(corpus: Path, home: Path, progress=None, jobs: int | None = None,
 
     Changes published meanwhile (indexer.updates) are journaled and replayed into the new
     generation under the writer lock, right before the switch."""
-    from indexer.updates import Journal, apply_documents, read_changes, with_basis_documents, writer_lock
     home = Path(home)
     with generations.rebuild_lock(home):
         generations.clean_stale_builds(home)
@@ -427,7 +387,6 @@ def _check_consistent(gen_dir: Path) -> None:
 def rollback(corpus: Path, home: Path) -> tuple[str, int]:
     """Return to the generation live before this one and bring it up to the corpus (documents
     published since it was built are re-applied). Returns (generation, documents re-applied)."""
-    from indexer.updates import apply_documents, changed_since, read_changes, writer_lock
     home = Path(home)
     with generations.rebuild_lock(home):
         with writer_lock(home):
@@ -445,5 +404,4 @@ def rollback(corpus: Path, home: Path) -> tuple[str, int]:
 
 
 if __name__ == "__main__":
-    import sys
     _part_main(sys.argv[1])

@@ -20,10 +20,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from whoosh import index as windex
+
+from indexer.catalog import read_catalog
 from kb.store import atomic_write
 
 KEEP_GENERATIONS = 3
 HISTORY = "history.jsonl"
+BUILD_INFO = "build.json"          # what the build of a generation recorded
 
 
 class IndexMissing(RuntimeError):
@@ -32,6 +36,14 @@ class IndexMissing(RuntimeError):
 
 class RebuildRunning(RuntimeError):
     """Another rebuild holds the lock."""
+
+
+def read_build_info(gen_dir: Path) -> dict:
+    """What the build of a generation recorded (build.json; {} when absent or unreadable)."""
+    try:
+        return json.loads((Path(gen_dir) / BUILD_INFO).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
 
 
 def current_name(home: Path) -> str | None:

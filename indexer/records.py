@@ -53,5 +53,5 @@ def section_records(doc: Document, asked: dict[str, list[str]] | None = None):
             "order": s.order,
             "length": len(plain),
             "weight": round(section_weight(doc, s.id) * 100),
-            "asked": "\n".join((asked or {}).get(f"{doc.id}#{s.id}", ())) or None,
+            "asked": "\n".join((asked or {}).get(section_key(doc.id, s.id), ())) or None,
         }

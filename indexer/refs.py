@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb.anchors import section_key
 from kb.citations import find_articles, find_notice_item
 
 _GAP = re.compile(r"[\s　の・]+$")
@@ -18,7 +19,7 @@ class SectionRef:
 
     @property
     def key(self) -> str:
-        return f"{self.doc_id}#{self.section_id}"
+        return section_key(self.doc_id, self.section_id)
 
 
 def norm(s: str) -> str:

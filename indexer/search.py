@@ -7,6 +7,7 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,16 +16,24 @@ from whoosh import scoring
 
 from indexer import generations
 from indexer.dictionary import load_dictionary
+from indexer.filters import Filters, filter_query, kind_counts, mask_docs
+from indexer.live import LiveIndex, Snapshot
 from indexer.missing import missing_laws
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
-from indexer.scoring import LRU, leaf_key
+from indexer.refs import SectionRef, resolve_query_ref
+from indexer.scoring import ScoredDoc, WeightedBM25F, match_scores, supported, top_docs
+from indexer.snippets import densest_matches, make_snippet
+from kb.access import Access
 from kb.anchors import section_key, section_url
+from kb.citations import find_articles, find_notice_item
 from kb.paragraphs import anchor_at, anchor_suffix, article_of
+
+__all__ = ["Access", "Filters", "Hit", "SearchEngine", "SearchResult", "filter_query", "kind_counts",
+           "mask_docs"]
 
 MAX_QUERY_CHARS = 200
 RESULT_CACHE_SIZE = 1024       # searches remembered per process; KB_RESULT_CACHE=0 turns it off
 MAX_LIMIT = 100
-SCOPING_KINDS = ("law", "regulation", "notice")   # documents whose name in a query scopes it
 
 
 @dataclass
@@ -58,7 +67,7 @@ class Hit:
         """The link to the 項/号 that matched when there is one, else to the section."""
         if not self.paragraph:
             return self.url
-        return f"/docs/{self.doc_id}#{article_of(self.section_id)}-{self.paragraph}"
+        return section_url(self.doc_id, f"{article_of(self.section_id)}-{self.paragraph}")
 
 
 @dataclass
@@ -82,147 +91,66 @@ class SearchResult:
                 "expanded": self.expanded, "missing": self.missing}
 
 
-@dataclass
-class Filters:
-    kinds: tuple[str, ...] = ()
-    department: str | None = None
-    in_force_only: bool = False
-    include_shared: bool = True      # 他県事例を含む
-    # Confidentiality levels and roles the caller may read (None = everything, e.g. the CLI).
-    access: Access | None = None
-
-
-@dataclass(frozen=True)
-class Access:
-    """What a reader may see: levels and their role/department names for restricted documents."""
-    levels: tuple[str, ...] = ("public",)
-    groups: tuple[str, ...] = ()
-
-    def can_read(self, confidentiality: str, allowed=()) -> bool:
-        """The same rule as filter_query, for one document's metadata."""
-        if confidentiality == "restricted" and "restricted" not in self.levels:
-            return bool(set(self.groups) & set(allowed or ()))
-        return confidentiality in self.levels
-
-    def can_read_entry(self, entry: dict | None) -> bool:
-        """The rule for a catalog entry (False for a document not in the catalog)."""
-        return bool(entry) and self.can_read(entry.get("confidentiality", "public"), entry.get("allowed"))
-
-
 class SearchEngine:
-    """One long-lived Whoosh searcher per process, reopened when the live generation changes."""
+    """Searches over the live index (indexer.live): one snapshot per index state, one Whoosh
+    searcher per thread on it."""
 
     def __init__(self, home: Path, dictionary: Path | None = None, ranking: Ranking = FULL):
         self.home = Path(home)
         self.ranking = ranking
         self.dictionary_dir = Path(dictionary) if dictionary else None
+        self.live = LiveIndex(self.home, self.dictionary_dir)
         self._lock = threading.Lock()
-        self._generation: str | None = None
-        self._ix = None
-        self._searcher = None
         self._local = threading.local()
-        self._vocab = None
-        self._names = None
-        self._reading_vocab = None
-        self.catalog: dict = {}
         self._results: OrderedDict = OrderedDict()
         self.cache_size = int(os.environ.get("KB_RESULT_CACHE", RESULT_CACHE_SIZE))
 
-    # -- index access -------------------------------------------------------------------
+    # -- the live snapshot --------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The live index's current snapshot (see indexer.live)."""
+        return self.live.current()
+
     @property
     def generation(self) -> str | None:
-        return self._generation
+        return self.snapshot().state.generation
 
     @property
-    def state(self) -> tuple:
-        """What the live index holds: the generation and its catalog's stamp (a publish or an
-        editor save rewrites catalog.json inside a generation). Caches derived from the catalog
-        (type-ahead, speller) are keyed on it."""
-        return self._generation, getattr(self, "_catalog_stamp", None)
-
-    def _refresh(self):
-        name = generations.current_name(self.home)
-        if name != self._generation or self._ix is None:
-            with self._lock:
-                if name != self._generation or self._ix is None:
-                    from whoosh import index as windex
-                    path = generations.current_path(self.home)
-                    from indexer.build import read_catalog
-                    self._ix = windex.open_dir(str(path))
-                    self.catalog = read_catalog(path)
-                    self._generation = path.name
-                    self._vocab = None
-                    self._names = None
-                    self._catalog_stamp = _catalog_stamp(path)
-        self._reload_catalog_if_changed()
-        return self._ix
-
-    # -- catalog reload (indexer.updates replaces catalog.json inside the live generation) --
-    def _reload_catalog_if_changed(self):
-        """One stat per request: reload catalog.json when a publish replaced it."""
-        path = self.home / self._generation
-        stamp = _catalog_stamp(path)
-        if stamp != getattr(self, "_catalog_stamp", None):
-            from indexer.build import read_catalog
-            with self._lock:
-                if stamp != getattr(self, "_catalog_stamp", None):
-                    self.catalog = read_catalog(path)
-                    self._names = None
-                    self._catalog_stamp = stamp
+    def catalog(self) -> dict:
+        return self.snapshot().catalog
 
     def law_names(self):
         """Titles and short names of the documents of the live generation (for article references)."""
-        from indexer.dictionary import load_dictionary
-        from indexer.refs import LawNames
-        self._refresh()
-        d = load_dictionary(self.dictionary_dir)
-        cached = self._names
-        if cached is None or cached[0] != d.stamp:
-            titles = {doc_id: e["title"] for doc_id, e in self.catalog.items()}
-            cached = self._names = (d.stamp, LawNames(titles, {**defined_aliases(self.catalog, titles),
-                                                                **d.law_aliases}))
-        return cached[1]
+        return self.snapshot().law_names()
 
     def scope_names(self):
-        """Titles and short names of the laws, rules and 通達 only: what may scope a search. A
-        manual's or an inquiry's title is ordinary words (「交番での遺失物の扱い」)."""
-        from indexer.refs import LawNames
-        names = self.law_names()
-        cached = getattr(self, "_scope_names", None)
-        if cached is None or cached[0] is not names:
-            titles = {d: t for d, t in names.doc_titles.items()
-                      if self.catalog.get(d, {}).get("kind") in SCOPING_KINDS}
-            aliases = {n: d for n, d in names.aliases.items() if d in titles}
-            cached = self._scope_names = (names, LawNames(titles, aliases))
-        return cached[1]
+        return self.snapshot().scope_names()
 
     def link_library(self):
-        """Documents citations may link to (kb.crossrefs.Library) in the live generation.
-        Restricted documents are left out, so a link never reveals one to a reader."""
-        from kb.crossrefs import Library
-        names = self.law_names()
-        cached = getattr(self, "_library", None)
-        if cached is None or cached[0] is not names:
-            sections = {d: set(e["sections"]) for d, e in self.catalog.items()
-                        if e.get("confidentiality") != "restricted"}
-            by_name = {n: d for n, d in names.by_name.items() if d in sections}
-            cached = self._library = (names, Library(by_name, sections))
-        return cached[1]
+        """Documents citations may link to (kb.crossrefs.Library), restricted ones left out."""
+        return self.snapshot().link_library()
 
     def restricted_ids(self) -> frozenset[str]:
-        """Ids of the live catalog's restricted documents (cached per index state)."""
-        cached = getattr(self, "_restricted", None)
-        if cached is None or cached[0] != self.state:
-            ids = frozenset(d for d, e in self.catalog.items() if e.get("confidentiality") == "restricted")
-            cached = self._restricted = (self.state, ids)
-        return cached[1]
+        return self.snapshot().restricted
 
-    def superseded_unseen(self, access: Access | None) -> frozenset[str]:
+    def basis_map(self) -> dict[str, list[str]]:
+        """Inquiry id → the sections it cites as its basis."""
+        return self.snapshot().basis()
+
+    def reading_index(self):
+        return self.snapshot().reading_index()
+
+    def reading_vocab(self) -> frozenset[str]:
+        """Every reading in the live generation's reading field (for kana queries)."""
+        if not self.ranking.readings:
+            return frozenset()
+        return self.snapshot().reading_vocab()
+
+    def superseded_unseen(self, access: Access | None, snap: Snapshot | None = None) -> frozenset[str]:
         """Documents superseded only by a successor `access` may not read: in force for that
         reader (kb.succession), so neither their status nor 施行中のみ reveals the successor."""
         if access is None:
             return frozenset()
-        catalog = self.catalog
+        catalog = (snap or self.snapshot()).catalog
         return frozenset(d for d, e in catalog.items()
                          if e.get("status") == "superseded" and e.get("superseded_by")
                          and e["superseded_by"] in catalog and not access.can_read_entry(catalog[e["superseded_by"]]))
@@ -232,48 +160,38 @@ class SearchEngine:
         return sorted({e["department"] for e in self.catalog.values()
                        if e.get("department") and (access is None or access.can_read_entry(e))})
 
-    def basis_map(self) -> dict[str, list[str]]:
-        """Inquiry id → the sections it cites as its basis (from the catalog, cached with it)."""
-        stamp = getattr(self, "_catalog_stamp", None)
-        cached = getattr(self, "_basis", None)
-        if cached is None or cached[0] != (self._generation, stamp):
-            basis = {d: e.get("basis") for d, e in self.catalog.items() if e.get("basis")}
-            cached = self._basis = ((self._generation, stamp), basis)
-        return cached[1]
-
-    def resolve_ref(self, text: str):
+    def resolve_ref(self, text: str, snap: Snapshot | None = None):
         """The section a query names (警職法2条), if it exists in the live generation."""
-        from indexer.refs import SectionRef, resolve_query_ref
-        names = self.law_names()
+        snap = snap or self.snapshot()
+        names = snap.law_names()
         ref = resolve_query_ref(text, names)
         if ref is None and "通達" in text:
             # 「通達 記2(1)」 without a name: the one notice that has that item
-            from kb.citations import find_notice_item
             item = find_notice_item(text)
-            owners = [d for d, e in self.catalog.items() if e["kind"] == "notice" and item in e["sections"]]
+            owners = [d for d, e in snap.catalog.items() if e["kind"] == "notice" and item in e["sections"]]
             if item and len(owners) == 1:
                 ref = SectionRef(owners[0], item, f"{names.doc_titles[owners[0]]} {item}")
-        if ref is None or ref.doc_id not in self.catalog:
+        if ref is None or ref.doc_id not in snap.catalog:
             return None
-        sections = self.catalog[ref.doc_id]["sections"]
+        sections = snap.catalog[ref.doc_id]["sections"]
         if ref.section_id not in sections:
             return None
         return ref
 
     def index(self):
         """The live generation's Whoosh index (for a reader of one's own)."""
-        return self._refresh()
+        return self.snapshot().ix
 
-    def searcher(self):
+    def searcher(self, snap: Snapshot | None = None):
         """A searcher for the calling thread on the live generation (Whoosh searchers are not shared)."""
-        ix = self._refresh()
+        ix = (snap or self.snapshot()).ix
         s = getattr(self._local, "searcher", None)
-        if s is None or getattr(self._local, "generation", None) != self._generation:
+        if s is None or getattr(self._local, "ix", None) is not ix:
             if s is not None:
                 s.close()
             s = _opened(ix.searcher(weighting=weighting(self.ranking)))
             self._local.searcher = s
-            self._local.generation = self._generation
+            self._local.ix = ix
         elif not s.up_to_date():
             # a fresh searcher, not s.refresh(): refresh reuses segment readers by segment id and
             # keeps their old deletion sets, so an edited or removed document would still be found
@@ -282,50 +200,20 @@ class SearchEngine:
             self._local.searcher = s
         return s
 
-    def plan(self, text: str) -> QueryPlan:
-        from indexer.dictionary import load_dictionary
-        return plan_query(text, load_dictionary(self.dictionary_dir), self.ranking, self.reading_vocab(),
-                          self.reading_index() if self.ranking.readings else None)
-
-    def reading_index(self):
-        """Indexed words by reading (kana queries, same-reading typos), built once per generation."""
-        from indexer.readings import ReadingIndex
-        from indexer.suggest import frequent_terms, vocabulary
-        self._refresh()
-        key = (self._generation, self.restricted_ids())
-        cached = getattr(self, "_reading_index", None)
-        if cached is None or cached[0] != key:
-            # words of readable documents only: no correction ever points at a restricted word
-            terms = dict(frequent_terms(vocabulary(self), 1))
-            with self._lock:
-                cached = getattr(self, "_reading_index", None)
-                if cached is None or cached[0] != key:
-                    cached = self._reading_index = (key, ReadingIndex.from_terms(terms))
-        return cached[1]
-
-    def reading_vocab(self) -> frozenset[str]:
-        """Every reading in the live generation's reading field (for kana queries), loaded once."""
-        if not self.ranking.readings:
-            return frozenset()
-        self._refresh()
-        vocab = self._reading_vocab
-        if vocab is None or vocab[0] != self._generation:
-            with self._ix.reader() as r:
-                words = frozenset(t.decode("utf-8") for t in r.lexicon("reading"))
-            vocab = self._reading_vocab = (self._generation, words)
-        return vocab[1]
+    def plan(self, text: str, snap: Snapshot | None = None) -> QueryPlan:
+        snap = snap or self.snapshot()
+        readings = self.ranking.readings
+        return plan_query(text, snap.dictionary, self.ranking, snap.reading_vocab() if readings else frozenset(),
+                          snap.reading_index() if readings else None)
 
     # -- search -------------------------------------------------------------------------
     def search(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
                 highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
         """Search the live generation; results are cached per index state (generation, published
         changes, dictionary), query, filters and reader access, so a repeated search is cheap."""
-        from indexer.dictionary import load_dictionary
         t0 = time.perf_counter()
-        self._refresh()
-        key = (self._generation, getattr(self, "_catalog_stamp", None),
-               load_dictionary(self.dictionary_dir).stamp, text, limit, page, repr(filters),
-               highlight_hits, with_facets)
+        snap = self.snapshot()          # one state of the live index for the whole search
+        key = (snap.state, text, limit, page, repr(filters), highlight_hits, with_facets)
         with self._lock:
             cached = self._results.get(key)
             if cached is not None:
@@ -334,7 +222,7 @@ class SearchEngine:
             out = copy.copy(cached)
             out.elapsed_ms = (time.perf_counter() - t0) * 1000
             return out
-        result = self._search_uncached(text, limit, page, filters, highlight_hits, with_facets)
+        result = self._search_uncached(text, limit, page, filters, highlight_hits, with_facets, snap)
         if not self.cache_size:
             return result
         with self._lock:
@@ -344,8 +232,10 @@ class SearchEngine:
         return copy.copy(result)
 
     def _search_uncached(self, text: str, limit: int = 10, page: int = 1, filters: Filters | None = None,
-                         highlight_hits: bool = True, with_facets: bool = False) -> SearchResult:
+                         highlight_hits: bool = True, with_facets: bool = False,
+                         snap: Snapshot | None = None) -> SearchResult:
         t0 = time.perf_counter()
+        snap = snap or self.snapshot()
         filters = filters or Filters()
         limit = max(1, min(int(limit or 10), MAX_LIMIT))
         page = max(1, int(page or 1))
@@ -358,28 +248,28 @@ class SearchEngine:
         if not text:
             result.message = result.message or "検索語を入力してください。"
             return result
-        plan = self.plan(text)
+        plan = self.plan(text, snap)
         if plan.query is None:
             result.message = result.message or "検索できる語が含まれていません。別の言葉でお試しください。"
             return result
-        spelled = load_dictionary(self.dictionary_dir).spelling
+        spelled = snap.dictionary.spelling
         result.expanded = [{"term": c.text, "synonyms": [spelled(x) for x in c.synonyms[:4]]}
                            for c in plan.concepts if c.synonyms]
         if self.ranking.references:
-            result.missing = missing_laws(text, self.scope_names())
-        s = self.searcher()
-        unseen = self.superseded_unseen(filters.access)
+            result.missing = missing_laws(text, snap.scope_names())
+        s = self.searcher(snap)
+        unseen = self.superseded_unseen(filters.access, snap)
         mask = filter_query(filters, also_in_force=unseen)
-        ref = self.resolve_ref(text) if self.ranking.references else None
+        ref = self.resolve_ref(text, snap) if self.ranking.references else None
         scope = None
         if self.ranking.scoping and not ref:
-            named = self.scope_names().find_name(text)
+            named = snap.scope_names().find_name(text)
             if named:
                 # within the named document its name tells sections apart no more: rank by the rest
                 rest = (text[:named[0]] + " " + text[named[1]:]).strip()
-                rest_plan = self.plan(rest) if rest else None
+                rest_plan = self.plan(rest, snap) if rest else None
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
-        basis = self.basis_map()
+        basis = snap.basis()
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
                         basis if self.ranking.priors else None, self.ranking.scope_boost)
         result.total = hits.total
@@ -389,23 +279,11 @@ class SearchEngine:
                 h.status, h.in_force = "in_force", True
         if ref and hits.jumped:
             result.article = {"doc_id": ref.doc_id, "section_id": ref.section_id, "label": ref.label,
-                              "url": f"/docs/{ref.doc_id}#{ref.section_id}{paragraph_named(text)}"}
+                              "url": section_url(ref.doc_id, ref.section_id + paragraph_named(text))}
         if with_facets:
             result.facets = {"kind": kind_counts(s, plan, filters, hits.matches, unseen)}
         result.elapsed_ms = (time.perf_counter() - t0) * 1000
         return result
-
-
-def defined_aliases(catalog: dict, titles: dict[str, str]) -> dict[str, str]:
-    """Short names the official texts define for laws the corpus holds (刑訴法 → law-keiji-sosho-ho),
-    from 「刑事訴訟法（昭和二十三年法律第百三十一号。以下「刑訴法」という。）」."""
-    by_title = {t: d for d, t in titles.items()}
-    out = {}
-    for entry in catalog.values():
-        for short, full in (entry.get("defines") or {}).items():
-            if full in by_title:
-                out.setdefault(short, by_title[full])
-    return out
 
 
 def matched_paragraph(body: str, needles: tuple[str, ...]) -> str:
@@ -422,7 +300,6 @@ def matched_paragraph(body: str, needles: tuple[str, ...]) -> str:
 
 def paragraph_named(text: str) -> str:
     """「-para-2」 when the query names a 項 or 号 (警職法2条2項, 銃刀法3条1項2号), else ""."""
-    from kb.citations import find_articles
     refs = find_articles(unicodedata.normalize("NFKC", text))
     if not refs or not (refs[0].paragraph or refs[0].item):
         return ""
@@ -443,47 +320,10 @@ def _opened(searcher):
     return searcher
 
 
-def _catalog_stamp(gen_dir: Path):
-    import os
-    try:
-        st = os.stat(Path(gen_dir) / "catalog.json")
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 def weighting(ranking: Ranking = FULL):
-    from indexer.scoring import WeightedBM25F
     if not ranking.priors:
         return scoring.BM25F()
     return WeightedBM25F(B=0.6, K1=1.2, heading_B=0.3, doc_title_B=0.2)
-
-
-def filter_query(f: Filters, also_in_force=frozenset()):
-    """A Whoosh filter query for the chosen filters and the reader's access (None = no filter).
-    also_in_force: documents in force for this reader although indexed as superseded."""
-    parts = []
-    if f.kinds:
-        parts.append(Q.Or([Q.Term("kind", k) for k in f.kinds]))
-    if f.department:
-        parts.append(Q.Term("department", f.department))
-    if f.in_force_only:
-        in_force = Q.Term("in_force", True)
-        parts.append(Q.Or([in_force] + [Q.Term("doc_id", d) for d in sorted(also_in_force)])
-                     if also_in_force else in_force)
-    if not f.include_shared:
-        parts.append(Q.Not(Q.Term("shared", True)))
-    if f.access is not None:
-        allowed = [Q.Term("confidentiality", lvl) for lvl in f.access.levels if lvl != "restricted"]
-        if "restricted" in f.access.levels:
-            allowed.append(Q.Term("confidentiality", "restricted"))
-        elif f.access.groups:
-            allowed.append(Q.And([Q.Term("confidentiality", "restricted"),
-                                  Q.Or([Q.Term("allowed", g) for g in f.access.groups])]))
-        parts.append(Q.Or(allowed) if allowed else Q.NullQuery)
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
 class _Page(list):
@@ -492,27 +332,10 @@ class _Page(list):
     matches = None     # {docnum: score} of the query `total` counts (term-at-a-time path only)
 
 
-_masks = LRU(2_000_000)      # document numbers of filters, all filters together
-
-
-def mask_docs(searcher, mask) -> frozenset | None:
-    """The document numbers a filter query allows (None = all), cached per index state: the
-    same few filters (access level, in force, kind) come with every search."""
-    if mask is None:
-        return None
-    key = (tuple(leaf_key(sub.reader()) for sub, _ in searcher.leaf_searchers()), repr(mask))
-    docs = _masks.get(key)
-    if docs is None:
-        docs = frozenset(searcher.docs_for_query(mask))
-        _masks.put(key, docs, len(docs) + 1)
-    return docs
-
-
 def ranked(searcher, q: Q.Query, mask, wanted: int):
     """(the best `wanted` hits, how many match, {docnum: score} or None) for q under the filter.
     Term-at-a-time (indexer.scoring) when q is made of terms under Or/And, as our plans are;
     Whoosh's own matchers otherwise."""
-    from indexer.scoring import ScoredDoc, match_scores, supported, top_docs
     if isinstance(searcher.weighting, scoring.BM25F) and supported(q):
         scores = match_scores(searcher, q)
         allowed = mask_docs(searcher, mask)
@@ -567,25 +390,6 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
     return out
 
 
-def kind_counts(searcher, plan: QueryPlan, filters: Filters, matches: dict | None,
-                also_in_force=frozenset()) -> dict[str, int]:
-    """Hits per kind under every filter except the kind filter itself (so chips can show counts):
-    set intersections over the matches run_plan counted (the broad query's when an AND-first tier
-    is in use), or a second Whoosh query when run_plan had no term-at-a-time matches."""
-    from dataclasses import replace as dc_replace
-    if matches is None:
-        from indexer.facets import kind_counts as whoosh_kind_counts
-        return whoosh_kind_counts(searcher, plan, filters, also_in_force)
-    allowed = mask_docs(searcher, filter_query(dc_replace(filters, kinds=()), also_in_force))
-    found = matches.keys() if allowed is None else matches.keys() & allowed
-    out = {}
-    for kind in searcher.reader().field_terms("kind"):
-        n = len(found & mask_docs(searcher, Q.Term("kind", kind)))
-        if n:
-            out[str(kind)] = n
-    return out
-
-
 def authority_first(ranked: list, basis: dict[str, list[str]]) -> list:
     """An answered inquiry that outranks the very section it cites as its basis yields to it:
     the official text first, the desk's explanation right after."""
@@ -603,7 +407,6 @@ def authority_first(ranked: list, basis: dict[str, list[str]]) -> list:
 
 
 def to_hit(h, plan: QueryPlan, with_snippet: bool) -> Hit:
-    from indexer.snippets import make_snippet
     f = h.fields()
     snippet = make_snippet(f.get("body", ""), plan.needles) if with_snippet else ""
     paragraph = matched_paragraph(f.get("body", ""), plan.needles) if with_snippet else ""

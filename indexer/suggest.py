@@ -1,15 +1,22 @@
 """Words to try when a search finds nothing: close spellings from the index vocabulary."""
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+
+from indexer.analysis import JapaneseAnalyzer
+from kb.access import RESTRICTED, restricted_ids
+from kb.anchors import document_url, section_url
+from kb.document import KIND_LABELS
 
 SUGGEST_FIELD = "body"   # holds the captions and titles too
 
 
 @lru_cache(maxsize=1)
 def _analyzer():
-    from indexer.analysis import JapaneseAnalyzer
     return JapaneseAnalyzer()
 
 
@@ -23,21 +30,19 @@ def suggest_terms(engine, text: str, limit: int = 5, hits: int | None = None) ->
     (職務質門 → 職務質問); and an unknown kanji or katakana word one edit from an indexed one
     (ドローンン → ドローン), for a short word only when the search found few hits. Inflected
     words and kana are never rewritten, so a correction stays a real word in its place."""
-    from indexer.dictionary import load_dictionary
     text = (text or "")[:200]
     out: list[str] = []
     fixed = text
-    for start, end, word in reversed(engine.reading_index().corrections(text)):
+    snap = engine.snapshot()            # one state of the live index for the whole answer
+    for start, end, word in reversed(snap.reading_index().corrections(text)):
         fixed = fixed[:start] + word + fixed[end:]
     if fixed != text:
         out.append(fixed)
     many_hits = hits is not None and hits >= FEW_HITS
-    dictionary = load_dictionary(engine.dictionary_dir)
-    # speller() asks for the thread's searcher too, which replaces (closes) it when a publish
-    # changed the index meanwhile: take the speller first, then the searcher used below
-    spell = speller(engine)
+    dictionary = snap.dictionary
+    spell = snap.speller()
     seen: set[str] = set()
-    known = vocabulary(engine)
+    known = snap.vocabulary()
     for t in _analyzer()(text, chars=True):
         surface = text[t.startchar:t.endchar]
         word = t.text
@@ -85,63 +90,12 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))} if len(word) > 2 else set()
 
 
-def speller(engine) -> Speller:
-    """The engine's Speller for the live index state (content words of readable documents)."""
-    return _cached(engine, "_speller", lambda: Speller(dict(frequent_terms(vocabulary(engine), 1))))
-
-
-def vocabulary(engine) -> dict[str, int]:
-    """Body words of the live index state with the sections using them in documents every
-    reader may read (restricted ones left out: their words and counts are never shown)."""
-    def build():
-        # a reader of its own: the thread's searcher may be replaced (closed) by a publish
-        # while this runs, and other threads wait for the result
-        with engine.index().reader() as reader:
-            return open_vocabulary(reader, engine.catalog)
-    return _cached(engine, "_open_vocabulary", build)
-
-
-# Ordinary publishes and saves refresh words and counts at most this often; a change of which
-# documents are restricted takes effect at once (it decides what may be shown at all).
-REFRESH_SECONDS = 30.0
-
-
-def _cached(engine, attr: str, build):
-    """engine.<attr>, rebuilt when the generation or the set of restricted documents changes, and
-    at most every REFRESH_SECONDS when only other documents changed (a rebuild reads every
-    posting: on every publish it would slow searches on a busy desk)."""
-    engine.searcher()
-    key = (engine.generation, engine.restricted_ids())
-
-    def stale(cached) -> bool:
-        return cached is None or cached[0] != key or (
-            cached[1] != engine.state and time.monotonic() - cached[2] > REFRESH_SECONDS)
-    cached = getattr(engine, attr, None)
-    if stale(cached):
-        with _typeahead_lock:
-            cached = getattr(engine, attr, None)
-            if stale(cached):
-                state = engine.state
-                cached = (key, state, time.monotonic(), build())
-                setattr(engine, attr, cached)
-    return cached[3]
-
-
 def _worth_suggesting(word: str) -> bool:
     """Content words only: no single characters, numbers or pure-hiragana function words."""
     return len(word) >= 2 and not word.isdigit() and not all("\u3041" <= c <= "\u309f" for c in word)
 
 
 # -- type-ahead ---------------------------------------------------------------------------------
-import bisect
-import re
-import threading
-import time
-import unicodedata
-from dataclasses import dataclass
-
-from kb.document import KIND_LABELS
-
 TYPEAHEAD_LIMIT = 8
 MIN_TERM_SECTIONS = 3
 _CAPTION = re.compile(r"[（(]([^）)]+)[）)]\s*$")
@@ -176,7 +130,7 @@ class TypeAhead:
     def __init__(self, catalog: dict, aliases: dict[str, str], lexicon_terms):
         items: list[Completion] = []
         for doc_id, e in catalog.items():
-            url = f"/docs/{doc_id}"
+            url = document_url(doc_id)
             label = KIND_LABELS.get(e["kind"], e["kind"])
             items.append(Completion(_key(e["title"]), e["title"], "document", url, label, doc_id,
                                     0 if e["kind"] != "inquiry" else 1))
@@ -184,11 +138,11 @@ class TypeAhead:
                 m = _CAPTION.search(heading)
                 if m:
                     # captions of 附則 (transitional provisions) are rarely what an officer wants
-                    items.append(Completion(_key(m.group(1)), m.group(1), "heading", f"{url}#{sid}",
+                    items.append(Completion(_key(m.group(1)), m.group(1), "heading", section_url(doc_id, sid),
                                             f"{e['title']} {heading}", doc_id, 3 if sid.startswith("suppl") else 1))
         for name, doc_id in aliases.items():
             if doc_id in catalog:
-                items.append(Completion(_key(name), name, "document", f"/docs/{doc_id}",
+                items.append(Completion(_key(name), name, "document", document_url(doc_id),
                                         catalog[doc_id]["title"], doc_id, 0))
         for term, sections in lexicon_terms:
             items.append(Completion(_key(term), term, "term", None, f"{sections}件", None, 2))
@@ -218,15 +172,23 @@ def _sections(c: Completion) -> int:
     return int(c.detail[:-1]) if c.kind == "term" else 0
 
 
-def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
-    """{word: sections} over the body field, counting only live sections of documents that are
-    not restricted (what every signed-in reader may read)."""
-    restricted = {d for d, e in catalog.items() if e.get("confidentiality") == "restricted"}
-    closed = set()
+def closed_docs(reader, catalog: dict) -> set[int]:
+    """Document numbers not every reader may read (kb.access), restricted by the catalog or by
+    the index itself (a publish commits just before it replaces the catalog), and sections an
+    update replaced (they still sit in the postings)."""
+    closed = set(reader.postings("confidentiality", RESTRICTED).all_ids()) \
+        if reader.doc_frequency("confidentiality", RESTRICTED) else set()
+    restricted = restricted_ids(catalog)
     if restricted:
-        closed = {n for n, f in reader.iter_docs() if f.get("doc_id") in restricted}
-    if reader.has_deletions():          # sections replaced by an update still sit in the postings
+        closed |= {n for n, f in reader.iter_docs() if f.get("doc_id") in restricted}
+    if reader.has_deletions():
         closed |= {n for n in range(reader.doc_count_all()) if reader.is_deleted(n)}
+    return closed
+
+
+def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
+    """{word: sections} over the body field, counting only sections every reader may read."""
+    closed = closed_docs(reader, catalog)
     out: dict[str, int] = {}
     for raw, info in reader.iter_field("body"):
         term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -238,21 +200,17 @@ def open_vocabulary(reader, catalog: dict) -> dict[str, int]:
     return out
 
 
+def open_terms(reader, catalog: dict, fieldname: str) -> frozenset[str]:
+    """The terms of a field used in a section every reader may read (the lexicon when all are)."""
+    closed = closed_docs(reader, catalog)
+    terms = (t.decode("utf-8") for t in reader.lexicon(fieldname))
+    if not closed:
+        return frozenset(terms)
+    return frozenset(t for t in terms if any(n not in closed for n in reader.postings(fieldname, t).all_ids()))
+
+
 def frequent_terms(vocab: dict[str, int], min_sections: int = MIN_TERM_SECTIONS):
     """(word, sections) for content words used in at least `min_sections` readable sections."""
     for term, df in vocab.items():
         if df >= min_sections and _CONTENT_WORD.match(term):
             yield term, df
-
-
-_typeahead_lock = threading.RLock()     # vocabulary() is built inside speller()/typeahead()
-
-
-def typeahead(engine) -> TypeAhead:
-    """The engine's TypeAhead for the live index state (built on first use after a change)."""
-    from indexer.dictionary import load_dictionary
-
-    def build():
-        aliases = load_dictionary(engine.dictionary_dir).law_aliases
-        return TypeAhead(engine.catalog, aliases, list(frequent_terms(vocabulary(engine))))
-    return _cached(engine, "_typeahead", build)

@@ -31,8 +31,9 @@ from whoosh import index as windex
 
 from indexer import generations
 from indexer.asked import asked_map, read_clicks
-from indexer.build import catalog_entry, read_catalog, write_catalog
+from indexer.catalog import catalog_entry, read_catalog, write_catalog
 from indexer.records import section_records
+from kb.anchors import split_key
 from kb.document import Document, DocumentError, read_document
 from kb.store import document_paths, find_document
 
@@ -162,7 +163,7 @@ def with_basis_documents(corpus: Path, gen_dir: Path, docs: dict[str, Document |
     for doc_id, doc in docs.items():
         old = catalog.get(doc_id, {}).get("basis") or []
         new = (doc.meta.get("basis") or []) if doc is not None else []
-        cited.update(str(k).partition("#")[0] for k in (*old, *new))
+        cited.update(split_key(k)[0] for k in (*old, *new))
     out = dict(docs)
     for doc_id in sorted(cited - set(docs)):
         path = find_document(corpus, doc_id)

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select, update
 
 from kb.clock import SYSTEM_CLOCK, Clock
+from kb.access import READ_LEVELS, ROLES
 from kb.db import ApiToken, Database, LoginSession, User, user_count, utcnow
 
-ROLES = {"officer": "一般", "desk": "照会デスク", "maintainer": "管理者", "admin": "システム管理者", "peer": "連携"}
 
 # What each role may do; a web route names one of these permissions (webui.auth.requires).
 PERMISSIONS = {
@@ -37,16 +37,6 @@ PERMISSIONS = {
     "admin": {"admin"},
     "share_feed": {"peer"},
 }
-# Confidentiality levels each role reads in full; restricted documents otherwise only when the
-# role (code or Japanese name) or the user's department is in their `allowed:` list.
-READ_LEVELS = {
-    "officer": ("public", "internal"),
-    "desk": ("public", "internal"),
-    "maintainer": ("public", "internal", "restricted"),
-    "admin": ("public", "internal", "restricted"),
-    "peer": (),
-}
-
 MIN_PASSWORD_CHARS = 12
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 TOKEN_PREFIX = "kbt_"

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from kb import ner
 from kb import pii_patterns as P
-from kb.sudachi import MODE_C, is_unknown, tokenize
+from kb.sudachi import MODE_C, chunks, is_unknown, tokenize
 
 TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
          "org_identifying")
@@ -45,7 +45,6 @@ MASK_LABELS = {
 _RANK = {"email": 0, "id_number": 1, "account": 1, "phone": 2, "plate": 2, "birthdate": 3, "address": 4,
          "org_identifying": 5, "age": 6, "person": 7}
 
-_SUDACHI_CHUNK = 8000  # characters; Sudachi refuses very long inputs
 
 
 @dataclass(frozen=True, order=True)
@@ -262,24 +261,11 @@ def _letter(i: int) -> str:
 
 def _tokens(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
-    for base, chunk in _chunks(text):
+    for base, chunk in chunks(text):
         for m in tokenize(chunk, MODE_C):
             pos = tuple(m.part_of_speech()) + (("oov",) if is_unknown(m) else ())
             toks.append(_Tok(m.surface(), base + m.begin(), base + m.end(), pos))
     return toks
-
-
-def _chunks(text: str):
-    """Pieces of at most _SUDACHI_CHUNK characters, cut after a newline or 。 where possible."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + _SUDACHI_CHUNK)
-        if end < len(text):
-            cut = max(text.rfind("\n", start, end), text.rfind("。", start, end))
-            if cut > start:
-                end = cut + 1
-        yield start, text[start:end]
-        start = end
 
 
 # ============================================================================ pattern families

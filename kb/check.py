@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.anchors import DOC_LINK_TARGET, split_key
 from kb.crossrefs import Library, build_library, document_names, resolve_references
 from kb.document import MAX_SECTION_CHARS, Document, DocumentError, read_document
 from kb.store import document_paths
 
-_DOC_LINK = re.compile(r"\]\(/docs/([^)#\s]+)(?:#([^)\s]+))?\)")
+_DOC_LINK = re.compile(rf"\]\({DOC_LINK_TARGET}\)")
 
 
 @dataclass
@@ -89,7 +90,7 @@ def _check_document(d: Document, library: Library, report: Report, today, by_id)
             if re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(v)) and str(v) not in by_id:
                 report.add("warning", path, _line_of(path, f"{key}:"), f"{key} names unknown document {v!r}")
     for target in m.get("basis") or []:
-        doc_id, _, section = target.partition("#")
+        doc_id, section = split_key(target)
         _check_target(path, target, doc_id, section, library, report)
     for match in _DOC_LINK.finditer(d.body):
         _check_target(path, match.group(0), match.group(1), match.group(2) or "", library, report)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kb.anchors import section_url
 from kb.citations import ARTICLE, defined_names
 from kb.numerals import NUMERAL, parse_number
 
@@ -69,7 +70,7 @@ class Reference:
 
     @property
     def url(self) -> str | None:
-        return f"/docs/{self.doc_id}#{self.section_id}" if self.doc_id and self.section_id else None
+        return section_url(self.doc_id, self.section_id) if self.doc_id and self.section_id else None
 
 
 def _norm(s: str) -> str:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import yaml
 
-from kb.anchors import UniqueIds
+from kb.anchors import HEADING_ANCHOR, UniqueIds
 
 KINDS = ("law", "regulation", "notice", "manual", "inquiry")
+# official texts: their names scope a search and they define short names for each other
+OFFICIAL_KINDS = ("law", "regulation", "notice")
 KIND_DIRS = {"law": "laws", "regulation": "regulations", "notice": "notices",
              "manual": "manuals", "inquiry": "inquiries"}
 KIND_LABELS = {"law": "法令", "regulation": "規則・訓令", "notice": "通達",
@@ -34,7 +36,7 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_ANCHOR = re.compile(r"[ \t]*\{#([A-Za-z0-9_.:-]+)\}[ \t]*$")
+_ANCHOR = re.compile(HEADING_ANCHOR)
 _FENCE = re.compile(r"^(```|~~~)")
 # A 項 paragraph starts with its number: "２　" (e-Gov) or "2 " (prefectural style).
 _KOU_START = re.compile(r"^([0-9０-９]+)[ 　]")

@@ -10,7 +10,9 @@ from kb.numerals import NUMERAL, parse_number
 
 JST = dt.timezone(dt.timedelta(hours=9))     # dates and times shown to officers
 
-# First day of each era; year 1 (元年) of an era is the Gregorian year of that day.
+# The one era table: first day of each era (Gregorian); year 1 (元年) is the year of that day.
+# 明治 was proclaimed on 慶応4年9月8日 (1868-10-23) and counted from the first day of that year,
+# 慶応4年1月1日 of the lunisolar calendar = 1868-01-25; 明治元年 is 1868.
 ERAS = {
     "明治": dt.date(1868, 1, 25),
     "大正": dt.date(1912, 7, 30),
@@ -18,6 +20,10 @@ ERAS = {
     "平成": dt.date(1989, 1, 8),
     "令和": dt.date(2019, 5, 1),
 }
+
+# 明治5年12月3日 became 明治6年1月1日 (1873-01-01): official dates are Gregorian from this day on.
+# Before it a Gregorian date has no 和暦 by arithmetic (the same day had another month and day).
+GREGORIAN_FROM = dt.date(1873, 1, 1)
 
 _SP = r"[ 　]*"
 ERA_DATE = re.compile(
@@ -30,6 +36,15 @@ def era_year(era: str, year: str) -> int:
     """Gregorian year of an era year ('元' or a numeral): ('令和', '元') → 2019."""
     n = 1 if year == "元" else parse_number(year)
     return ERAS[era].year + n - 1
+
+
+def to_wareki(date: dt.date) -> str | None:
+    """令和6年12月23日 for 2024-12-23, 元年 for an era's first year; None before GREGORIAN_FROM."""
+    if date < GREGORIAN_FROM:
+        return None
+    era, start = next((e, d) for e, d in reversed(ERAS.items()) if date >= d)
+    year = date.year - start.year + 1
+    return f"{era}{'元' if year == 1 else year}年{date.month}月{date.day}日"
 
 
 def iter_era_dates(text: str) -> Iterator[tuple[dt.date, re.Match]]:

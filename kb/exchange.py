@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kb.anchors import split_key
 from kb.citations import law_id_of
 from kb.era import JST
 from kb.inquiries import CATEGORIES
@@ -74,7 +75,7 @@ _ARTICLE_SECTION = re.compile(r"art-(\d+)((?:-\d+)*?)(?:-p(\d+))?")
 
 def citation_for(key: str, meta: dict, label: str = "") -> Citation:
     """The citation of basis `doc_id#section_id` of a document with front matter `meta`."""
-    _, _, section = key.partition("#")
+    _, section = split_key(key)
     law_id = law_id_of(meta)
     article = paragraph = other = ""
     m = _ARTICLE_SECTION.fullmatch(section)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import yaml
 
-from kb.anchors import UniqueIds
-from kb.document import DocumentError
+from kb.anchors import UniqueIds, heading_anchor
+from kb.document import KIND_DIRS, DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
 from kb.store import atomic_write  # the store's single atomic write path
+from kb.store import atomic_write      # the store's single atomic write path
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024     # an official text (UTF-8 or Shift_JIS), uploaded, pasted or a file
 
@@ -68,7 +69,6 @@ KANA_ROMAJI = dict(zip(
 UNIT_DEPTH = {"編": 0, "章": 1, "節": 2, "款": 3, "目": 4}
 UNIT_ANCHOR = {"編": "part", "章": "ch", "節": "sec", "款": "subsec", "目": "div"}
 APPENDIX_ANCHOR = {"別表": "table", "別図": "fig", "別記様式": "form", "様式": "form"}
-KIND_DIRS = {"law": "laws", "regulation": "regulations", "notice": "notices"}
 
 
 @dataclass
@@ -586,7 +586,7 @@ def render_document(meta: dict, report: ImportReport) -> str:
     parts = [f"---\n{head}---", f"# {meta['title']}"]
     parts += [p for p in report.preamble if p]
     for node in report.nodes:
-        parts.append(f"{'#' * node.level} {node.heading} {{#{node.anchor}}}")
+        parts.append(f"{'#' * node.level} {node.heading}{heading_anchor(node.anchor)}")
         body = format_body(node.lines)
         if body:
             parts.append(body)
@@ -729,6 +729,7 @@ def source_fallback(doc_id: str, row: dict, repo: dict) -> tuple[dict, str, str 
 
 def import_sources(src_dir: Path, corpus_dir: Path) -> dict[str, ImportReport]:
     """Import every *.txt listed in SOURCES.md into corpus/<kind dir>/<file stem>.md."""
+
     src_dir, corpus_dir = Path(src_dir), Path(corpus_dir)
     rows, repo = read_sources_table(src_dir / "SOURCES.md")
     reports = {}

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from kb.anchors import section_key, section_url
+
 CATEGORIES = ("地域", "交通", "刑事", "生活安全", "警備", "総務")
 CHANNELS = ("電話", "無線", "端末")
 # What each state means to the desk, and to the officer who asked (「非公開」 read like a refusal).
@@ -30,11 +32,11 @@ class Basis:
 
     @property
     def key(self) -> str:
-        return f"{self.doc_id}#{self.section_id}"
+        return section_key(self.doc_id, self.section_id)
 
     @property
     def url(self) -> str:
-        return f"/docs/{self.doc_id}#{self.section_id}"
+        return section_url(self.doc_id, self.section_id)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint, func, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb import publish_gate
+from kb.access import open_to_every_reader
 from kb.db import Base, Database, utcnow
 from kb.desk import DeskError
 from kb.exchange import Bundle, Citation, SharedCase, article_label, article_section, moment_key
@@ -113,7 +114,7 @@ def resolver_from_catalog(catalog: dict[str, dict]) -> Resolver:
     by_law: dict[str, str] = {}
     by_title: dict[str, str] = {}
     for doc_id, e in catalog.items():
-        if e.get("kind") == "inquiry" or e.get("confidentiality") == "restricted":
+        if e.get("kind") == "inquiry" or not open_to_every_reader(e):
             continue
         if e.get("law_id"):
             by_law.setdefault(e["law_id"], doc_id)

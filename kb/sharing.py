@@ -18,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kb.access import open_to_every_reader
+from kb.anchors import DOC_LINK_TARGET, split_key
 from kb.db import Base, Database, utcnow
 from kb.desk import DeskError
 from kb.document import Document, DocumentError, parse_document, split_front_matter
@@ -27,7 +29,7 @@ from kb.store import atomic_write, document_paths, find_document
 
 SCOPES = {"local": "部内", "national": "全国"}
 REQUEST_STATUSES = {"pending": "承認待ち", "approved": "承認済み", "refused": "差戻し"}
-_BASIS_LINK = re.compile(r"^- \[(.+?)\]\(/docs/([^)#\s]+)(?:#([^)\s]+))?\)", re.M)
+_BASIS_LINK = re.compile(rf"^- \[(.+?)\]\({DOC_LINK_TARGET}\)", re.M)
 
 
 class ShareRequest(Base):
@@ -97,7 +99,7 @@ def _shareable(corpus: Path, doc_id: str) -> LocalCase:
         raise DeskError(f"{doc_id} is not an inquiry", "照会事例だけを全国に共有できます。")
     if doc.meta.get("origin"):
         raise DeskError(f"{doc_id} came from another prefecture", "他県から受け取った事例は、自県の事例として共有できません。")
-    if doc.meta.get("confidentiality") == "restricted":
+    if not open_to_every_reader(doc.meta):
         raise DeskError(f"{doc_id} is restricted", "限定の事例は全国に共有できません。")
     return LocalCase(doc, path)
 
@@ -191,7 +193,7 @@ def case_citations(doc: Document, cited: _CitedDocs) -> list[Citation]:
     labels = {(m.group(2), m.group(3) or ""): m.group(1) for m in _BASIS_LINK.finditer(doc.body)}
     out = []
     for key in doc.meta.get("basis") or []:
-        doc_id, _, section = key.partition("#")
+        doc_id, section = split_key(key)
         label = labels.get((doc_id, section), "")
         meta = cited.meta(doc_id)
         if meta is None:
@@ -227,7 +229,7 @@ def export_records(corpus: Path, org: str, since: dt.datetime | None = None) -> 
         except DocumentError:
             continue                      # `kb check` reports it
         m = doc.meta
-        if doc.kind != "inquiry" or m.get("origin") or m.get("confidentiality") == "restricted":
+        if doc.kind != "inquiry" or m.get("origin") or not open_to_every_reader(m):
             continue
         if m.get("sharing") == "national":
             case = shared_case(doc, org, cited)
@@ -251,7 +253,7 @@ def local_cases(corpus: Path, limit: int = 500) -> list[LocalCase]:
             doc = parse_document(path.read_bytes(), str(path))
         except DocumentError:
             continue
-        if doc.kind == "inquiry" and not doc.meta.get("origin") and doc.meta.get("confidentiality") != "restricted":
+        if doc.kind == "inquiry" and not doc.meta.get("origin") and open_to_every_reader(doc.meta):
             out.append(LocalCase(doc, path))
         if len(out) >= limit:
             break

@@ -8,6 +8,9 @@ from sudachipy import Dictionary, SplitMode
 
 _local = threading.local()
 
+# Sudachi refuses an input over ~49 KB; sections and queries are far smaller, long pastes are not.
+MAX_CHUNK = 8000      # characters (3 bytes each in UTF-8 at most for Japanese)
+
 MODE_A = SplitMode.A
 MODE_B = SplitMode.B
 MODE_C = SplitMode.C
@@ -31,6 +34,20 @@ def tokenizer():
 def tokenize(text: str, mode: SplitMode = SplitMode.C):
     """Morphemes of `text` in the given split mode."""
     return tokenizer().tokenize(text, mode)
+
+
+def chunks(text: str, limit: int = MAX_CHUNK):
+    """(offset, piece) of `text` under Sudachi's input limit, cut after a line end or 。 where
+    possible, so no word is split. The one chunker for the analyzer and the anonymiser."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind("。", start, end))
+            if cut > start:
+                end = cut + 1
+        yield start, text[start:end]
+        start = end
 
 
 # SudachiPy 0.6 (the version GiNZA needs) joins an unknown katakana run into one word that is not

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import click
 
+from kb.access import ROLES
+from kb.document import KINDS
+
 
 def _paths():
     from kb.config import paths
@@ -38,7 +41,7 @@ def main():
 
 @main.command("import")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
-@click.option("--kind", type=click.Choice(["law", "regulation", "notice", "manual"]), default=None)
+@click.option("--kind", type=click.Choice([k for k in KINDS if k != "inquiry"]), default=None)
 @click.option("--id", "doc_id", default=None, help="document id (default: file name)")
 @click.option("--source", default=None, help="source line for the front matter")
 @click.option("--stdout", "to_stdout", is_flag=True, help="print instead of writing into the corpus")
@@ -252,7 +255,7 @@ def status_cmd(as_json):
 
 def _index_mismatch(p) -> dict:
     """Documents the live index and the corpus files do not agree on (by id = file name)."""
-    from indexer.build import read_catalog
+    from indexer.catalog import read_catalog
     from indexer.generations import current_path
     from kb.store import document_paths
     indexed = set(read_catalog(current_path(p.index)))
@@ -322,7 +325,7 @@ def _print_result(res):
 @main.command("search")
 @click.argument("query", required=False, default="")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
-@click.option("--kind", multiple=True, type=click.Choice(["law", "regulation", "notice", "manual", "inquiry"]))
+@click.option("--kind", multiple=True, type=click.Choice(KINDS))
 @click.option("--json", "as_json", is_flag=True, help="JSON output")
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help="one query per line (JSON with 'query' or plain)")
 def search_cmd(query, limit, kind, as_json, batch):
@@ -582,7 +585,7 @@ def user_group():
 
 @user_group.command("add")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["officer", "desk", "maintainer", "admin", "peer"]))
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
 @click.option("--name", "display_name", default="", help="display name (氏名)")
 @click.option("--department", default="", help="所属 (restricted documents may name it)")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
@@ -627,7 +630,7 @@ def user_enable(username):
 
 @user_group.command("role")
 @click.argument("username")
-@click.argument("role", type=click.Choice(["officer", "desk", "maintainer", "admin", "peer"]))
+@click.argument("role", type=click.Choice(list(ROLES)))
 def user_role(username, role):
     store = _accounts()
     with _refused():

@@ -1,6 +1,7 @@
 """The Sudachi analyzer: search-mode terms, normalized forms, dropped particles, exact offsets."""
 from indexer.analysis import JapaneseAnalyzer, ReadingAnalyzer
 from indexer.query import segment_reading
+from kb.sudachi import MAX_CHUNK, chunks
 
 
 class Tok:
@@ -63,3 +64,15 @@ def test_readings_of_kanji_text_meet_a_kana_query():
     assert segment_reading("シュウキュウビ", vocab) == ["シュウキュウビ"]
     assert segment_reading("ケイサツテチョウ", vocab) in (["ケイサツテチョウ"], ["ケイサツ", "テチョウ"])
     assert segment_reading("ピヨピヨ", vocab) is None
+
+
+def test_a_long_text_is_cut_after_sentences_and_keeps_its_offsets():
+    sentence = "警察官は、異常な挙動その他周囲の事情から合理的に判断して停止させて質問することができる。"
+    text = (sentence * 20 + "\n") * 40                  # ~36,000 characters, over Sudachi's limit
+    pieces = list(chunks(text))
+    assert len(pieces) > 1 and "".join(p for _, p in pieces) == text
+    for offset, piece in pieces:
+        assert text[offset:offset + len(piece)] == piece and len(piece) <= MAX_CHUNK
+        assert piece.endswith(("。", "\n")) or offset + len(piece) == len(text)
+    # the analyzer's offsets count from the start of the whole text, not of the piece
+    assert max(t.endchar for t in tokens(text)) > len(text) - len(sentence)

@@ -198,3 +198,15 @@ def test_only_maintainers_and_admins_edit(app):
     assert admin.get("/editor/").status_code == 200
     page = admin.get(f"/docs/{OKAYAMA}").get_data(as_text=True)
     assert f'href="/editor/docs/{OKAYAMA}/edit"' in page
+
+
+def test_the_form_offers_every_indexed_department(site):
+    # issue 15, bug 2: the 所管 list was always empty (the editor passed a path where the engine
+    # was expected, and the error was swallowed)
+    from kb.store import document_paths
+    expected = sorted({read_document(p).meta["department"] for p in document_paths(site.corpus)} - {""})
+    assert expected
+    client = signed_in(editor_app(site), "maintainer", "kato")
+    html = client.get("/editor/new").get_data(as_text=True)
+    datalist = re.search(r'<datalist id="departments">(.*?)</datalist>', html, re.S).group(1)
+    assert re.findall(r'<option value="([^"]+)">', datalist) == expected

@@ -3,8 +3,9 @@ import datetime as dt
 
 import pytest
 
-from kb.era import parse_era_date, to_arabic_article
+from kb.era import ERAS, era_year, parse_era_date, to_arabic_article, to_wareki
 from kb.numerals import parse_number, to_int
+from webui.dates import wareki
 
 
 @pytest.mark.parametrize("text, value", [
@@ -59,3 +60,27 @@ def test_to_arabic_article(text, number):
 
 def test_to_arabic_article_without_article():
     assert to_arabic_article("附則") is None
+
+
+def test_one_era_table_starts_meiji_on_the_day_its_first_year_began():
+    # 明治 was proclaimed in 1868 and counted from 慶応4年1月1日 (lunisolar) = 1868-01-25
+    assert ERAS["明治"] == dt.date(1868, 1, 25)
+    assert era_year("明治", "元") == 1868 and era_year("明治", "四十五") == 1912
+    assert parse_era_date("明治六年一月一日") == dt.date(1873, 1, 1)
+
+
+@pytest.mark.parametrize("date, text", [
+    (dt.date(1873, 1, 1), "明治6年1月1日"),        # the first Gregorian day of the official calendar
+    (dt.date(1912, 7, 29), "明治45年7月29日"), (dt.date(1912, 7, 30), "大正元年7月30日"),
+    (dt.date(1926, 12, 24), "大正15年12月24日"), (dt.date(1926, 12, 25), "昭和元年12月25日"),
+    (dt.date(1989, 1, 7), "昭和64年1月7日"), (dt.date(1989, 1, 8), "平成元年1月8日"),
+    (dt.date(2019, 4, 30), "平成31年4月30日"), (dt.date(2019, 5, 1), "令和元年5月1日"),
+])
+def test_wareki_and_parsing_agree_across_every_era_boundary(date, text):
+    assert to_wareki(date) == wareki(date) == wareki(date.isoformat()) == text
+    assert parse_era_date(text) == date
+
+
+def test_a_date_before_the_gregorian_calendar_keeps_its_iso_form():
+    # before 1873 an official date is lunisolar: 1870-10-02 was not 明治3年10月2日
+    assert to_wareki(dt.date(1870, 10, 2)) is None and wareki("1870-10-02") == "1870-10-02"

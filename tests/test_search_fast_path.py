@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.facets import kind_counts as whoosh_kind_counts
+from indexer.filters import whoosh_kind_counts
 from indexer.scoring import match_scores, supported, top_docs
 from indexer.search import Access, Filters, SearchEngine, filter_query, kind_counts, mask_docs
 

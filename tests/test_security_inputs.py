@@ -68,7 +68,7 @@ def test_the_editor_refuses_aliases_in_other_fields_and_keeps_the_text(tmp_path)
     r = maintainer.post(f"/editor/docs/{doc_id}/edit", data=form)
     page = r.get_data(as_text=True)
     assert r.status_code == 422 and "別名" in page and "追記した本文。" in page
-    from indexer.build import read_catalog
+    from indexer.catalog import read_catalog
     from indexer.generations import current_path
     assert len(json.dumps(read_catalog(current_path(app.config["INDEX"])))) < 2_000_000
 

@@ -6,7 +6,8 @@ import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
-from kb.accounts import ROLES, AccountError, random_password
+from kb.access import ROLES
+from kb.accounts import AccountError, random_password
 from kb.audit import ACTIONS, AuditQuery
 from kb.era import JST
 from webui.auth import audit, current_account, requires

@@ -18,6 +18,12 @@ from webui.auth import access, audit, requires
 from webui.document_page import load_readable, meta_as_seen
 from webui.errors import error_response
 from webui.extensions import get_engine as engine
+from indexer.suggest import TYPEAHEAD_LIMIT
+from kb.anchors import document_url, section_key, section_url
+from kb.document import KINDS, is_in_force
+from webui import error_response, get_engine as engine
+from webui.auth import access, audit, requires
+from webui.docs import load_readable, meta_as_seen
 from webui.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -90,13 +96,8 @@ def suggest():
     q = request.args.get("q", "")[:100]
     limit = _int_arg("limit", TYPEAHEAD_LIMIT, 1, 20, "件数（limit）")
     reader = access()
-    completions = typeahead(engine())          # opens the live generation (and its catalog)
-    catalog = engine().catalog
-
-    def readable(doc_id: str) -> bool:
-        e = catalog.get(doc_id)
-        return bool(e) and reader.can_read(e.get("confidentiality", "public"), e.get("allowed"))
-    found = completions.complete(q, readable, limit)
+    snap = engine().snapshot()               # completions and catalog of one state of the index
+    found = snap.typeahead().complete(q, lambda doc_id: reader.can_read_entry(snap.catalog.get(doc_id)), limit)
     return jsonify({"query": q, "suggestions": [c.to_json() for c in found]})
 
 
@@ -115,7 +116,7 @@ def document(doc_id: str):
     meta = meta_as_seen(doc)
     body = {k: _json_value(v) for k, v in meta.items()}
     body["in_force"] = is_in_force(meta)
-    body["url"] = f"/docs/{doc.id}"
+    body["url"] = document_url(doc.id)
     body["sections"] = [{"id": s.id, "heading": s.heading, "breadcrumb": list(s.breadcrumb),
                          "text": s.text} for s in doc.sections]
     return jsonify(body)

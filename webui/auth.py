@@ -25,6 +25,9 @@ from kb.accounts import Account, AccountError, AccountStore
 from kb.audit import AuditLog
 from webui.errors import error_response
 from webui.login_limit import LoginLimiter, login_name
+from kb.access import NO_ACCESS, Access, for_role
+from kb.accounts import Account
+from webui.login_limit import login_name
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -65,17 +68,17 @@ def current_account() -> Account | None:
     return current_user.account if current_user.is_authenticated else None
 
 
-def access():
-    """What the signed-in user may read, as the search filter takes it."""
+def access() -> Access:
+    """What the signed-in user may read (kb.access), as the search filter and every view take it."""
     a = current_account()
     if a is None:
-        return Access(levels=(), groups=())
-    return Access(levels=a.read_levels(), groups=a.groups())
+        return NO_ACCESS
+    return for_role(a.role, a.groups())
 
 
 def can_read(meta: dict) -> bool:
     """The document-level form of the same rule (views answer 404 when it says no)."""
-    return access().can_read(meta.get("confidentiality", "public"), meta.get("allowed"))
+    return access().can_read_meta(meta)
 
 
 def client_ip() -> str:

@@ -3,14 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-# (first day, era name), newest first.
-ERAS = (
-    (dt.date(2019, 5, 1), "令和"),
-    (dt.date(1989, 1, 8), "平成"),
-    (dt.date(1926, 12, 25), "昭和"),
-    (dt.date(1912, 7, 30), "大正"),
-    (dt.date(1873, 1, 1), "明治"),  # the Gregorian calendar from 明治6年
-)
+from kb.era import to_wareki
 
 
 def wareki(value) -> str:
@@ -24,12 +17,7 @@ def wareki(value) -> str:
             return value
     if isinstance(value, dt.datetime):
         value = value.date()
-    for start, era in ERAS:
-        if value >= start:
-            year = value.year - start.year + 1 + (1872 - 1867 if era == "明治" else 0)
-            y = "元" if year == 1 else str(year)
-            return f"{era}{y}年{value.month}月{value.day}日"
-    return value.isoformat()
+    return to_wareki(value) or value.isoformat()
 
 
 def status_label(status: str, in_force: bool = True) -> tuple[str, str]:

@@ -23,6 +23,8 @@ from flask import (
     request,
     url_for,
 )
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
+                   request, url_for)
 from sqlalchemy import select
 
 from indexer.generations import IndexMissing
@@ -43,7 +45,14 @@ from kb.desk import (
     StorageFailed,
     retention_days,
 )
+from kb.access import open_to_every_reader
+from kb.anchors import parse_reference, section_key, split_key
+from kb.anonymize import MASK_LABELS, anonymize
+from kb.desk import (CATEGORY_DEPARTMENTS, JST, MAX_TITLE_CHARS, PUBLISH_CONFIDENTIALITY, TITLE_EXAMPLE, Addition,
+                     DeskError, DeskStore, InquiryForm, PublishBlocked, StorageFailed, retention_days)
+from kb.db import AuditEvent
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
+from webui import get_documents, get_engine
 from webui.auth import access, audit, current_account, requires
 from webui.extensions import get_documents, get_engine
 from webui.indexing import reindex
@@ -94,16 +103,12 @@ def refused(e: DeskError, template: str, status: int = 422, **context):
 # -- sections: labels and the basis picker ----------------------------------------------------------
 def section_label(doc_id: str, section_id: str) -> str | None:
     """「岡山県警察地域警察運営規程 第3条」 for a section the user may read in the live index, else None."""
-    engine = get_engine()
     try:
-        engine.searcher()              # brings the catalog up to the live generation
+        entry = get_engine().catalog.get(doc_id)
     except IndexMissing:
         return None
-    entry = engine.catalog.get(doc_id)
-    # restricted documents never: an inquiry is read by every officer, and its label names the document
-    if entry is None or entry.get("confidentiality") == "restricted":
-        return None
-    if not access().can_read(entry.get("confidentiality", "public"), entry.get("allowed")):
+    # open to every reader only: an inquiry is read by every officer, and its label names the document
+    if entry is None or not open_to_every_reader(entry) or not access().can_read_entry(entry):
         return None
     sections = entry.get("sections", [])
     if section_id and section_id not in sections:
@@ -116,9 +121,6 @@ def section_label(doc_id: str, section_id: str) -> str | None:
     return f"{entry['title']} {heading}".strip()
 
 
-_SECTION_REF = re.compile(r"(?:/docs/)?([A-Za-z0-9][A-Za-z0-9_.-]{0,199})(?:#([A-Za-z0-9_.-]{1,200}))?")
-
-
 def parse_sections(values) -> tuple[list[Basis], list[str]]:
     """`doc_id#section_id` (or a /docs/… link) per value → readable sections, and what was not."""
     out, bad, seen = [], [], set()
@@ -126,9 +128,9 @@ def parse_sections(values) -> tuple[list[Basis], list[str]]:
         for value in re.split(r"[\s,、]+", raw.strip()):
             if not value:
                 continue
-            m = _SECTION_REF.fullmatch(value.split("://", 1)[-1].split("/", 1)[-1] if "://" in value else value)
-            doc_id, section_id = (m.group(1), m.group(2) or "") if m else ("", "")
-            label = section_label(doc_id, section_id) if m else None
+            ref = parse_reference(value)
+            doc_id, section_id = ref or ("", "")
+            label = section_label(doc_id, section_id) if ref else None
             if label is None:
                 # 「銃刀法22条」: the article reference the search box understands
                 doc_id, section_id = article_named(value)
@@ -399,10 +401,10 @@ def reuse():
     for keys in engine.basis_map().values():
         for key in keys:
             corpus_counts[key] += 1
-    records = {f"{r.doc_id}#{r.section_id}": r for r in desk().basis_reuse()}
+    records = {section_key(r.doc_id, r.section_id): r for r in desk().basis_reuse()}
     rows = []
     for key in set(corpus_counts) | set(records):
-        doc_id, _, section_id = key.partition("#")
+        doc_id, section_id = split_key(key)
         label = section_label(doc_id, section_id)
         if label is None:
             continue                # unreadable or gone from the index

@@ -6,12 +6,15 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, render_template, request
 
 from indexer.generations import IndexMissing
+from kb.anchors import section_key
 from kb.audit import OPENED_FROM_SEARCH as OPENED
 from kb.crossrefs import document_names, resolve_references
 from kb.document import KIND_LABELS, is_in_force
 from kb.succession import as_seen_by
 from webui.auth import audit, can_read, requires
 from webui.extensions import get_documents as documents
+from webui import get_documents as documents
+from webui.auth import audit, can_read, requires
 from webui.render import render_markdown
 
 bp = Blueprint("docs", __name__)
@@ -73,7 +76,7 @@ def view(doc_id: str):
     opened_from = request.args.get("q", "").strip()
     if opened_from and request.args.get("s") in {sec.id for sec in item.doc.sections}:
         # a section opened from a results page: its query may become 「asked as」 (kb.clicks)
-        audit(OPENED, f"{doc_id}#{request.args['s']}", query=opened_from[:200])
+        audit(OPENED, section_key(doc_id, request.args['s']), query=opened_from[:200])
     doc = item.doc
     if "view" not in item.rendered:
         item.rendered["view"] = (

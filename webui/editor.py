@@ -3,6 +3,7 @@ deadlines (見直し期限) and the feedback queue. Writes go through kb.revisio
 database) and then the single index writer; nothing here opens a Whoosh writer."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -31,10 +32,20 @@ from kb.frontmatter import (
     parse_form,
     split_document,
 )
+from indexer.facets import field_values
+from indexer.generations import IndexMissing
+from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS, OFFICIAL_KINDS, STATUSES,
+                         DocumentError, anchor_for, heading_parts, split_front_matter, split_sections)
+from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
+                            new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
+from kb.importer import front_matter, parse_structure, render_document
+from kb.maintenance import FlagRefused, MaintenanceQueue
 from kb.paragraphs import article_of
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
+from kb.store import find_document
 from kb.textdiff import compare
-from webui.auth import audit, can_read, current_account, requires
+from webui import get_documents, get_engine
+from webui.auth import access, audit, can_read, current_account, requires
 from webui.confirm import confirmation_page
 from webui.indexing import reindex
 from webui.limits import IMPORT_MAX_BYTES
@@ -42,7 +53,7 @@ from webui.render import render_markdown
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
-IMPORT_KINDS = ("law", "regulation", "notice")
+IMPORT_KINDS = OFFICIAL_KINDS
 
 
 def init_app(app) -> None:
@@ -71,7 +82,6 @@ def author() -> Author:
 @bp.app_template_global()
 def readable_document_title(doc_id: str) -> str | None:
     """The title of a corpus document the reader may open, else None (never reveals a restricted one)."""
-    from webui import get_documents
     item = get_documents().get(str(doc_id))
     return item.doc.title if item is not None and can_read(item.doc.meta) else None
 
@@ -125,7 +135,7 @@ def document_list(find: str = "") -> list[dict]:
     needle = unicodedata.normalize("NFKC", find).lower()
     out = []
     for doc_id, e in get_engine().catalog.items():
-        if not reader.can_read(e.get("confidentiality", "public"), e.get("allowed")):
+        if not reader.can_read_entry(e):
             continue
         if needle and needle not in unicodedata.normalize("NFKC", f"{e['title']} {doc_id}").lower():
             continue
@@ -141,10 +151,8 @@ def form_context(**extra) -> dict:
     from indexer.generations import IndexMissing
     from webui import get_engine
     try:
-        from indexer.facets import field_values
-        from indexer.generations import current_path
-        departments = field_values(current_path(get_engine().home), "department")
-    except (IndexMissing, Exception):       # the form works without an index
+        departments = field_values(get_engine(), "department")
+    except IndexMissing:                    # the form works without an index
         departments = []
     return dict(kinds=KINDS, kind_labels=KIND_LABELS, statuses=STATUSES, status_labels=STATUS_LABELS,
                 confidentiality=CONFIDENTIALITY, confidentiality_labels=CONFIDENTIALITY_LABELS,
@@ -194,7 +202,6 @@ def edit(doc_id: str):
 
 def flagged_line(body: str, section_id: str) -> dict | None:
     """{line, id, heading} of the heading of `section_id` in the body (1-based line), else None."""
-    from kb.document import anchor_for, heading_parts
     if not section_id:
         return None
     article = article_of(section_id)
@@ -338,7 +345,6 @@ def restore(doc_id: str, revision: int):
 @requires("edit")
 def import_text():
     """Upload (or paste) an official plain text; show the structure found; save on confirmation."""
-    from kb.importer import front_matter, parse_structure, render_document
     page = dict(kinds=IMPORT_KINDS, kind_labels=KIND_LABELS, kind=request.form.get("kind", ""),
                 doc_id=request.form.get("doc_id", "").strip(), source=request.form.get("source", "").strip())
     if request.method == "GET":
@@ -469,7 +475,6 @@ def _int(value) -> int | None:
 
 
 def _exists(doc_id: str) -> bool:
-    from kb.store import find_document
     return find_document(Path(current_app.config["CORPUS"]), doc_id) is not None
 
 

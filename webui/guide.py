@@ -55,7 +55,7 @@ def documents():
     corpus = Path(current_app.config["CORPUS"])
     groups = {k: [] for k in KINDS}
     for doc_id, e in engine().catalog.items():
-        if e.get("kind") not in groups or not reader.can_read(e.get("confidentiality", "public"), e.get("allowed")):
+        if e.get("kind") not in groups or not reader.can_read_entry(e):
             continue
         groups[e["kind"]].append({"id": doc_id, "title": e["title"], "in_force": e.get("in_force", True),
                                   "status": e.get("status", "in_force"), "sections": len(e.get("sections", [])),
