@@ -58,10 +58,10 @@ def make_corpus(n_sections: int, dest: Path) -> Path:
 
 def sudachi_floor(corpus: Path) -> tuple[float, int]:
     """Seconds to tokenise every section's indexed text once (mode C), and its characters."""
-    from kb.sudachi import chunks
     from indexer.records import section_records
     from kb import sudachi
     from kb.store import iter_documents
+    from kb.sudachi import chunks
     texts = [r["body"] for d in iter_documents(corpus, []) for r in section_records(d)]
     sudachi.tokenize("準備")
     t0 = time.perf_counter()

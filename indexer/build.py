@@ -20,7 +20,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import index as windex, query as Q
+from whoosh import index as windex
+from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
@@ -33,10 +34,7 @@ from indexer.query import FULL, plan_query
 from indexer.records import section_records
 from indexer.schema import section_schema
 from indexer.segwriter import BuildWriter
-from kb.citations import defined_names, law_id_of
-from kb.document import Document, DocumentError, read_document
-from indexer.updates import (Journal, apply_documents, changed_since, read_changes, with_basis_documents,
-                             writer_lock)
+from indexer.updates import Journal, apply_documents, changed_since, read_changes, with_basis_documents, writer_lock
 from kb.document import DocumentError, read_document
 from kb.store import LoadError, atomic_write, document_paths
 
@@ -290,10 +288,6 @@ def validate_generation(gen_dir: Path, report: BuildReport, dictionary: Path | N
     built and the catalog lists, for exactly the catalogued documents. Queries: the titles of a
     few documents spread over the corpus, searched like an officer would (synonyms included),
     find their own document."""
-    from whoosh import query as Q
-
-    from indexer.dictionary import load_dictionary
-    from indexer.query import FULL, plan_query
     checks = []
     catalog = read_catalog(gen_dir)
     if report.documents + len(report.errors) != report.files or len(catalog) != report.documents:

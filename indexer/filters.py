@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from whoosh import query as Q, sorting
+from whoosh import query as Q
+from whoosh import sorting
 
 from indexer.scoring import LRU, leaf_key
 from kb.access import RESTRICTED, Access
@@ -79,7 +80,7 @@ def kind_counts(searcher, plan, filters: Filters, matches: dict | None,
     found = matches.keys() if allowed is None else matches.keys() & allowed
     out = {}
     for kind in searcher.reader().field_terms("kind"):
-        n = len(found & mask_docs(searcher, Q.Term("kind", kind)))
+        n = len(found & (mask_docs(searcher, Q.Term("kind", kind)) or frozenset()))
         if n:
             out[str(kind)] = n
     return out

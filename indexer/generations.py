@@ -262,9 +262,6 @@ def index_status(home: Path) -> dict:
     for g in gens:
         out["generations"].append({"name": g, "live": g == live, "bytes": dir_size(home / g)})
     if live and (home / live).is_dir():
-        from whoosh import index as windex
-
-        from indexer.build import read_build_info, read_catalog
         ix = windex.open_dir(str(home / live))
         try:
             sections, segments = ix.doc_count(), len(ix._segments())

@@ -6,7 +6,6 @@ import os
 import threading
 import time
 import unicodedata
-from collections import OrderedDict
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +13,6 @@ from pathlib import Path
 from whoosh import query as Q
 from whoosh import scoring
 
-from indexer import generations
-from indexer.dictionary import load_dictionary
 from indexer.filters import Filters, filter_query, kind_counts, mask_docs
 from indexer.live import LiveIndex, Snapshot
 from indexer.missing import missing_laws
@@ -289,9 +286,6 @@ class SearchEngine:
 def matched_paragraph(body: str, needles: tuple[str, ...]) -> str:
     """The 項/号 (kb.paragraphs) holding most of the matched characters the snippet shows; "" for
     the article as a whole (first 項, or no structure)."""
-    from collections import Counter
-
-    from indexer.snippets import densest_matches
     weight: Counter = Counter()
     for start, end in densest_matches(body, needles):
         weight[anchor_at(body, start) or ""] += end - start

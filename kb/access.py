@@ -41,7 +41,7 @@ class Access:
 
     def can_read_entry(self, entry: dict | None) -> bool:
         """The rule for a catalog entry (False for a document not in the catalog)."""
-        return bool(entry) and self.can_read_meta(entry)
+        return entry is not None and bool(entry) and self.can_read_meta(entry)
 
 
 NO_ACCESS = Access(levels=(), groups=())

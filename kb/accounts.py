@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, select, update
 
-from kb.clock import SYSTEM_CLOCK, Clock
 from kb.access import READ_LEVELS, ROLES
+from kb.clock import SYSTEM_CLOCK, Clock
 from kb.db import ApiToken, Database, LoginSession, User, user_count, utcnow
-
 
 # What each role may do; a web route names one of these permissions (webui.auth.requires).
 PERMISSIONS = {

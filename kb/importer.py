@@ -18,7 +18,6 @@ from kb.document import KIND_DIRS, DocumentError
 from kb.era import ERA_DATE, iter_era_dates, number_path, parse_era_date
 from kb.numerals import NUMERAL
 from kb.store import atomic_write  # the store's single atomic write path
-from kb.store import atomic_write      # the store's single atomic write path
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024     # an official text (UTF-8 or Shift_JIS), uploaded, pasted or a file
 

@@ -4,8 +4,15 @@ import re
 
 import pytest
 
-from kb.anchors import (DOC_LINK_TARGET, document_url, heading_anchor, parse_reference, section_key,
-                        section_url, split_key)
+from kb.anchors import (
+    DOC_LINK_TARGET,
+    document_url,
+    heading_anchor,
+    parse_reference,
+    section_key,
+    section_url,
+    split_key,
+)
 from kb.document import heading_parts, split_sections
 
 

@@ -11,19 +11,13 @@ import re
 from flask import Blueprint, jsonify, request
 
 from indexer.search import MAX_LIMIT, Filters
-from indexer.suggest import TYPEAHEAD_LIMIT, typeahead
-from kb.anchors import section_key, section_url
+from indexer.suggest import TYPEAHEAD_LIMIT
+from kb.anchors import document_url, section_key, section_url
 from kb.document import KINDS, is_in_force
 from webui.auth import access, audit, requires
 from webui.document_page import load_readable, meta_as_seen
 from webui.errors import error_response
 from webui.extensions import get_engine as engine
-from indexer.suggest import TYPEAHEAD_LIMIT
-from kb.anchors import document_url, section_key, section_url
-from kb.document import KINDS, is_in_force
-from webui import error_response, get_engine as engine
-from webui.auth import access, audit, requires
-from webui.docs import load_readable, meta_as_seen
 from webui.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

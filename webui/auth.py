@@ -20,14 +20,11 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from indexer.search import Access
+from kb.access import NO_ACCESS, Access, for_role
 from kb.accounts import Account, AccountError, AccountStore
 from kb.audit import AuditLog
 from webui.errors import error_response
 from webui.login_limit import LoginLimiter, login_name
-from kb.access import NO_ACCESS, Access, for_role
-from kb.accounts import Account
-from webui.login_limit import login_name
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)

@@ -23,12 +23,12 @@ from flask import (
     request,
     url_for,
 )
-from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template,
-                   request, url_for)
 from sqlalchemy import select
 
 from indexer.generations import IndexMissing
 from indexer.search import Filters
+from kb.access import open_to_every_reader
+from kb.anchors import parse_reference, section_key, split_key
 from kb.anonymize import MASK_LABELS, anonymize
 from kb.db import AuditEvent
 from kb.desk import (
@@ -45,14 +45,7 @@ from kb.desk import (
     StorageFailed,
     retention_days,
 )
-from kb.access import open_to_every_reader
-from kb.anchors import parse_reference, section_key, split_key
-from kb.anonymize import MASK_LABELS, anonymize
-from kb.desk import (CATEGORY_DEPARTMENTS, JST, MAX_TITLE_CHARS, PUBLISH_CONFIDENTIALITY, TITLE_EXAMPLE, Addition,
-                     DeskError, DeskStore, InquiryForm, PublishBlocked, StorageFailed, retention_days)
-from kb.db import AuditEvent
 from kb.inquiries import CATEGORIES, CHANNELS, STATUSES, Basis
-from webui import get_documents, get_engine
 from webui.auth import access, audit, current_account, requires
 from webui.extensions import get_documents, get_engine
 from webui.indexing import reindex

@@ -13,8 +13,6 @@ from kb.document import KIND_LABELS, is_in_force
 from kb.succession import as_seen_by
 from webui.auth import audit, can_read, requires
 from webui.extensions import get_documents as documents
-from webui import get_documents as documents
-from webui.auth import audit, can_read, requires
 from webui.render import render_markdown
 
 bp = Blueprint("docs", __name__)

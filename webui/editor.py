@@ -8,18 +8,23 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
+from indexer.facets import field_values
+from indexer.generations import IndexMissing
 from kb.deadlines import DeadlineList
 from kb.document import (
     CONFIDENTIALITY,
     KIND_LABELS,
     KINDS,
     MAX_SECTION_CHARS,
+    OFFICIAL_KINDS,
     STATUSES,
     DocumentError,
+    anchor_for,
+    heading_parts,
     split_front_matter,
     split_sections,
 )
-from kb.feedback_queue import FeedbackQueue
+from kb.feedback_queue import FeedbackQueue, FlagRefused
 from kb.frontmatter import (
     CONFIDENTIALITY_LABELS,
     FIELD_LABELS,
@@ -32,14 +37,7 @@ from kb.frontmatter import (
     parse_form,
     split_document,
 )
-from indexer.facets import field_values
-from indexer.generations import IndexMissing
-from kb.document import (CONFIDENTIALITY, KIND_LABELS, KINDS, MAX_SECTION_CHARS, OFFICIAL_KINDS, STATUSES,
-                         DocumentError, anchor_for, heading_parts, split_front_matter, split_sections)
-from kb.frontmatter import (CONFIDENTIALITY_LABELS, FIELD_LABELS, STATUS_LABELS, FormError, compose_document,
-                            new_document_template, normalize_newlines, parse_extra, parse_form, split_document)
 from kb.importer import front_matter, parse_structure, render_document
-from kb.maintenance import FlagRefused, MaintenanceQueue
 from kb.paragraphs import article_of
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.store import find_document
@@ -122,11 +120,6 @@ def index():
 def document_list(find: str = "") -> list[dict]:
     """The documents of the live index this maintainer may read, by kind then title; `find`
     keeps those whose title or id contains it (NFKC, any case)."""
-    import unicodedata
-
-    from indexer.generations import IndexMissing
-    from webui import get_engine
-    from webui.auth import access
     try:
         get_engine().searcher()
     except IndexMissing:
@@ -148,8 +141,6 @@ def document_list(find: str = "") -> list[dict]:
 
 # -- create and edit ----------------------------------------------------------------------------
 def form_context(**extra) -> dict:
-    from indexer.generations import IndexMissing
-    from webui import get_engine
     try:
         departments = field_values(get_engine(), "department")
     except IndexMissing:                    # the form works without an index
@@ -433,7 +424,6 @@ def queue():
 @bp.post("/queue/flags/<int:flag_id>")
 @requires("edit")
 def resolve_flag(flag_id: int):
-    from kb.feedback_queue import FlagRefused
     status = "dismissed" if request.form.get("status") == "dismissed" else "resolved"
     try:
         flag = feedback_queue().resolve_flag(flag_id, current_account().username,
@@ -450,7 +440,6 @@ def resolve_flag(flag_id: int):
 @requires("edit")
 def close_search():
     """Close a zero-result query or resolve the not-helpful marks of a query."""
-    from kb.feedback_queue import FlagRefused
     query, kind = request.form.get("q", ""), request.form.get("kind", "")
     q = feedback_queue()
     try:
