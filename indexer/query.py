@@ -43,7 +43,9 @@ class Ranking:
     coverage_weight: float = 0.5         # >0: the top hits re-ordered by the share of the query
     coverage_depth: int = 30             # they cover (indexer.rerank), mixed in at this weight
     near_words: bool = True              # a concept also covered by a near word (ja-ginza vectors)
-    near_min_sim: float = 0.5
+    near_min_sim: float = 0.5            # a near word counts from this similarity,
+    near_weight: float = 1.0             # at this share of it, for a word used in at most
+    near_max_sections: int | None = 0     # this many sections (0: words no text uses; None: any)
 
 
 FULL = Ranking()

@@ -52,11 +52,6 @@ def section_words(reader) -> _SectionWords:
     return out
 
 
-def _idf(searcher, term: str, n: int) -> float:
-    df = searcher.doc_frequency("body", term) if term else 0
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-
 def _candidate_rows(searcher, docnums: list[int]) -> list[np.ndarray]:
     """The word rows of each candidate section (global document numbers)."""
     leaves = searcher.leaf_searchers()
@@ -127,13 +122,16 @@ def ranked_by_coverage(searcher, plan: QueryPlan, allowed, wanted: int, ranking:
 def _reorder(searcher, best, concepts, per_concept, ranking: Ranking):
     n = searcher.doc_count_all()
     docnums = [d for d, _ in best]
-    weights = np.array([_idf(searcher, c.terms[0] if c.terms else "", n) for c in concepts])
+    dfs = [searcher.doc_frequency("body", c.terms[0]) if c.terms else 0 for c in concepts]
+    weights = np.array([math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs])
     matched = np.array([[d in part for d in docnums] for part in per_concept], dtype=np.float32)
     if ranking.near_words:
         rows = _candidate_rows(searcher, docnums)
         for i, c in enumerate(concepts):
-            if c.terms and not matched[i].all():
-                matched[i] = np.maximum(matched[i], near_credit(c.terms[0], rows, ranking.near_min_sim))
+            cap = ranking.near_max_sections
+            if c.terms and not matched[i].all() and (cap is None or dfs[i] <= cap):
+                near = near_credit(c.terms[0], rows, ranking.near_min_sim) * ranking.near_weight
+                matched[i] = np.maximum(matched[i], near)
     coverage = weights @ matched / (weights.sum() or 1.0)
     top = best[0][1] or 1.0
     w = ranking.coverage_weight
