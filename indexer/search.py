@@ -528,10 +528,11 @@ def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: s
              scope_boost: float = 0.0, coverage: Ranking | None = None):
     """Execute the plan. A section the query names by article goes first; when the query names a
     document (軽犯罪法 のぞき), that document's matching sections come before the others.
-    coverage: re-order the top hits by how much of the query they cover (indexer.rerank)."""
+    coverage: re-order the top hits by how much of the query they cover (indexer.rerank); not
+    when a named document scopes them (its name is then what the other hits share)."""
     wanted = page * limit
     first = None
-    if coverage is not None and isinstance(searcher.weighting, scoring.BM25F):
+    if coverage is not None and scope is None and isinstance(searcher.weighting, scoring.BM25F):
         first = ranked_by_coverage(searcher, plan, mask_docs(searcher, mask), wanted, coverage)
     ranked_hits, total, matches = first or ranked(searcher, plan.query, mask, wanted)
     if plan.fallback is not None:
