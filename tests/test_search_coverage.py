@@ -10,7 +10,7 @@ from conftest import build_site
 from indexer.query import FULL
 from indexer.rerank import near_credit, section_words
 from indexer.search import SearchEngine
-from indexer.vectors import row_of
+from indexer.vectors import row_of, word_hash
 from kb.store import atomic_write
 
 NO_COVERAGE = replace(FULL, coverage_weight=0.0)
@@ -87,3 +87,9 @@ def test_section_words_hold_the_vector_rows_of_each_section(site):
     words = section_words(sub.reader())
     local = docnum - offset
     assert row_of("泥酔") in words.rows[words.start[local]:words.start[local + 1]].tolist()
+
+
+@pytest.mark.parametrize("word", ["職務質問", "a", "酔っ払い", "abcdefgh", "abcdefghi", "中華人民共和国の首都", ""])
+def test_word_keys_are_spacys_hash(word):
+    from spacy.strings import hash_string
+    assert word_hash(word) == hash_string(word)
