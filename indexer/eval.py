@@ -111,6 +111,8 @@ COMPONENTS: dict[str, dict] = {
     "scoping": {"scoping": False},
     "priors": {"priors": False},
     "asked_as": {"asked_as_weight": 0.0},
+    "coverage": {"coverage_weight": 0.0},
+    "near_words": {"near_words": False},
 }
 
 
@@ -125,14 +127,24 @@ def ablations(full: Ranking = FULL) -> list[tuple[str, Ranking]]:
     return out
 
 
+def halves(results: list[CaseResult]) -> tuple[Metrics, Metrics]:
+    """Metrics of the odd-numbered and the even-numbered cases (1-based): tune on one half,
+    read the other as unseen."""
+    return metrics(results[0::2]), metrics(results[1::2])
+
+
 def ablation_table(rows: list[tuple[str, list[CaseResult]]]) -> list[str]:
-    """A Markdown table: R@1, R@5, MRR@10 overall and R@5 per type, one row per configuration."""
+    """A Markdown table: R@1, R@5, MRR@10 overall, R@5 and MRR@10 of the odd and even halves,
+    and R@5 per type, one row per configuration."""
     types = sorted({r.case.type or "-" for _, results in rows for r in results})
-    head = ["config", "R@1", "R@5", "MRR@10"] + [f"R@5 {t}" for t in types]
+    head = (["config", "R@1", "R@5", "MRR@10", "R@5 odd", "R@5 even", "MRR odd", "MRR even"]
+            + [f"R@5 {t}" for t in types])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, results in rows:
         m, per = metrics(results), by_type(results)
-        cells = [label, f"{m.r1:.3f}", f"{m.r5:.3f}", f"{m.mrr:.3f}"]
+        odd, even = halves(results)
+        cells = [label, f"{m.r1:.3f}", f"{m.r5:.3f}", f"{m.mrr:.3f}",
+                 f"{odd.r5:.3f}", f"{even.r5:.3f}", f"{odd.mrr:.3f}", f"{even.mrr:.3f}"]
         cells += [f"{per[t].r5:.2f}" if t in per else "" for t in types]
         lines.append("| " + " | ".join(cells) + " |")
     return lines

@@ -40,12 +40,19 @@ class Ranking:
     priors: bool = True                  # section weights (kind, validity, 附則)
     asked_as_weight: float = 0.3         # officers' wordings of questions a section answered
     and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
+    coverage_weight: float = 0.5         # >0: the top hits re-ordered by the share of the query
+    coverage_depth: int = 30             # they cover (indexer.rerank), mixed in at this weight
+    near_words: bool = False             # a concept also covered by a near word (ja-ginza vectors);
+    #                                      off: it cost general/ one query in 600 (docs/search-quality.md)
+    near_min_sim: float = 0.5            # a near word counts from this similarity,
+    near_weight: float = 1.0             # at this share of it, for a word used in at most
+    near_max_sections: int | None = 0     # this many sections (0: words no text uses; None: any)
 
 
 FULL = Ranking()
 PLAIN = Ranking(fields=(("body", 1.0),), subunit_weight=0.0, synonyms=False, readings=False, tiebreak=None,
                 phrase_boost=0.0, coord_scale=None, question_words=False, references=False,
-                scoping=False, priors=False, asked_as_weight=0.0)
+                scoping=False, priors=False, asked_as_weight=0.0, coverage_weight=0.0, near_words=False)
 PROFILES = {"full": FULL, "plain": PLAIN}
 
 # Words that carry no topic in a question (normalized forms): 〜するとき誰の指示がいる？

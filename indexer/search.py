@@ -18,6 +18,7 @@ from indexer.live import LiveIndex, Snapshot
 from indexer.missing import missing_laws
 from indexer.query import FULL, QueryPlan, Ranking, plan_query
 from indexer.refs import SectionRef, resolve_query_ref
+from indexer.rerank import ranked_by_coverage
 from indexer.scoring import ScoredDoc, WeightedBM25F, match_scores, supported, top_docs
 from indexer.snippets import densest_matches, make_snippet
 from kb.access import Access
@@ -268,7 +269,8 @@ class SearchEngine:
                 scope = (named[2], rest_plan.query if rest_plan and rest_plan.query is not None else plan.query)
         basis = snap.basis()
         hits = run_plan(s, plan, mask, page, limit, ref.key if ref else None, scope,
-                        basis if self.ranking.priors else None, self.ranking.scope_boost)
+                        basis if self.ranking.priors else None, self.ranking.scope_boost,
+                        self.ranking if self.ranking.coverage_weight else None)
         result.total = hits.total
         result.hits = [to_hit(h, plan, highlight_hits) for h in hits]
         for h in result.hits:
@@ -342,11 +344,16 @@ def ranked(searcher, q: Q.Query, mask, wanted: int):
 
 def run_plan(searcher, plan: QueryPlan, mask, page: int, limit: int, jump_key: str | None = None,
              scope: tuple[str, Q.Query] | None = None, basis: dict | None = None,
-             scope_boost: float = 0.0):
+             scope_boost: float = 0.0, coverage: Ranking | None = None):
     """Execute the plan. A section the query names by article goes first; when the query names a
-    document (軽犯罪法 のぞき), that document's matching sections come before the others."""
+    document (軽犯罪法 のぞき), that document's matching sections come before the others.
+    coverage: re-order the top hits by how much of the query they cover (indexer.rerank); not
+    when a named document scopes them (its name is then what the other hits share)."""
     wanted = page * limit
-    ranked_hits, total, matches = ranked(searcher, plan.query, mask, wanted)
+    first = None
+    if coverage is not None and scope is None and isinstance(searcher.weighting, scoring.BM25F):
+        first = ranked_by_coverage(searcher, plan, mask_docs(searcher, mask), wanted, coverage)
+    ranked_hits, total, matches = first or ranked(searcher, plan.query, mask, wanted)
     if plan.fallback is not None:
         # sections with every concept first, then the best of the rest (AND first, OR after)
         broad, total, matches = ranked(searcher, plan.fallback, mask, wanted)

@@ -42,9 +42,9 @@ from kb.paragraphs import article_of
 from kb.revisions import Author, EditRefused, RevisionStore, SaveResult, StaleEdit, StorageFailed
 from kb.store import find_document
 from kb.textdiff import compare
-from webui import get_documents, get_engine
 from webui.auth import access, audit, can_read, current_account, requires
 from webui.confirm import confirmation_page
+from webui.extensions import get_documents, get_engine
 from webui.indexing import reindex
 from webui.limits import IMPORT_MAX_BYTES
 from webui.render import render_markdown
