@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # where the sign-in counters live: memory:// (per process) or redis://host:port (shared)
         RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
         DATABASE_URL=os.environ.get("KB_DATABASE_URL"),
+        # a cluster node's name (webui.cluster); unset on a single machine
+        NODE_NAME=os.environ.get("KB_NODE_NAME", ""),
+        FOLLOW_POLL_SECONDS=float(os.environ.get("KB_FOLLOW_POLL_SECONDS", 5)),
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -82,6 +85,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errors(app)
     from webui.indexing import reconcile_at_start
     reconcile_at_start(app)
+    from webui import cluster, health
+    app.register_blueprint(health.bp)      # /healthz for the load balancer
+    cluster.init_app(app)
     return app
 
 

@@ -21,6 +21,7 @@ def reindex(doc_ids: list[str]) -> str:
     from indexer.updates import IndexBusy, get_updater
     if not doc_ids:
         return ""
+    log_for_other_nodes(doc_ids)
     updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
     try:
         result = updater.update_documents(doc_ids, timeout=INDEX_TIMEOUT)
@@ -38,6 +39,16 @@ def reindex(doc_ids: list[str]) -> str:
     return f"検索に反映しました（{now}、{result.seconds:.1f}秒）。いまから検索で見つかります。"
 
 
+def log_for_other_nodes(doc_ids: list[str]) -> None:
+    """A cluster node logs its writes (webui.cluster); a failure is logged, the file stays saved."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from webui.cluster import record_corpus_writes
+    try:
+        record_corpus_writes(doc_ids)
+    except (SQLAlchemyError, OSError) as e:
+        log.error("corpus change log not written for %s (the other nodes miss it): %s", doc_ids, e)
+
+
 def reconcile_at_start(app) -> None:
     """Settle writes a killed process left half done (kb.reconcile) and bring the index in line."""
     from indexer.generations import IndexMissing
@@ -49,6 +60,8 @@ def reconcile_at_start(app) -> None:
         return
     log.warning("reconciled interrupted writes: removed cases %s, quarantined %s, completed saves %s",
                 done.removed_cases, done.quarantined, done.completed_saves)
+    with app.app_context():
+        log_for_other_nodes(done.changed_ids)
     try:
         get_updater(corpus, Path(app.config["INDEX"])).update_documents(done.changed_ids, timeout=INDEX_TIMEOUT)
     except (IndexMissing, IndexBusy, OSError) as e:
