@@ -53,6 +53,7 @@ class Follower:
         self.node = node
         self.poll_seconds = poll_seconds
         self._stop = threading.Event()
+        self.caught_up = threading.Event()     # set after the first full pass (a node's readiness)
         self._thread: threading.Thread | None = None
         self._pid = None
 
@@ -93,6 +94,7 @@ class Follower:
         while not self._stop.is_set():
             try:
                 self.catch_up()
+                self.caught_up.set()
             except Exception:              # the database or index is away: try again next time
                 log.exception("following the corpus change log failed; retrying")
             wait()

@@ -1,5 +1,5 @@
-"""/healthz for the load balancer: 200 when the live index answers and the database is reachable,
-503 otherwise. No sign-in, no secrets: the status of each check and the index generation's name."""
+"""/healthz for the load balancer: 200 when the live index answers, the database is reachable and
+(on a cluster node) the corpus change log has been applied, 503 otherwise. No sign-in, no secrets: the status of each check and the index generation's name."""
 from __future__ import annotations
 
 import logging
@@ -31,12 +31,18 @@ def database_reachable() -> bool:
         return False
 
 
+def corpus_caught_up() -> bool:
+    """A cluster node serves once it has applied the change log (always true on one machine)."""
+    follower = current_app.extensions.get("kb.follower")
+    return follower is None or follower.caught_up.is_set()
+
+
 @bp.get("/healthz")
 def healthz():
-    checks = {"index": index_loaded(), "database": database_reachable()}
+    checks = {"index": index_loaded(), "database": database_reachable(), "corpus": corpus_caught_up()}
     ok = all(checks.values())
-    body = {"status": "ok" if ok else "unavailable", "index": "ok" if checks["index"] else "unavailable",
-            "database": "ok" if checks["database"] else "unavailable", "generation": get_engine().generation}
+    body = {"status": "ok" if ok else "unavailable", "generation": get_engine().generation,
+            **{name: "ok" if passed else "unavailable" for name, passed in checks.items()}}
     response = jsonify(body)
     response.status_code = 200 if ok else 503
     response.headers["Cache-Control"] = "no-store"
