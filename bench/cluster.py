@@ -412,8 +412,7 @@ def run(args, stack: Stack) -> str:
     start_haproxy(stack, lb_port, [n.port for n in nodes])
     survivor, victim = nodes
     desk = DeskUser(survivor.url)
-    tag = secrets.token_hex(3)
-    words = [f"試験照会{tag}{n}号事案" for n in (1, 2)]
+    words = ["架空照会甲号事案", "架空照会乙号事案"]      # no digits or romaji: nothing for 「要確認」
     say(f"load: {args.clients} clients through haproxy for {args.seconds:.0f} s")
     t0 = time.monotonic()
     load = Load(lb_port, token, args.clients).start()
