@@ -42,8 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Failed sign-ins allowed per account (user name), and per client address over all names.
         LOGIN_RATE_LIMIT=os.environ.get("KB_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         LOGIN_RATE_LIMIT_PER_ADDRESS=os.environ.get("KB_LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute;200 per hour"),
-        # where the sign-in counters live: memory:// (per process) or redis://host:port (shared)
-        RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
+        # where the sign-in counters live: "" = a SQLite file in DATA (shared by the workers of one
+        # machine, webui.login_store), redis://host:port (shared by the nodes), memory:// (per process)
+        RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", ""),
         DATABASE_URL=os.environ.get("KB_DATABASE_URL"),
         # a cluster node's name (webui.cluster); unset on a single machine
         NODE_NAME=os.environ.get("KB_NODE_NAME", ""),

@@ -174,8 +174,10 @@ def init_app(app) -> None:
 def _rate_limit_login(app) -> None:
     """Failed sign-ins per account and per address (webui.login_limit)."""
     from webui.login_limit import LoginLimiter
+    from webui.login_store import COUNTS_FILE, storage_uri
     cfg = app.config
-    app.extensions["kb.limiter"] = LoginLimiter(cfg.get("RATELIMIT_STORAGE_URI") or "memory://",
+    uri = cfg.get("RATELIMIT_STORAGE_URI") or storage_uri(Path(cfg["DATA"]) / COUNTS_FILE)
+    app.extensions["kb.limiter"] = LoginLimiter(uri,
                                                 cfg["LOGIN_RATE_LIMIT"], cfg["LOGIN_RATE_LIMIT_PER_ADDRESS"])
 
 
