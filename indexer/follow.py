@@ -26,6 +26,7 @@ import psycopg
 from indexer.updates import get_updater
 from kb.changelog import CHANNEL, apply_to_corpus, changes_after, latest_per_document
 from kb.db import Database
+from kb.document import DocumentError
 from kb.store import atomic_write
 
 STATE_FILE = "corpus_applied_seq"
@@ -68,10 +69,23 @@ class Follower:
                 changed = set(apply_to_corpus(self.corpus, rows))
                 changed |= {r.doc_id for r in latest_per_document(rows).values() if r.node != self.node}
                 if changed:
-                    get_updater(self.corpus, self.home).update_documents(sorted(changed))
+                    self._index(sorted(changed))
                 seq = rows[-1].seq
                 set_applied_seq(self.data, seq)
             return seq
+
+    def _index(self, doc_ids: list[str]) -> None:
+        """Through the single index writer; a document that does not parse is left out (its file is
+        in the corpus, `kb check` names it) instead of stopping the node's following for good."""
+        updater = get_updater(self.corpus, self.home)
+        try:
+            updater.update_documents(doc_ids)
+        except DocumentError:
+            for doc_id in doc_ids:
+                try:
+                    updater.update_documents([doc_id])
+                except DocumentError as e:
+                    log.error("change log: %s not indexed: %s", doc_id, e)
 
     # -- the thread -------------------------------------------------------------------------
     def start(self) -> "Follower":

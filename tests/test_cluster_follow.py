@@ -98,3 +98,18 @@ def test_a_single_machine_writes_no_log(tmp_path_factory):
 def test_a_log_row_cannot_write_outside_the_corpus(tmp_path, rel):
     with pytest.raises(ValueError, match="unsafe"):
         safe_target(tmp_path, rel)
+
+
+def test_a_broken_document_in_the_log_does_not_stop_the_following(nodes):
+    (a, _), (b, site_b) = nodes
+    db = a.extensions["kb.db"]
+    good = (site_b.corpus / "manuals" / "hokan-manual.md").read_text(encoding="utf-8")
+    with db.session() as s:
+        s.add(CorpusChange(doc_id="broken-manual", path="manuals/broken-manual.md", text="no front matter\n",
+                           node="node-x"))
+        s.add(CorpusChange(doc_id="hokan2-manual", path="manuals/hokan2-manual.md", node="node-x",
+                           text=good.replace("hokan-manual", "hokan2-manual").replace("ハリネズミ", "ヤマアラシ")))
+    reader = signed_in(b, "officer")
+    wait_until(lambda: ("hokan2-manual", "ki-1") in search_hits(reader, "ヤマアラシ"))
+    wait_until(lambda: applied_seq(site_b.data) == head(db))
+    assert (site_b.corpus / "manuals" / "broken-manual.md").read_text(encoding="utf-8") == "no front matter\n"
