@@ -40,9 +40,11 @@ def nodes(tmp_path_factory):
     shared = tmp_path_factory.mktemp("cluster-db")
     url = f"sqlite:///{shared / 'kb.sqlite3'}"
     apps = []
-    for name in ("node-a", "node-b"):
-        site = writable_site(tmp_path_factory.mktemp(name))
-        apps.append((editor_app_named(site, url, name), site))
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("KB_SECRET_KEY", "cluster-test-signing-key-shared-by-the-nodes")   # deploy/kb-node.env
+        for name in ("node-a", "node-b"):
+            site = writable_site(tmp_path_factory.mktemp(name))
+            apps.append((editor_app_named(site, url, name), site))
     yield apps
     for app, _ in apps:
         app.extensions["kb.follower"].stop()
@@ -113,3 +115,12 @@ def test_a_broken_document_in_the_log_does_not_stop_the_following(nodes):
     wait_until(lambda: ("hokan2-manual", "ki-1") in search_hits(reader, "ヤマアラシ"))
     wait_until(lambda: applied_seq(site_b.data) == head(db))
     assert (site_b.corpus / "manuals" / "broken-manual.md").read_text(encoding="utf-8") == "no front matter\n"
+
+
+def test_a_sign_in_on_one_node_holds_on_the_other(nodes):
+    (a, _), (b, _) = nodes
+    on_a = signed_in(a, "officer", "roaming-officer")
+    on_b = b.test_client()
+    on_b.set_cookie("kb_session", on_a.get_cookie("kb_session").value)
+    assert on_b.get("/search", query_string={"q": "拾得物"}).status_code == 200
+    assert b.test_client().get("/search", query_string={"q": "拾得物"}).status_code == 302   # no cookie
