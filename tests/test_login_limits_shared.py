@@ -82,7 +82,8 @@ def test_with_2_workers_a_client_gets_exactly_the_configured_number_of_failed_si
     try:
         start = threading.Barrier(ATTEMPTS)
         codes: list[int] = []
-        threads = [threading.Thread(target=lambda: codes.append(failed_sign_in(f"http://127.0.0.1:{port}", name, start)))
+        base = f"http://127.0.0.1:{port}"
+        threads = [threading.Thread(target=lambda: codes.append(failed_sign_in(base, name, start)))
                    for _ in range(ATTEMPTS)]
         for t in threads:
             t.start()

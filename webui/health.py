@@ -1,5 +1,6 @@
 """/healthz for the load balancer: 200 when the live index answers, the database is reachable and
-(on a cluster node) the corpus change log has been applied, 503 otherwise. No sign-in, no secrets: the status of each check and the index generation's name."""
+(on a cluster node) the corpus change log has been applied, 503 otherwise. No sign-in, no
+secrets: the status of each check and the index generation's name."""
 from __future__ import annotations
 
 import logging
