@@ -25,13 +25,16 @@ run: install
 	$(KB) serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium and a Japanese font for the browser tests (never a downloaded browser), and
-# Debian's PostgreSQL server for the database tests (a throwaway cluster per test run).
+# Debian's PostgreSQL server, Redis and haproxy for the database and cluster tests (throwaway
+# instances per test run).
 browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipagothic \
-			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+			|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+			|| ! test -x /usr/bin/redis-server || ! test -x /usr/sbin/haproxy; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic postgresql >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-ipafont-gothic postgresql \
+			redis-server haproxy >/dev/null; \
 	fi
 
 # CI (.ci/run) calls this: the corpus lint and the code gates first (exit 1 on errors), then every test.

@@ -811,6 +811,10 @@ def _import_bundle(data: bytes, origin: str):
     report = ShareLedger(db, p.corpus).apply(bundle, resolver_from_catalog(catalog))
     t_apply = time.perf_counter()
     note = ""
+    if (report.index or report.remove) and os.environ.get("KB_NODE_NAME"):
+        # a cluster node: the other nodes follow the change log (docs/operations.md, "Cluster")
+        from kb.changelog import record_changes
+        record_changes(db, p.corpus, [*report.remove, *report.index], os.environ["KB_NODE_NAME"])
     if len(report.index) + len(report.remove) >= BULK_IMPORT:
         # many cases: one new generation by the parallel build writer beats thousands of updates
         from indexer.build import rebuild

@@ -33,8 +33,10 @@ class Site:
     data: Path
 
     def config(self, **extra) -> dict:
+        # every app counts sign-in failures on its own (apps share DATA, so the file default would
+        # carry one test's failures into the next)
         return {"TESTING": True, "CORPUS": str(self.corpus), "INDEX": str(self.index),
-                "DATA": str(self.data), **extra}
+                "DATA": str(self.data), "RATELIMIT_STORAGE_URI": "memory://", **extra}
 
 
 def build_site(corpus: Path, base: Path) -> Site:

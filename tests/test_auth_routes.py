@@ -21,6 +21,7 @@ PEER = frozenset({"peer"})
 ACCESS = {
     "static": PUBLIC,
     "auth.login": PUBLIC,
+    "health.healthz": PUBLIC,
     "auth.logout": EVERYONE,
     "auth.change_password": EVERYONE,
     "search.search": EVERYONE,

@@ -13,7 +13,7 @@ from kb.config import paths
 from kb.db import database_url, open_database
 from kb.document import KIND_LABELS
 from kb.filemodes import make_private
-from webui import admin, api, auth, desk, document_page, editor, feedback, guide, limits, search, share
+from webui import admin, api, auth, cluster, desk, document_page, editor, feedback, guide, health, limits, search, share
 from webui.dates import status_label, wareki
 from webui.document_cache import DocumentCache
 from webui.errors import error_response, register_errors
@@ -39,10 +39,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Failed sign-ins allowed per account (user name), and per client address over all names.
         LOGIN_RATE_LIMIT=os.environ.get("KB_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
         LOGIN_RATE_LIMIT_PER_ADDRESS=os.environ.get("KB_LOGIN_RATE_LIMIT_PER_ADDRESS", "30 per minute;200 per hour"),
-        # where the sign-in counters live: memory:// (per process) or redis://host:port (shared)
-        RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
+        # where the sign-in counters live: "" = a SQLite file in DATA (shared by the workers of one
+        # machine, webui.login_store), redis://host:port (shared by the nodes), memory:// (per process)
+        RATELIMIT_STORAGE_URI=os.environ.get("KB_RATELIMIT_STORAGE_URI", ""),
         DATABASE_URL=os.environ.get("KB_DATABASE_URL"),
         CLOCK=SYSTEM_CLOCK,                # sessions, purge and review deadlines (tests: ManualClock)
+        # a cluster node's name (webui.cluster); unset on a single machine
+        NODE_NAME=os.environ.get("KB_NODE_NAME", ""),
+        FOLLOW_POLL_SECONDS=float(os.environ.get("KB_FOLLOW_POLL_SECONDS", 5)),
         JSON_AS_ASCII=False,
     )
     if test_config:
@@ -81,4 +85,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(KIND_LABELS, "KIND_LABELS")  # type: ignore[arg-type]  # a dict, not a callable
     register_errors(app)
     reconcile_at_start(app)
+    app.register_blueprint(health.bp)      # /healthz for the load balancer
+    cluster.init_app(app)                  # a cluster node follows the change log (KB_NODE_NAME)
     return app

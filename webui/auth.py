@@ -25,11 +25,12 @@ from kb.accounts import Account, AccountError, AccountStore
 from kb.audit import AuditLog
 from webui.errors import error_response
 from webui.login_limit import LoginLimiter, login_name
+from webui.login_store import COUNTS_FILE, storage_uri
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "static"}
+PUBLIC_ENDPOINTS = {"auth.login", "static", "health.healthz"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "frame-ancestors 'none'; form-action 'self'")
@@ -170,7 +171,8 @@ def init_app(app) -> None:
 def _rate_limit_login(app) -> None:
     """Failed sign-ins per account and per address (webui.login_limit)."""
     cfg = app.config
-    app.extensions["kb.limiter"] = LoginLimiter(cfg.get("RATELIMIT_STORAGE_URI") or "memory://",
+    uri = cfg.get("RATELIMIT_STORAGE_URI") or storage_uri(Path(cfg["DATA"]) / COUNTS_FILE)
+    app.extensions["kb.limiter"] = LoginLimiter(uri,
                                                 cfg["LOGIN_RATE_LIMIT"], cfg["LOGIN_RATE_LIMIT_PER_ADDRESS"])
 
 

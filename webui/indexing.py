@@ -7,11 +7,13 @@ import logging
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from indexer.generations import IndexMissing
 from indexer.updates import IndexBusy, get_updater
 from kb.era import JST
 from kb.reconcile import reconcile
+from webui.cluster import record_corpus_writes
 
 INDEX_TIMEOUT = 30.0
 log = logging.getLogger(__name__)
@@ -21,6 +23,7 @@ def reindex(doc_ids: list[str]) -> str:
     """Re-index saved documents; a line saying when they are searchable ("" for nothing to do)."""
     if not doc_ids:
         return ""
+    log_for_other_nodes(doc_ids)
     updater = get_updater(Path(current_app.config["CORPUS"]), Path(current_app.config["INDEX"]))
     try:
         result = updater.update_documents(doc_ids, timeout=INDEX_TIMEOUT)
@@ -38,6 +41,14 @@ def reindex(doc_ids: list[str]) -> str:
     return f"検索に反映しました（{now}、{result.seconds:.1f}秒）。いまから検索で見つかります。"
 
 
+def log_for_other_nodes(doc_ids: list[str]) -> None:
+    """A cluster node logs its writes (webui.cluster); a failure is logged, the file stays saved."""
+    try:
+        record_corpus_writes(doc_ids)
+    except (SQLAlchemyError, OSError) as e:
+        log.error("corpus change log not written for %s (the other nodes miss it): %s", doc_ids, e)
+
+
 def reconcile_at_start(app) -> None:
     """Settle writes a killed process left half done (kb.reconcile) and bring the index in line."""
     corpus = Path(app.config["CORPUS"])
@@ -46,6 +57,8 @@ def reconcile_at_start(app) -> None:
         return
     log.warning("reconciled interrupted writes: removed cases %s, quarantined %s, completed saves %s",
                 done.removed_cases, done.quarantined, done.completed_saves)
+    with app.app_context():
+        log_for_other_nodes(done.changed_ids)
     try:
         get_updater(corpus, Path(app.config["INDEX"])).update_documents(done.changed_ids, timeout=INDEX_TIMEOUT)
     except (IndexMissing, IndexBusy, OSError) as e:

@@ -5,8 +5,9 @@ rate-limit storage, so parallel guesses get exactly the configured number of che
 password clears the account's count. Failures also count against the client's address; an address
 over its limit is refused for wrong passwords only, and for accounts with failures in the window,
 so one stranger behind a shared address (a station's NAT, the reverse proxy) cannot lock out
-everyone else who types their own password right. The storage is `limits`' (memory:// per
-process; RATELIMIT_STORAGE_URI=redis://… shares the counts between processes and hosts).
+everyone else who types their own password right. The storage is `limits`': by default a SQLite
+file in KB_DATA shared by the workers of one machine (webui.login_store); RATELIMIT_STORAGE_URI=
+redis://… shares the counts between the nodes of a cluster, memory:// keeps them per process.
 """
 from __future__ import annotations
 
