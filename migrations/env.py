@@ -5,6 +5,7 @@ Each module that defines a table is imported here, so Base.metadata is complete 
 from alembic import context
 from sqlalchemy import create_engine
 
+import kb.changelog  # noqa: F401  (model: the corpus change log of a cluster)
 import kb.desk  # noqa: F401  (models: inquiries, inquiry basis)
 import kb.feedback_queue  # noqa: F401  (models: flags, search feedback, search-gap closures)
 import kb.revisions  # noqa: F401  (model: revisions)

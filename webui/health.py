@@ -14,12 +14,14 @@ bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
 
 
-def index_loaded() -> bool:
+def live_generation() -> str | None:
+    """The live index generation's name when it answers a search, else None."""
     try:
-        return get_engine().searcher().doc_count() > 0
+        engine = get_engine()
+        return engine.generation if engine.searcher().doc_count() > 0 else None
     except Exception as e:                # no index yet, or its volume gone
         log.warning("health check: index not usable: %s", e)
-        return False
+        return None
 
 
 def database_reachable() -> bool:
@@ -40,9 +42,10 @@ def corpus_caught_up() -> bool:
 
 @bp.get("/healthz")
 def healthz():
-    checks = {"index": index_loaded(), "database": database_reachable(), "corpus": corpus_caught_up()}
+    generation = live_generation()
+    checks = {"index": generation is not None, "database": database_reachable(), "corpus": corpus_caught_up()}
     ok = all(checks.values())
-    body = {"status": "ok" if ok else "unavailable", "generation": get_engine().generation,
+    body = {"status": "ok" if ok else "unavailable", "generation": generation,
             **{name: "ok" if passed else "unavailable" for name, passed in checks.items()}}
     response = jsonify(body)
     response.status_code = 200 if ok else 503
