@@ -62,7 +62,7 @@ def gunicorn_options(host: str, port: int, threads: int, workers: int) -> dict:
     }
 
 
-def serve(host: str, port: int, threads: int = 8, workers: int | None = None) -> None:
+def serve(host: str, port: int, threads: int = 2, workers: int | None = None) -> None:
     """Serve until SIGTERM/SIGINT: gunicorn with `workers` processes (waitress without fork)."""
     workers = workers or default_workers()
     if not hasattr(os, "fork"):
