@@ -3,13 +3,16 @@
 Twenty officers typing their own questions ask nearly nothing twice, so a result cache answers
 almost none of them. The questions are the natural-language ones of the dev set (types question
 and paraphrase) and of bench/queries.txt; the extra words are everyday words of police work.
-Every (question, word) pair appears once before any repeats, in a fixed shuffled order.
+The words are the built-in everyday ones and the most frequent nouns of the corpus's manuals and
+inquiries (Sudachi), several hundred in all. Every (question, word) pair appears once before any
+repeats, in a fixed shuffled order; load generators give each client its own share of them.
 """
 from __future__ import annotations
 
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,8 +46,45 @@ def questions() -> list[str]:
     return out or list(FALLBACK_QUESTIONS)
 
 
+CORPUS = Path(os.environ.get("KB_CORPUS") or REPO / "corpus")
+CORPUS_WORDS = 400
+KANJI_OR_KATAKANA = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+
+
+def extra_words() -> list[str]:
+    """EXTRA_WORDS, then the corpus's most frequent common nouns (2+ characters) not among them."""
+    words = list(EXTRA_WORDS)
+    texts = [p.read_text(encoding="utf-8") for sub in ("manuals", "inquiries")
+             for p in sorted((CORPUS / sub).glob("**/*.md"))] if CORPUS.is_dir() else []
+    if not texts:
+        return words
+    from collections import Counter
+
+    from kb.sudachi import tokenize
+    counts: Counter = Counter()
+    for text in texts:
+        if text.startswith("---"):
+            text = text.split("\n---", 1)[-1]          # the body, not the front matter
+        for line in text.splitlines():
+            if not line.strip() or len(line) > 4000:
+                continue
+            for m in tokenize(line):
+                pos = m.part_of_speech()
+                if pos[0] == "名詞" and pos[1] == "普通名詞" and len(m.surface()) >= 2 \
+                        and KANJI_OR_KATAKANA.search(m.surface()) and not m.surface().isascii():
+                    counts[m.surface()] += 1
+    seen = set(words)
+    for word, _ in counts.most_common():
+        if len(words) >= len(EXTRA_WORDS) + CORPUS_WORDS:
+            break
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
 def distinct_queries(n: int, seed: int = 19) -> list[str]:
     """`n` queries, question + " " + word, no pair repeated until all are used."""
-    pairs = [f"{q} {w}" for q in questions() for w in EXTRA_WORDS]
+    pairs = [f"{q} {w}" for q in questions() for w in extra_words()]
     random.Random(seed).shuffle(pairs)
     return [pairs[i % len(pairs)] for i in range(n)]

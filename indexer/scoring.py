@@ -119,9 +119,10 @@ def leaf_key(reader) -> tuple:
     return (seg.segment_id(), reader.doc_count_all(), len(reader.deleted_docs_set))
 
 
-def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float) -> list:
-    """K1 × ((1 − B) + B × length / avgfl) for every document of the segment (BM25's denominator)."""
-    key = ("norms", leaf_key(reader), fieldname, B, K1, avgfl)
+def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float, lkey: tuple | None = None) -> list:
+    """K1 × ((1 − B) + B × length / avgfl) for every document of the segment (BM25's denominator);
+    lkey: the segment's leaf_key when the caller has it."""
+    key = ("norms", lkey or leaf_key(reader), fieldname, B, K1, avgfl)
     out = _columns.get(key)
     if out is None:
         n = reader.doc_count_all()
@@ -169,11 +170,11 @@ def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[array, array]:
 _ABSENT = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float64))
 
 
-def _postings_of(reader, fieldname: str, btext: bytes, norms_key=None, norms=None):
+def _postings_of(reader, fieldname: str, btext: bytes, norms_key=None, norms=None, lkey: tuple | None = None):
     """(ids, values) arrays of a term in one segment, cached (a term the segment lacks too):
     values are the weights, or with norms the BM25 part that depends on the document,
     tf / (tf + norm) (the rest is the term's idf)."""
-    key = ("post", leaf_key(reader), fieldname, btext, norms_key)
+    key = ("post", lkey or leaf_key(reader), fieldname, btext, norms_key)
     out = _postings.get(key)
     if out is None:
         if (fieldname, btext) not in reader:
@@ -208,10 +209,12 @@ class _Acc:
 class _Leaf:
     """One segment as the evaluator sees it: its reader, document offset and the top searcher."""
 
-    def __init__(self, top, sub, offset, weighting):
+    def __init__(self, top, sub, offset, weighting, avgfl: dict):
         self.top, self.reader, self.offset, self.w = top, sub.reader(), offset, weighting
         self.schema = self.reader.schema
         self.n = self.reader.doc_count_all()
+        self.key = leaf_key(self.reader)
+        self.avgfl = avgfl            # fieldname → the top searcher's average length, per search
 
     def term(self, q: Q.Term, factor: float, acc: _Acc) -> None:
         """Add factor × the term's BM25F score to every document the term is in."""
@@ -225,15 +228,17 @@ class _Leaf:
             return
         f = factor * q.boost
         if not field.scorable or not isinstance(self.w, scoring.BM25F):
-            ids, ws = _postings_of(self.reader, fieldname, btext)
+            ids, ws = _postings_of(self.reader, fieldname, btext, lkey=self.key)
             if len(ids):
                 acc.add(ids, f * ws)
             return
         B = self.w._field_B.get(fieldname, self.w.B)
         K1 = self.w.K1
-        avgfl = self.top.avg_field_length(fieldname) or 1
-        norms = _norms(self.reader, fieldname, B, K1, avgfl)
-        ids, parts = _postings_of(self.reader, fieldname, btext, (B, K1, avgfl), norms)
+        avgfl = self.avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = self.avgfl[fieldname] = self.top.avg_field_length(fieldname) or 1
+        norms = _norms(self.reader, fieldname, B, K1, avgfl, self.key)
+        ids, parts = _postings_of(self.reader, fieldname, btext, (B, K1, avgfl), norms, self.key)
         if not len(ids):
             return
         f *= self.top.idf(fieldname, btext) * (K1 + 1)
@@ -290,8 +295,9 @@ def match_scores(searcher, q) -> Scores:
     """Every document q matches (global numbers) with its final score, prior included."""
     weighting = searcher.weighting
     all_docs, all_values = [], []
+    avgfl: dict = {}
     for sub, offset in searcher.leaf_searchers():
-        leaf = _Leaf(searcher, sub, offset, weighting)
+        leaf = _Leaf(searcher, sub, offset, weighting, avgfl)
         local = leaf.evaluate(q)
         ids = np.flatnonzero(local.hit)
         values = local.scores[ids]

@@ -37,7 +37,7 @@ def test_http_bench_reports_search_and_suggest_without_errors():
                       rf"  latency ms: p50 \d+  p95 \d+  p99 \d+", out)
         assert m and int(m.group(1)) > 0, out
     # the honest figure first (distinct questions, cache off), the cached one only beside it
-    honest = re.search(r"^GET /api/search \(distinct natural-language queries, result cache off\): "
+    honest = re.search(r"^GET /api/search \(distinct natural-language queries, \d+ pairs, result cache off\): "
                        rf"\d+ ok, 0 errors, {NUMBER} req/s, server CPU {NUMBER} ms/request$", out, re.M)
     cached = re.search(r"^CACHED \(result cache on, \d+ repeated queries\) GET /api/search", out, re.M)
     assert honest and cached and honest.start() < cached.start(), out
