@@ -228,13 +228,16 @@ def report(label: str, lat: list[float], errors: list[str], elapsed: float, cpu_
         print("  first errors:", *sorted(set(errors))[:3], sep="\n    ")
 
 
-def server_cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and its children alive now (gunicorn: master and workers)."""
+def server_cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of the server's processes and their children alive now (a gunicorn master
+    and its workers)."""
     tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                                   text=True).stdout.split()]
+    every = set(pids)
+    for pid in pids:
+        every |= {int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                 text=True).stdout.split()}
     total = 0.0
-    for p in pids:
+    for p in every:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -243,19 +246,10 @@ def server_cpu_seconds(pid: int) -> float:
     return total
 
 
-def listening_pid(port: int) -> int | None:
-    """The process that listens on a loopback port (a gunicorn master's workers share its socket:
-    the parent of the pids `ss` names), or None."""
+def listening_pids(port: int) -> list[int]:
+    """The processes that listen on a loopback port (with their children, the whole server)."""
     out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
-    pids = {int(p) for p in re.findall(r"pid=(\d+)", out)}
-    for pid in pids:
-        try:
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError):
-            continue
-        if parent in pids:
-            return parent
-    return min(pids) if pids else None
+    return sorted({int(p) for p in re.findall(r"pid=(\d+)", out)})
 
 
 def start_server(env: dict, args, cache: bool) -> tuple[subprocess.Popen, str]:
@@ -283,14 +277,14 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def measure(base: str, pid: int | None, args, qs: list[str], headers: dict, clients: int, seconds: float):
+def measure(base: str, pids: list[int], args, qs: list[str], headers: dict, clients: int, seconds: float):
     """Warm up, then the load: (latencies, errors, elapsed, server CPU ms per request or None)."""
     for q in qs[:40]:  # warm up: Sudachi, searchers and postings in every worker, once
         url = f"{base}{args.path}?" + urllib.parse.urlencode({"q": q})
         urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
-    cpu0 = server_cpu_seconds(pid) if pid else None
+    cpu0 = server_cpu_seconds(pids) if pids else None
     lat, errors, elapsed = LOADERS[args.client](base, args.path, qs[40:], clients, seconds, headers)
-    cpu = (server_cpu_seconds(pid) - cpu0) * 1000 / max(1, len(lat) + len(errors)) if pid else None
+    cpu = (server_cpu_seconds(pids) - cpu0) * 1000 / max(1, len(lat) + len(errors)) if pids else None
     return lat, errors, elapsed, cpu
 
 
@@ -323,15 +317,15 @@ def main() -> None:
             token = create_credentials(env)
             base = args.url.rstrip("/")
             headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
-            pid = listening_pid(urllib.parse.urlsplit(base).port or 80)
-            runs.append(("", measure(base, pid, args, qs, headers, clients, seconds)))
+            pids = listening_pids(urllib.parse.urlsplit(base).port or 80)
+            runs.append(("", measure(base, pids, args, qs, headers, clients, seconds)))
         else:
             env = prepare_index(Path(tmp))
             token = create_credentials(env)
             proc, base = start_server(env, args, cache=False)
             try:
                 headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
-                runs.append(("", measure(base, proc.pid, args, qs, headers, clients, seconds)))
+                runs.append(("", measure(base, [proc.pid], args, qs, headers, clients, seconds)))
                 if args.suggest_seconds > 0:
                     urllib.request.urlopen(urllib.request.Request(f"{base}/api/suggest?q=%E8%AD%A6",
                                                                   headers=api_headers(token)), timeout=60).read()
@@ -346,7 +340,7 @@ def main() -> None:
                 try:
                     headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
                     fixed = queries()
-                    runs.append(("cached", measure(base, proc.pid, args, fixed + fixed, headers, clients, seconds)))
+                    runs.append(("cached", measure(base, [proc.pid], args, fixed + fixed, headers, clients, seconds)))
                 finally:
                     stop_server(proc)
 
