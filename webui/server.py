@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 import signal
 
+from waitress import serve as waitress_serve
+
+from kb.audit import flush_all
+from webui import create_app
 from webui.limits import SERVER_MAX_REQUEST_BYTES
 
 GRACEFUL_SECONDS = 30         # a stopping worker finishes its requests within this, then is killed
@@ -28,7 +32,6 @@ def default_workers() -> int:
 
 def _flush_audit() -> None:
     """Write the audit rows this process still has queued."""
-    from kb.audit import flush_all
     flush_all(timeout=GRACEFUL_SECONDS / 2)
 
 
@@ -67,6 +70,7 @@ def serve(host: str, port: int, threads: int = 2, workers: int | None = None) ->
     workers = workers or default_workers()
     if not hasattr(os, "fork"):
         return _serve_waitress(host, port, threads)
+    # imported here: gunicorn needs fcntl, which a platform without fork lacks
     from gunicorn.app.base import BaseApplication
 
     class KbApplication(BaseApplication):
@@ -78,7 +82,6 @@ def serve(host: str, port: int, threads: int = 2, workers: int | None = None) ->
                     self.cfg.set(key, value)
 
         def load(self):
-            from webui import create_app
             return create_app()
 
     KbApplication().run()
@@ -92,9 +95,6 @@ def _stop_now(*_) -> None:
 
 def _serve_waitress(host: str, port: int, threads: int) -> None:
     """Platforms without fork (Windows): one waitress process, its own body cap."""
-    from waitress import serve as waitress_serve
-
-    from webui import create_app
     signal.signal(signal.SIGTERM, _stop_now)
     signal.signal(signal.SIGINT, _stop_now)
     waitress_serve(create_app(), host=host, port=port, threads=threads, ident="kb",
