@@ -1,11 +1,20 @@
-"""HTTP search latency: `kb serve` (waitress) in a subprocess, 20 concurrent clients for N seconds.
+"""HTTP search latency under load: `kb serve` as `make run` starts it, 20 closed-loop clients.
 
-    .venv/bin/python bench/http_search.py [--seconds 30] [--clients 20] [--threads 8] [--path /search]
+    .venv/bin/python bench/http_search.py [--seconds 20] [--clients 20] [--workers N] [--cached]
+    .venv/bin/python bench/http_search.py --url http://127.0.0.1:8000   # a server already running
+
+By default every request is a distinct natural-language question plus one extra word
+(bench/nl_queries.py) and the server's result cache is off (KB_RESULT_CACHE=0): what twenty
+officers typing their own questions cost. `--queries fixed` sends bench/queries.txt round and
+round instead; `--cached` then adds a second run with the result cache on and the fixed list,
+printed beside the honest figure and labelled cached. The server is started without --workers or
+--threads (gunicorn, one worker per core), like `make run`, unless they are given.
 
 Uses KB_CORPUS / KB_INDEX when set (and the index exists); otherwise indexes ./corpus into a
-temporary folder first. Loopback only. Prints p50/p95/p99 latency, requests/s, errors and the machine.
+temporary folder first. Loopback only. Prints p50/p95/p99 latency, requests/s, errors, the
+server's CPU per request (all its processes, from /proc) and the machine.
 
-The clients share the server's two cores, so what they cost is part of every figure. The default
+The clients share the server's cores, so what they cost is part of every figure. The default
 client is one asyncio loop with a keep-alive connection per client (like a browser behind the
 proxy), costing ~0.1 ms of CPU a request; `--client urllib` is the earlier one: a thread per client,
 a new connection and urllib's machinery per request (~1 ms of CPU, under one GIL, so responses
@@ -17,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -31,6 +41,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.nl_queries import distinct_queries  # noqa: E402
+
 QUERIES = Path(__file__).with_name("queries.txt")
 DEV_QUERIES = Path(os.environ.get("KB_EVAL_DEV", REPO.parent / "shared" / "eval" / "dev.jsonl"))
 BUILTIN_QUERIES = [
@@ -126,7 +139,9 @@ def load_threads(base: str, path: str, qs: list[str], clients: int, seconds: flo
     errors: list[str] = []
     stop_at = time.monotonic() + seconds
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(base, path, qs, n * 7, stop_at, latencies, errors, headers))
+    # each client its own share of the queries: no two ask the same one (a cache answers nothing)
+    threads = [threading.Thread(target=client, args=(base, path, qs[n::clients], 0, stop_at, latencies, errors,
+                                                     headers))
                for n in range(clients)]
     for t in threads:
         t.start()
@@ -192,8 +207,9 @@ def load_asyncio(base: str, path: str, qs: list[str], clients: int, seconds: flo
 
     async def run():
         stop_at = time.monotonic() + seconds
-        await asyncio.gather(*(_client(u.hostname, u.port, path, qs, n * 7, stop_at, latencies, errors, headers)
-                               for n in range(clients)))
+        # each client its own share of the queries: no two ask the same one (a cache answers nothing)
+        await asyncio.gather(*(_client(u.hostname, u.port, path, qs[n::clients], 0, stop_at, latencies, errors,
+                                       headers) for n in range(clients)))
     t0 = time.perf_counter()
     asyncio.run(run())
     return sorted(x * 1000 for x in latencies), errors, time.perf_counter() - t0
@@ -202,8 +218,9 @@ def load_asyncio(base: str, path: str, qs: list[str], clients: int, seconds: flo
 LOADERS = {"asyncio": load_asyncio, "urllib": load_threads}
 
 
-def report(label: str, lat: list[float], errors: list[str], elapsed: float) -> None:
-    print(f"{label}: {len(lat)} ok, {len(errors)} errors, {len(lat) / elapsed:.1f} req/s")
+def report(label: str, lat: list[float], errors: list[str], elapsed: float, cpu_ms: float | None = None) -> None:
+    print(f"{label}: {len(lat)} ok, {len(errors)} errors, {len(lat) / elapsed:.1f} req/s"
+          + (f", server CPU {cpu_ms:.2f} ms/request" if cpu_ms is not None else ""))
     if lat:
         print(f"  latency ms: p50 {pct(lat, 50):.0f}  p95 {pct(lat, 95):.0f}  p99 {pct(lat, 99):.0f}  "
               f"max {lat[-1]:.0f}  mean {statistics.fmean(lat):.0f}")
@@ -211,67 +228,138 @@ def report(label: str, lat: list[float], errors: list[str], elapsed: float) -> N
         print("  first errors:", *sorted(set(errors))[:3], sep="\n    ")
 
 
+def server_cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of the server's processes and their children alive now (a gunicorn master
+    and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    every = set(pids)
+    for pid in pids:
+        every |= {int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                 text=True).stdout.split()}
+    total = 0.0
+    for p in every:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def listening_pids(port: int) -> list[int]:
+    """The processes that listen on a loopback port (with their children, the whole server)."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return sorted({int(p) for p in re.findall(r"pid=(\d+)", out)})
+
+
+def start_server(env: dict, args, cache: bool) -> tuple[subprocess.Popen, str]:
+    env = dict(env)
+    if not cache:
+        env["KB_RESULT_CACHE"] = "0"
+    port = free_port()
+    cmd = [sys.executable, "-m", "kb_cli.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
+    # a pipe nobody reads would fill with the server's warnings and stall it
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_for(base + "/login", proc)
+    return proc, base
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def measure(base: str, pids: list[int], args, qs: list[str], headers: dict, clients: int, seconds: float):
+    """Warm up, then the load: (latencies, errors, elapsed, server CPU ms per request or None)."""
+    for q in qs[:40]:  # warm up: Sudachi, searchers and postings in every worker, once
+        url = f"{base}{args.path}?" + urllib.parse.urlencode({"q": q})
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
+    cpu0 = server_cpu_seconds(pids) if pids else None
+    lat, errors, elapsed = LOADERS[args.client](base, args.path, qs[40:], clients, seconds, headers)
+    cpu = (server_cpu_seconds(pids) - cpu0) * 1000 / max(1, len(lat) + len(errors)) if pids else None
+    return lat, errors, elapsed, cpu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seconds", type=float, default=30)
-    ap.add_argument("--suggest-seconds", type=float, default=15, help="type-ahead phase (0: skip)")
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--suggest-seconds", type=float, default=0, help="type-ahead phase (0: skip)")
     ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads per process")
-    ap.add_argument("--workers", type=int, default=1, help="server processes (kb serve --workers)")
-    ap.add_argument("--path", default="/search", choices=["/search", "/api/search"])
+    ap.add_argument("--threads", type=int, default=0, help="threads per worker (default: kb serve's)")
+    ap.add_argument("--workers", type=int, default=0, help="server processes (default: kb serve's, one per core)")
+    ap.add_argument("--path", default="/api/search", choices=["/search", "/api/search"])
+    ap.add_argument("--queries", default="distinct", choices=["distinct", "fixed"],
+                    help="distinct natural-language questions (default) or bench/queries.txt round and round")
+    ap.add_argument("--cached", action="store_true",
+                    help="also a run with the result cache on and the fixed list, printed beside, labelled cached")
+    ap.add_argument("--url", default="", help="load a server already running (its KB_DATA must be this one's)")
     ap.add_argument("--client", default="asyncio", choices=sorted(LOADERS),
                     help="load generator (see the module docstring)")
-    ap.add_argument("--no-cache", action="store_true",
-                    help="turn the result cache off (KB_RESULT_CACHE=0): every request searches")
+    ap.add_argument("--no-cache", action="store_true", help="(the default now; kept for old command lines)")
     args = ap.parse_args()
     seconds = max(1.0, min(args.seconds, 3600))
     clients = max(1, min(args.clients, 200))
-
+    # every (question, word) pair once (~35,000: none repeats below ~1,700 req/s for 20 s)
+    qs = distinct_queries(40 + int(seconds * 2000)) if args.queries == "distinct" else queries()
+    from bench.access import api_headers, create_credentials, page_headers
+    runs = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
-        env = prepare_index(Path(tmp))
-        if args.no_cache:
-            env["KB_RESULT_CACHE"] = "0"
-        from bench.access import api_headers, create_credentials, page_headers
-        token = create_credentials(env)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen([sys.executable, "-m", "kb_cli.cli", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port), "--threads", str(args.threads),
-                                 "--workers", str(args.workers)],
-                                # a pipe nobody reads would fill with waitress's queue warnings and stall it
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        suggest = None
-        try:
-            wait_for(base + "/login", proc)
+        if args.url:
+            env = dict(os.environ)
+            token = create_credentials(env)
+            base = args.url.rstrip("/")
             headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
-            qs = queries()
-            for q in qs:  # warm up: Sudachi, searchers, caches in every code path once
-                url = f"{base}{args.path}?" + urllib.parse.urlencode({"q": q})
-                urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60).read()
-            load = LOADERS[args.client]
-            search = load(base, args.path, qs, clients, seconds, headers)
-            if args.suggest_seconds > 0:
-                try:
+            pids = listening_pids(urllib.parse.urlsplit(base).port or 80)
+            runs.append(("", measure(base, pids, args, qs, headers, clients, seconds)))
+        else:
+            env = prepare_index(Path(tmp))
+            token = create_credentials(env)
+            proc, base = start_server(env, args, cache=False)
+            try:
+                headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
+                runs.append(("", measure(base, [proc.pid], args, qs, headers, clients, seconds)))
+                if args.suggest_seconds > 0:
                     urllib.request.urlopen(urllib.request.Request(f"{base}/api/suggest?q=%E8%AD%A6",
                                                                   headers=api_headers(token)), timeout=60).read()
-                    suggest = load(base, "/api/suggest", typeahead_prefixes(qs), clients, args.suggest_seconds,
-                                   api_headers(token))
-                except urllib.error.HTTPError as e:
-                    print(f"/api/suggest answered {e.code}: type-ahead row skipped")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                    fixed = queries()
+                    sugg = load_asyncio if args.client == "asyncio" else load_threads
+                    runs.append(("suggest", sugg(base, "/api/suggest", typeahead_prefixes(fixed), clients,
+                                                 args.suggest_seconds, api_headers(token)) + (None,)))
+            finally:
+                stop_server(proc)
+            if args.cached:
+                proc, base = start_server(env, args, cache=True)
+                try:
+                    headers = api_headers(token) if args.path.startswith("/api/") else page_headers(base)
+                    fixed = queries()
+                    runs.append(("cached", measure(base, [proc.pid], args, fixed + fixed, headers, clients, seconds)))
+                finally:
+                    stop_server(proc)
 
     from bench.engine import machine
     print(machine())
-    print(f"{clients} {args.client} clients, {args.workers} waitress process(es) × {args.threads} threads, "
-          f"result cache {'off' if args.no_cache else 'on'}")
-    report(f"GET {args.path} ({len(qs)} queries, {seconds:.0f} s)", *search)
-    if suggest:
-        report(f"GET /api/suggest ({len(typeahead_prefixes(qs))} prefixes, {args.suggest_seconds:.0f} s)", *suggest)
+    server = args.url or (f"kb serve, {args.workers or 'one per core'} worker(s)"
+                          + (f" × {args.threads} threads" if args.threads else ""))
+    print(f"{clients} {args.client} keep-alive clients, closed loop, {seconds:.0f} s; server: {server}")
+    for label, (lat, errors, elapsed, cpu) in runs:
+        if label == "suggest":
+            report(f"GET /api/suggest ({len(typeahead_prefixes(queries()))} prefixes)", lat, errors, elapsed)
+        elif label == "cached":
+            report(f"CACHED (result cache on, {len(queries())} repeated queries) GET {args.path}",
+                   lat, errors, elapsed, cpu)
+        else:
+            what = (f"distinct natural-language queries, {len(set(qs))} pairs" if args.queries == "distinct"
+                    else f"{len(qs)} fixed queries")
+            report(f"GET {args.path} ({what}, result cache {'off' if not args.url else 'as served'})",
+                   lat, errors, elapsed, cpu)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from array import array
 from collections import OrderedDict
 from heapq import nlargest
 
+import numpy as np
 from whoosh import query as Q
 from whoosh import scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -120,9 +121,10 @@ def leaf_key(reader) -> tuple:
     return (seg.segment_id(), reader.doc_count_all(), len(reader.deleted_docs_set))
 
 
-def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float) -> list:
-    """K1 × ((1 − B) + B × length / avgfl) for every document of the segment (BM25's denominator)."""
-    key = ("norms", leaf_key(reader), fieldname, B, K1, avgfl)
+def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float, lkey: tuple | None = None) -> list:
+    """K1 × ((1 − B) + B × length / avgfl) for every document of the segment (BM25's denominator);
+    lkey: the segment's leaf_key when the caller has it."""
+    key = ("norms", lkey or leaf_key(reader), fieldname, B, K1, avgfl)
     out = _columns.get(key)
     if out is None:
         n = reader.doc_count_all()
@@ -135,14 +137,14 @@ def _norms(reader, fieldname: str, B: float, K1: float, avgfl: float) -> list:
     return out
 
 
-def _priors(reader) -> list | None:
-    """The weight column as factors (None when the index has none)."""
+def _priors(reader):
+    """The weight column as factors, an array (None when the index has none)."""
     if not reader.has_column("weight"):
         return None
     key = ("priors", leaf_key(reader))
     out = _columns.get(key)
     if out is None:
-        out = [(w or 100) / 100.0 for w in _weights(reader)]
+        out = np.array([(w or 100) / 100.0 for w in _weights(reader)], dtype=np.float64)
         _columns.put(key, out, len(out))
     return out
 
@@ -166,29 +168,57 @@ def _read_postings(reader, fieldname: str, btext: bytes) -> tuple[array, array]:
     return ids, ws
 
 
-def _postings_of(reader, fieldname: str, btext: bytes, norms_key=None, norms=None):
-    """(ids, values) of a term in one segment, cached: values are the weights, or with norms
-    the BM25 part that depends on the document, tf / (tf + norm) (the rest is the term's idf)."""
-    key = ("post", leaf_key(reader), fieldname, btext, norms_key)
+_ABSENT = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float64))
+
+
+def _postings_of(reader, fieldname: str, btext: bytes, norms_key=None, norms=None, lkey: tuple | None = None):
+    """(ids, values) arrays of a term in one segment, cached (a term the segment lacks too):
+    values are the weights, or with norms the BM25 part that depends on the document,
+    tf / (tf + norm) (the rest is the term's idf)."""
+    key = ("post", lkey or leaf_key(reader), fieldname, btext, norms_key)
     out = _postings.get(key)
     if out is None:
-        ids, ws = _read_postings(reader, fieldname, btext)
-        if norms is not None:
-            ws = array("d", [tf / (tf + norms[d]) for d, tf in zip(ids, ws, strict=False)])
-        out = (ids, ws)
-        _postings.put(key, out, len(ids))
+        if (fieldname, btext) not in reader:
+            out = _ABSENT
+        else:
+            ids, ws = _read_postings(reader, fieldname, btext)
+            if norms is not None:
+                ws = array("d", [tf / (tf + norms[d]) for d, tf in zip(ids, ws, strict=False)])
+            out = (np.frombuffer(ids, dtype=np.int32).astype(np.intp), np.frombuffer(ws, dtype=np.float64))
+        _postings.put(key, out, max(1, len(out[0])))
     return out
+
+
+class _Acc:
+    """Scores of one segment's documents, summed term by term: a dense array and which
+    documents any term matched (a match may score 0.0)."""
+    __slots__ = ("scores", "hit")
+
+    def __init__(self, n: int):
+        self.scores = np.zeros(n, dtype=np.float64)
+        self.hit = np.zeros(n, dtype=bool)
+
+    def add(self, ids, values) -> None:
+        # ids of one posting list are distinct, so this is acc[d] = acc[d] + v for each, in order
+        self.scores[ids] += values
+        self.hit[ids] = True
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self.hit))
 
 
 class _Leaf:
     """One segment as the evaluator sees it: its reader, document offset and the top searcher."""
 
-    def __init__(self, top, sub, offset, weighting):
+    def __init__(self, top, sub, offset, weighting, avgfl: dict):
         self.top, self.reader, self.offset, self.w = top, sub.reader(), offset, weighting
         self.schema = self.reader.schema
+        self.n = self.reader.doc_count_all()
+        self.key = leaf_key(self.reader)
+        self.avgfl = avgfl            # fieldname → the top searcher's average length, per search
 
-    def term(self, q: Q.Term, factor: float, acc: dict) -> None:
-        """Add factor × the term's BM25F score to acc[docnum] for every posting."""
+    def term(self, q: Q.Term, factor: float, acc: _Acc) -> None:
+        """Add factor × the term's BM25F score to every document the term is in."""
         fieldname = q.fieldname
         if fieldname not in self.schema:
             return
@@ -197,27 +227,27 @@ class _Leaf:
             btext = field.to_bytes(q.text)
         except ValueError:
             return
-        if (fieldname, btext) not in self.reader:
-            return
         f = factor * q.boost
-        get = acc.get
         if not field.scorable or not isinstance(self.w, scoring.BM25F):
-            ids, ws = _postings_of(self.reader, fieldname, btext)
-            for d, tf in zip(ids, ws, strict=False):
-                acc[d] = get(d, 0.0) + f * tf
+            ids, ws = _postings_of(self.reader, fieldname, btext, lkey=self.key)
+            if len(ids):
+                acc.add(ids, f * ws)
             return
         B = self.w._field_B.get(fieldname, self.w.B)
         K1 = self.w.K1
-        avgfl = self.top.avg_field_length(fieldname) or 1
-        norms = _norms(self.reader, fieldname, B, K1, avgfl)
-        ids, parts = _postings_of(self.reader, fieldname, btext, (B, K1, avgfl), norms)
+        avgfl = self.avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = self.avgfl[fieldname] = self.top.avg_field_length(fieldname) or 1
+        norms = _norms(self.reader, fieldname, B, K1, avgfl, self.key)
+        ids, parts = _postings_of(self.reader, fieldname, btext, (B, K1, avgfl), norms, self.key)
+        if not len(ids):
+            return
         f *= self.top.idf(fieldname, btext) * (K1 + 1)
-        for d, p in zip(ids, parts, strict=False):
-            acc[d] = get(d, 0.0) + f * p
+        acc.add(ids, f * parts)
 
-    def evaluate(self, q, factor: float = 1.0, acc: dict | None = None) -> dict:
+    def evaluate(self, q, factor: float = 1.0, acc: _Acc | None = None) -> _Acc:
         """Scores of the documents q matches in this segment (local numbers), added into acc."""
-        acc = {} if acc is None else acc
+        acc = _Acc(self.n) if acc is None else acc
         cls = type(q)
         if cls is Q.Term:
             self.term(q, factor, acc)
@@ -228,13 +258,14 @@ class _Leaf:
             parts = [self.evaluate(sub, factor * q.boost) for sub in q.subqueries]
             if not parts:
                 return acc
-            parts.sort(key=len)
-            common = parts[0].keys()
+            parts.sort(key=len)        # stable, as the sum below adds in this order
+            common = parts[0].hit.copy()
+            total = parts[0].scores.copy()
             for p in parts[1:]:
-                common = common & p.keys()
-            get = acc.get
-            for d in common:
-                acc[d] = get(d, 0.0) + sum(p[d] for p in parts)
+                common &= p.hit
+                total += p.scores
+            ids = np.flatnonzero(common)
+            acc.add(ids, total[ids])
         elif q is Q.NullQuery or cls is type(Q.NullQuery):
             pass
         else:
@@ -253,25 +284,63 @@ def supported(q) -> bool:
     return False
 
 
-def match_scores(searcher, q) -> dict[int, float]:
+class Scores(dict):
+    """{docnum: score} of every match (global numbers), with the same as two arrays for ranking."""
+
+    def __init__(self, docs, values):
+        super().__init__(zip(docs.tolist(), values.tolist(), strict=False))
+        self.docs, self.values = docs, values
+
+
+def match_scores(searcher, q) -> Scores:
     """Every document q matches (global numbers) with its final score, prior included."""
     weighting = searcher.weighting
-    out: dict[int, float] = {}
+    all_docs, all_values = [], []
+    avgfl: dict = {}
     for sub, offset in searcher.leaf_searchers():
-        leaf = _Leaf(searcher, sub, offset, weighting)
+        leaf = _Leaf(searcher, sub, offset, weighting, avgfl)
         local = leaf.evaluate(q)
+        ids = np.flatnonzero(local.hit)
+        values = local.scores[ids]
         priors = _priors(leaf.reader) if isinstance(weighting, WeightedBM25F) else None
-        if priors is None:
-            items = local.items() if not offset else ((d + offset, s) for d, s in local.items())
-            out.update(items)
-        else:
-            out.update((d + offset, s * priors[d]) for d, s in local.items())
-    return out
+        if priors is not None:
+            values = values * priors[ids]
+        all_docs.append(ids + offset if offset else ids)
+        all_values.append(values)
+    if len(all_docs) == 1:
+        return Scores(all_docs[0], all_values[0])
+    return Scores(np.concatenate(all_docs) if all_docs else np.zeros(0, dtype=np.intp),
+                  np.concatenate(all_values) if all_values else np.zeros(0))
+
+
+_allowed_arrays: OrderedDict = OrderedDict()    # id(allowed set) → (the set, its sorted array)
+_allowed_lock = threading.Lock()
+
+
+def _allowed_array(allowed: frozenset) -> np.ndarray:
+    """A filter's document numbers as a sorted array (the same few filter sets come every time;
+    the set is held with its array, so its id names it)."""
+    with _allowed_lock:
+        hit = _allowed_arrays.get(id(allowed))
+        if hit is None or hit[0] is not allowed:
+            hit = (allowed, np.array(sorted(allowed), dtype=np.intp))
+            _allowed_arrays[id(allowed)] = hit
+            while len(_allowed_arrays) > 16:
+                _allowed_arrays.popitem(last=False)
+        return hit[1]
 
 
 def top_docs(scores: dict[int, float], n: int, allowed=None) -> list[tuple[int, float]]:
     """The n best (docnum, score), higher score first and the lower document number on ties
     (Whoosh's order); allowed: a set of document numbers to keep (None = all)."""
+    if isinstance(scores, Scores):
+        docs, values = scores.docs, scores.values
+        if allowed is not None:
+            keep = np.isin(docs, _allowed_array(allowed)) if isinstance(allowed, frozenset) \
+                else np.fromiter((d in allowed for d in docs.tolist()), dtype=bool, count=len(docs))
+            docs, values = docs[keep], values[keep]
+        order = np.lexsort((docs, -values))[:n]
+        return list(zip(docs[order].tolist(), values[order].tolist(), strict=False))
     items = scores.items()
     if allowed is not None:
         items = ((d, s) for d, s in items if d in allowed)

@@ -6,6 +6,7 @@ normalized forms and synonyms in the plain text is enough for a snippet and cost
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from markupsafe import escape
@@ -24,25 +25,37 @@ def needle_pattern(needles: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in words), re.I)
 
 
+_last_scan = threading.local()
+
+
+def _scan(text: str, needles: tuple[str, ...], width: int) -> tuple[list[re.Match], int]:
+    """The matches of the needles in text and where the densest window starts. A hit asks twice
+    for the same text (its snippet, then the 項 the snippet shows): the last scan of each thread
+    is kept for that second call."""
+    last = getattr(_last_scan, "value", None)
+    if last is not None and last[0] is text and last[1] == needles and last[2] == width:
+        return last[3], last[4]
+    pattern = needle_pattern(needles)
+    matches = list(pattern.finditer(text)) if pattern else []
+    best = _best_start(matches, width) if matches else 0
+    _last_scan.value = (text, needles, width, matches, best)
+    return matches, best
+
+
 def densest_matches(text: str, needles: tuple[str, ...], width: int = WIDTH) -> list[tuple[int, int]]:
     """(start, end) of the matches inside the window of `width` characters that holds most
     matched words: the part of the text the snippet shows (empty when nothing matches)."""
-    pattern = needle_pattern(needles)
-    matches = list(pattern.finditer(text)) if pattern else []
-    if not matches:
-        return []
-    start = _best_start(matches, width)
+    matches, start = _scan(text, needles, width)
     return [(m.start(), m.end()) for m in matches if start <= m.start() and m.end() <= start + width]
 
 
 def make_snippet(text: str, needles: tuple[str, ...], width: int = WIDTH) -> str:
     """HTML: an escaped window of `text` around the densest matches, matches in <mark>."""
-    pattern = needle_pattern(needles)
-    matches = list(pattern.finditer(text)) if pattern else []
+    matches, best = _scan(text, needles, width)
     if not matches:
         cut = text[:width]
         return str(escape(cut)) + ("…" if len(text) > width else "")
-    start = max(0, _best_start(matches, width) - LEAD)
+    start = max(0, best - LEAD)
     end = min(len(text), start + width)
     out = ["…" if start > 0 else ""]
     pos = start

@@ -507,13 +507,15 @@ def _reconcile(p) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="threads per process")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="processes sharing the port (one per core uses every core)")
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="threads per worker (searches are CPU under one GIL: more threads, longer tails)")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="processes sharing the port  [default: one per core]")
 def serve_cmd(host, port, threads, workers):
-    """Serve the web UI and JSON API with waitress."""
+    """Serve the web UI and JSON API with gunicorn (dead workers restarted, SIGHUP reloads)."""
     from kb.accounts import ensure_first_admin
-    from webui.server import serve
+    from webui.server import default_workers, serve
+    workers = workers or default_workers()
     store = _accounts()
     password = ensure_first_admin(store)
     store.db.dispose()            # workers open their own connections

@@ -31,11 +31,16 @@ def test_engine_bench_prints_whoosh_and_fts5_percentiles(tmp_path):
 
 def test_http_bench_reports_search_and_suggest_without_errors():
     out = bench("http_search.py", "--path", "/api/search", "--seconds", "1", "--suggest-seconds", "1",
-                "--clients", "2")
+                "--clients", "2", "--cached")
     for path in ("/api/search", "/api/suggest"):
-        m = re.search(rf"GET {path} .*: (\d+) ok, 0 errors, ({NUMBER}) req/s\n"
+        m = re.search(rf"GET {path} .*: (\d+) ok, 0 errors, ({NUMBER}) req/s.*\n"
                       rf"  latency ms: p50 \d+  p95 \d+  p99 \d+", out)
         assert m and int(m.group(1)) > 0, out
+    # the honest figure first (distinct questions, cache off), the cached one only beside it
+    honest = re.search(r"^GET /api/search \(distinct natural-language queries, \d+ pairs, result cache off\): "
+                       rf"\d+ ok, 0 errors, {NUMBER} req/s, server CPU {NUMBER} ms/request$", out, re.M)
+    cached = re.search(r"^CACHED \(result cache on, \d+ repeated queries\) GET /api/search", out, re.M)
+    assert honest and cached and honest.start() < cached.start(), out
 
 
 def test_reindex_bench_prints_throughput_beside_sudachi_and_publish_latency():

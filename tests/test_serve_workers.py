@@ -1,10 +1,14 @@
-"""`kb serve --workers 2`: two waitress processes answer on one port and stop together."""
+"""`kb serve --workers 2` (gunicorn): two worker processes answer on one port, a killed worker is
+replaced while searches keep answering, SIGHUP replaces them all without a failed request, and
+SIGTERM stops them together with their queued audit rows written."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -87,3 +91,92 @@ def test_two_worker_processes_share_the_port_and_stop_together(corpus_site, tmp_
         return not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split()[2]
     wait_for(lambda: all(gone(pid) for pid in children), timeout=10, what="the workers to exit",
              ignore=(FileNotFoundError,))
+
+
+# -- a worker that dies, a graceful reload ---------------------------------------------------------
+def _workers(master: int) -> set[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    return {int(pid) for pid in out}
+
+
+class _Searcher(threading.Thread):
+    """One officer searching back to back over HTTP until stopped: answers and failures counted."""
+
+    def __init__(self, port: int, token: str):
+        super().__init__(daemon=True)
+        self.port, self.token = port, token
+        self.answered = 0
+        self.failures: list[str] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        n = 0
+        while not self.stopped.is_set():
+            n += 1
+            url = f"http://127.0.0.1:{self.port}/api/search?" + urllib.parse.urlencode({"q": f"職務質問 同行 {n}"})
+            req = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.token}"})
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    assert r.status == 200 and "hits" in json.loads(r.read())
+                self.answered += 1
+            except (OSError, AssertionError, ValueError) as e:
+                self.failures.append(f"{type(e).__name__}: {e}")
+
+
+@pytest.fixture()
+def served(corpus_site, tmp_path):
+    """`kb serve --workers 2` with an officer's API token: (process, port, token)."""
+    data = tmp_path / "data"
+    env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data))
+    kb = [sys.executable, "-m", "kb_cli.cli"]
+    subprocess.run([*kb, "user", "add", "reload-officer", "--role", "officer", "--password-stdin"], env=env,
+                   input="reload-check-passphrase-9\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([*kb, "token", "create", "reload-officer"], env=env, text=True,
+                           capture_output=True, check=True).stdout.strip()
+    port = free_port()
+    proc = start_kb_serve(env, port, 2)
+    wait_for(lambda: len(_workers(proc.pid)) == 2, what="two workers")
+    yield proc, port, token
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=40) == 0
+
+
+def test_a_killed_worker_is_replaced_and_searches_keep_answering(served):
+    proc, port, token = served
+    officer = _Searcher(port, token)
+    officer.start()
+    try:
+        wait_for(lambda: officer.answered >= 5, what="first searches")
+        before = _workers(proc.pid)
+        victim = min(before)
+        os.kill(victim, signal.SIGKILL)
+        replaced = wait_for(lambda: (now := _workers(proc.pid)) - before and len(now) == 2 and now,
+                         what="a new worker in place of the killed one")
+        assert victim not in replaced and len(replaced & before) == 1
+        answered = officer.answered
+        wait_for(lambda: officer.answered >= answered + 10, what="searches after the kill")
+    finally:
+        officer.stopped.set()
+        officer.join(timeout=60)
+    assert proc.poll() is None, "the server stayed up"
+    # a request in the killed worker's hands at that instant may fail; nothing after it does
+    assert len(officer.failures) <= 1, officer.failures
+
+
+def test_sighup_replaces_every_worker_without_a_failed_search(served):
+    proc, port, token = served
+    officer = _Searcher(port, token)
+    officer.start()
+    try:
+        wait_for(lambda: officer.answered >= 5, what="first searches")
+        before = _workers(proc.pid)
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: not (_workers(proc.pid) & before) and len(_workers(proc.pid)) == 2,
+              what="both workers replaced")
+        answered = officer.answered
+        wait_for(lambda: officer.answered >= answered + 10, what="searches after the reload")
+    finally:
+        officer.stopped.set()
+        officer.join(timeout=60)
+    assert proc.poll() is None
+    assert officer.failures == []

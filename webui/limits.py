@@ -1,9 +1,9 @@
 """Request-size limits: a body over the cap is refused with 413 before anything parses it.
 
 One cap for every route (MAX_CONTENT_LENGTH), a larger one only for the editor's import form
-(an official text up to IMPORT_MAX_BYTES, uploaded or pasted, in a multipart body), and the
-server's own limit (waitress `max_request_body_size`) at the largest of them, so waitress answers
-413 itself and never spools a bigger body (webui.server).
+(an official text up to IMPORT_MAX_BYTES, uploaded or pasted, in a multipart body). Flask judges
+the Content-Length before reading; gunicorn never buffers a body itself. SERVER_MAX_REQUEST_BYTES,
+the largest cap, is waitress' own limit where it serves instead (no fork, webui.server).
 """
 from __future__ import annotations
 
