@@ -46,6 +46,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from bench import services  # noqa: E402  (the repository on the path first, as the other benches)
+
 KB = [sys.executable, "-m", "kb_cli.cli"]
 QUERIES = Path(__file__).with_name("queries.txt")
 EXTRA_WORDS = ["交番", "夜間", "休日", "管轄", "手続", "記録", "報告", "様式", "注意", "要件", "判断", "対応",
@@ -143,22 +146,9 @@ def _kill(proc) -> None:
 # -- the shared services -------------------------------------------------------------------------
 
 def start_postgres(stack: Stack) -> str:
-    bindir = Path(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))[-1]).parent
-    base = stack.base / "pg"
-    base.mkdir()
-    as_server = []
-    if os.getuid() == 0:              # initdb refuses root: Debian's postgres user runs the cluster
-        shutil.chown(base, "postgres", "postgres")
-        as_server = ["runuser", "-u", "postgres", "--"]
-    data, port = base / "data", free_port()
-
-    def run(*cmd):
-        subprocess.run([*as_server, *cmd], check=True, capture_output=True, timeout=120)
-    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "kb", "-E", "UTF8", "--locale=C", "--no-sync")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-        f"-k {base} -c listen_addresses='' -p {port} -F -c max_connections=200", "start")
-    stack.cleanups.append(lambda: run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"))
-    return f"postgresql+psycopg://kb@/postgres?host={base}&port={port}"
+    url, stop = services.start_postgres(stack.base / "pg", free_port(), "max_connections=200")
+    stack.cleanups.append(stop)
+    return url
 
 
 def start_redis(stack: Stack) -> str:

@@ -2,10 +2,7 @@
 migrations, accounts, sessions, tokens, the append-only audit log, and the app on top."""
 from __future__ import annotations
 
-import glob
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -13,31 +10,20 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bench.services import postgres_bindir, start_postgres
 from conftest import free_port, signed_in
 
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not bins:
+    if postgres_bindir() is None:
         pytest.fail("PostgreSQL missing: apt-get install postgresql (make browser-deps installs it)")
-    bindir = Path(bins[-1]).parent
     base = Path(tempfile.mkdtemp(prefix="kb-pg-"))
-    as_server = []
-    if os.getuid() == 0:                  # initdb refuses root: run the cluster as Debian's postgres user
-        shutil.chown(base, "postgres", "postgres")
-        as_server = ["runuser", "-u", "postgres", "--"]
-    data, port = base / "data", free_port()
-
-    def run(*cmd):
-        subprocess.run([*as_server, *cmd], check=True, capture_output=True, timeout=120)
-    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "kb", "-E", "UTF8", "--locale=C", "--no-sync")
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
-        f"-k {base} -c listen_addresses='' -p {port} -F", "start")
+    url, stop = start_postgres(base, free_port())
     try:
-        yield f"postgresql+psycopg://kb@/postgres?host={base}&port={port}"
+        yield url
     finally:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        stop()
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,27 +17,30 @@ import urllib.request
 import pytest
 
 from conftest import free_port, start_kb_serve
+from kb.audit import AuditLog, AuditQuery
+from kb.db import database_url, open_database
 from waiting import wait_for, wait_for_http
+
+
+def serve_with_officer(corpus_site, tmp_path, name: str, workers: int):
+    """`kb serve --workers N` on the corpus site, with an officer's API token:
+    (process, port, token, data folder)."""
+    data = tmp_path / "data"
+    env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data))
+    kb = [sys.executable, "-m", "kb_cli.cli"]
+    subprocess.run([*kb, "user", "add", name, "--role", "officer", "--password-stdin"], env=env,
+                   input="queue-check-passphrase-9\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([*kb, "token", "create", name], env=env, text=True,
+                           capture_output=True, check=True).stdout.strip()
+    port = free_port()
+    return start_kb_serve(env, port, workers), port, token, data
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_queued_search_audit_rows_are_written_before_a_stop(corpus_site, tmp_path, workers):
     """Search rows wait in each process's audit queue while the database is locked; SIGTERM then
     still leaves every one of them in the database once the lock goes."""
-    import sqlite3
-    import threading
-
-    from kb.audit import AuditLog, AuditQuery
-    from kb.db import database_url, open_database
-    data = tmp_path / "data"
-    env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data))
-    kb = [sys.executable, "-m", "kb_cli.cli"]
-    subprocess.run([*kb, "user", "add", "audit-officer", "--role", "officer", "--password-stdin"], env=env,
-                   input="queue-check-passphrase-9\n", text=True, check=True, capture_output=True)
-    token = subprocess.run([*kb, "token", "create", "audit-officer"], env=env, text=True,
-                           capture_output=True, check=True).stdout.strip()
-    port = free_port()
-    proc = start_kb_serve(env, port, workers)
+    proc, port, token, data = serve_with_officer(corpus_site, tmp_path, "audit-officer", workers)
 
     def search(q: str) -> None:
         url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": q})
@@ -126,15 +130,7 @@ class _Searcher(threading.Thread):
 @pytest.fixture()
 def served(corpus_site, tmp_path):
     """`kb serve --workers 2` with an officer's API token: (process, port, token)."""
-    data = tmp_path / "data"
-    env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data))
-    kb = [sys.executable, "-m", "kb_cli.cli"]
-    subprocess.run([*kb, "user", "add", "reload-officer", "--role", "officer", "--password-stdin"], env=env,
-                   input="reload-check-passphrase-9\n", text=True, check=True, capture_output=True)
-    token = subprocess.run([*kb, "token", "create", "reload-officer"], env=env, text=True,
-                           capture_output=True, check=True).stdout.strip()
-    port = free_port()
-    proc = start_kb_serve(env, port, 2)
+    proc, port, token, _ = serve_with_officer(corpus_site, tmp_path, "reload-officer", 2)
     wait_for(lambda: len(_workers(proc.pid)) == 2, what="two workers")
     yield proc, port, token
     proc.send_signal(signal.SIGTERM)
