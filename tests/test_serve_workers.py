@@ -13,6 +13,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -137,23 +138,34 @@ def served(corpus_site, tmp_path):
     assert proc.wait(timeout=40) == 0
 
 
-def test_a_killed_worker_is_replaced_and_searches_keep_answering(served):
-    proc, port, token = served
+@contextmanager
+def searching(port: int, token: str):
+    """An officer searching back to back while the block runs (after the first answers)."""
     officer = _Searcher(port, token)
     officer.start()
     try:
         wait_for(lambda: officer.answered >= 5, what="first searches")
+        yield officer
+    finally:
+        officer.stopped.set()
+        officer.join(timeout=60)
+
+
+def keeps_answering(officer: _Searcher, what: str) -> None:
+    answered = officer.answered
+    wait_for(lambda: officer.answered >= answered + 10, what=f"searches after {what}")
+
+
+def test_a_killed_worker_is_replaced_and_searches_keep_answering(served):
+    proc, port, token = served
+    with searching(port, token) as officer:
         before = _workers(proc.pid)
         victim = min(before)
         os.kill(victim, signal.SIGKILL)
         replaced = wait_for(lambda: (now := _workers(proc.pid)) - before and len(now) == 2 and now,
-                         what="a new worker in place of the killed one")
+                            what="a new worker in place of the killed one")
         assert victim not in replaced and len(replaced & before) == 1
-        answered = officer.answered
-        wait_for(lambda: officer.answered >= answered + 10, what="searches after the kill")
-    finally:
-        officer.stopped.set()
-        officer.join(timeout=60)
+        keeps_answering(officer, "the kill")
     assert proc.poll() is None, "the server stayed up"
     # a request in the killed worker's hands at that instant may fail; nothing after it does
     assert len(officer.failures) <= 1, officer.failures
@@ -161,18 +173,11 @@ def test_a_killed_worker_is_replaced_and_searches_keep_answering(served):
 
 def test_sighup_replaces_every_worker_without_a_failed_search(served):
     proc, port, token = served
-    officer = _Searcher(port, token)
-    officer.start()
-    try:
-        wait_for(lambda: officer.answered >= 5, what="first searches")
+    with searching(port, token) as officer:
         before = _workers(proc.pid)
         proc.send_signal(signal.SIGHUP)
         wait_for(lambda: not (_workers(proc.pid) & before) and len(_workers(proc.pid)) == 2,
-              what="both workers replaced")
-        answered = officer.answered
-        wait_for(lambda: officer.answered >= answered + 10, what="searches after the reload")
-    finally:
-        officer.stopped.set()
-        officer.join(timeout=60)
+                 what="both workers replaced")
+        keeps_answering(officer, "the reload")
     assert proc.poll() is None
     assert officer.failures == []
