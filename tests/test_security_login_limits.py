@@ -15,10 +15,13 @@ WRONG = "wrong-password-123"
 
 
 @pytest.fixture
-def fresh_app(corpus_site):
-    """An app of its own (its own counters) on the shared test database."""
+def fresh_app(corpus_site, tmp_path):
+    """An app of its own on the shared test database, with counters of its own in the shipped
+    default storage (a SQLite file, webui.login_store); `limits`' memory:// storage is not atomic
+    under 40 parallel tries (it sometimes let fewer through than allowed)."""
     from webui import create_app
-    return create_app(corpus_site.config())
+    from webui.login_store import COUNTS_FILE, storage_uri
+    return create_app(corpus_site.config(RATELIMIT_STORAGE_URI=storage_uri(tmp_path / COUNTS_FILE)))
 
 
 def failures(app, name: str) -> int:
