@@ -172,6 +172,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
     p = _paths()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if rollback:
+        _reconcile(p)        # the rollback re-applies files changed since: a killed publish's too
         try:
             gen, resynced = build.rollback(p.corpus, p.index)
         except generations.RebuildRunning as e:
