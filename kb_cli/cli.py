@@ -298,6 +298,7 @@ def restore_cmd(src, force, reindex):
     if reindex:
         from indexer.build import rebuild
         from indexer.generations import RebuildRunning
+        _reconcile(p)        # a backup taken before a killed write was settled carries its intent
         try:
             report = rebuild(p.corpus, p.index)
         except RebuildRunning as e:
