@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.filemodes import PRIVATE_DIR, make_private
+from kb.intents import SUFFIX as INTENT_SUFFIX
 
 MANIFEST = "manifest.json"
 CORPUS_TAR = "corpus.tar.gz"
@@ -143,7 +144,12 @@ def backup(corpus: Path, data: Path, dest: Path, exclude: list[Path] = (), force
 
 
 def _no_hidden(info: tarfile.TarInfo):
+    """Hidden files stay out (the write lock, quarantined orphans), except a killed write's intent:
+    it travels with its file, so the restored installation settles it (kb.reconcile)."""
     parts = Path(info.name).parts
+    if info.isfile() and parts[-1].startswith(".") and parts[-1].endswith(INTENT_SUFFIX) \
+            and not any(p.startswith(".") for p in parts[1:-1]):
+        return info
     return None if any(p.startswith(".") for p in parts[1:]) else info
 
 

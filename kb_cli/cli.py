@@ -172,6 +172,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
     p = _paths()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if rollback:
+        _reconcile(p)        # the rollback re-applies files changed since: a killed publish's too
         try:
             gen, resynced = build.rollback(p.corpus, p.index)
         except generations.RebuildRunning as e:
@@ -297,6 +298,7 @@ def restore_cmd(src, force, reindex):
     if reindex:
         from indexer.build import rebuild
         from indexer.generations import RebuildRunning
+        _reconcile(p)        # a backup taken before a killed write was settled carries its intent
         try:
             report = rebuild(p.corpus, p.index)
         except RebuildRunning as e:

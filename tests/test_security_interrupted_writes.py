@@ -8,6 +8,7 @@ at its start, as `kb serve` does).
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -92,6 +93,55 @@ def test_a_killed_publish_leaves_no_case_file_an_officer_can_find(tmp_path):
         proc.wait(timeout=30)
     out = kb(env, "check").stdout
     assert "orphan case file" not in out and "interrupted" not in out
+
+
+def test_a_rollback_right_after_a_killed_publish_indexes_no_case_file(tmp_path):
+    """`kb reindex --rollback` brings the older generation up to the corpus: run before any web
+    start has settled the killed publish, it must settle it first, not index the case file."""
+    site = desk_site(tmp_path)
+    env = site_env(site)
+    assert kb(env, "reindex").returncode == 0            # a second generation, to roll back from
+    app = desk_app(site)
+    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "巻き戻し試験の照会")
+    proc, base = serve(dict(env, KB_CRASH_AT="publish:file-written"))
+    desk = HttpUser(base, app, "desk")
+    page = desk.get(f"/desk/{inquiry_id}/review").text
+    killed_during(proc, lambda: desk.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1")))
+    [case] = [p for p in (site.corpus / "inquiries").rglob("inq-*.md") if "巻き戻し試験" in p.read_text("utf-8")]
+
+    rolled = kb(env, "reindex", "--rollback")
+    assert rolled.returncode == 0, rolled.stderr
+    assert not case.exists()
+    found = kb(env, "search", "巻き戻し試験の照会 遺失届", "--json", "--limit", "100")
+    assert found.returncode == 0, found.stderr
+    assert case.stem not in {h["doc_id"] for h in json.loads(found.stdout)["hits"]}
+    inq = app.extensions["kb.desk"].get(inquiry_id)
+    assert (inq.status, inq.doc_id, inq.has_raw_text) == ("answered", None, True)
+
+
+def test_a_backup_taken_right_after_a_killed_publish_restores_no_case_file(tmp_path):
+    """A backup taken before any start settled the killed publish carries its intent with the case
+    file, so the restored installation settles it too instead of indexing the case."""
+    site = desk_site(tmp_path / "site")
+    app = desk_app(site)
+    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "復元試験の照会")
+    env = site_env(site)
+    proc, base = serve(dict(env, KB_CRASH_AT="publish:file-written"))
+    desk = HttpUser(base, app, "desk")
+    page = desk.get(f"/desk/{inquiry_id}/review").text
+    killed_during(proc, lambda: desk.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1")))
+    [case] = [p for p in (site.corpus / "inquiries").rglob("inq-*.md") if "復元試験" in p.read_text("utf-8")]
+    assert kb(env, "backup", str(tmp_path / "backup")).returncode == 0
+
+    restored = tmp_path / "restored"
+    env2 = dict(env, KB_CORPUS=str(restored / "corpus"), KB_DATA=str(restored / "data"), KB_INDEX=str(restored / "index"))
+    done = kb(env2, "restore", str(tmp_path / "backup"))
+    assert done.returncode == 0, done.stderr
+    assert not (restored / "corpus" / case.relative_to(site.corpus)).exists()
+    found = kb(env2, "search", "復元試験の照会 遺失届", "--json", "--limit", "100")
+    assert found.returncode == 0, found.stderr
+    assert case.stem not in {h["doc_id"] for h in json.loads(found.stdout)["hits"]}
+    assert "orphan case file" not in kb(env2, "check").stdout
 
 
 def test_a_killed_editor_save_keeps_its_author_and_reaches_search(tmp_path):

@@ -3,13 +3,21 @@ password let through a busy address, the name normalised as sign-in does, counte
 the client's own address behind the shipped proxy configuration."""
 from __future__ import annotations
 
+import http.client
+import os
 import secrets
+import shutil
+import signal
+import subprocess
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TEST_PASSWORD, csrf_token, ensure_user, sign_in
+from conftest import REPO, TEST_PASSWORD, csrf_token, ensure_user, free_port, sign_in, start_kb_serve
+from desk_site import hidden
+from waiting import wait_for_http
 
 WRONG = "wrong-password-123"
 
@@ -117,3 +125,53 @@ def test_the_counter_storage_is_configurable(corpus_site):
     app = create_app(corpus_site.config(RATELIMIT_STORAGE_URI="memory://"))
     assert type(app.extensions["kb.limiter"].storage).__name__ == "MemoryStorage"
     assert Path(REPO / "deploy" / "kb.env").read_text(encoding="utf-8").count("KB_RATELIMIT_STORAGE_URI=") == 1
+
+
+# -- through the shipped haproxy config (a cluster's one proxy) -----------------------------------
+def _sign_in_from(source: str, port: int, name: str, forwarded_for: str | None) -> int:
+    """A wrong-password sign-in from the local address `source` (127.0.0.x), optionally with an
+    X-Forwarded-For header of the client's own making; the status code."""
+    def request(method: str, body: str = "", headers: dict | None = None) -> http.client.HTTPResponse:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+        conn.request(method, "/login", body=body.encode(), headers=headers or {})
+        return conn.getresponse()
+    page = request("GET")
+    cookie = page.getheader("Set-Cookie", "").split(";", 1)[0]
+    token = hidden(page.read().decode(), "csrf_token")
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    if forwarded_for:
+        headers["X-Forwarded-For"] = forwarded_for
+    form = urllib.parse.urlencode({"username": name, "password": WRONG, "csrf_token": token})
+    return request("POST", form, headers).status
+
+
+def test_through_the_shipped_haproxy_config_the_audit_has_the_clients_address(corpus_site, tmp_path):
+    """deploy/haproxy.cfg in front of a node with KB_PROXY_FIX=1 (deploy/kb-node.env): the app sees
+    the address the client connected from, whether or not the client sent an X-Forwarded-For of
+    its own (a forged one would let it pick the address its failures count against)."""
+    from kb.audit import AuditQuery
+    from webui import create_app
+    data = tmp_path / "data"
+    env = dict(os.environ, KB_CORPUS=str(corpus_site.corpus), KB_INDEX=str(corpus_site.index), KB_DATA=str(data),
+               KB_PROXY_FIX="1")
+    node, lb = free_port(), free_port()
+    proc = start_kb_serve(env, node)
+    balancer = subprocess.Popen([shutil.which("haproxy") or "/usr/sbin/haproxy", "-db", "-f",
+                                 str(REPO / "deploy" / "haproxy.cfg")],
+                                env=dict(os.environ, KB_LB_BIND=f"127.0.0.1:{lb}", KB_NODE1=f"127.0.0.1:{node}",
+                                         KB_NODE2=f"127.0.0.1:{node}"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{lb}/healthz", while_alive=balancer)
+        assert _sign_in_from("127.0.0.3", lb, "via-lb-plain", None) == 401
+        assert _sign_in_from("127.0.0.3", lb, "via-lb-forged", "203.0.113.9") == 401
+    finally:
+        balancer.terminate()
+        balancer.wait(timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    app = create_app({"TESTING": True, "CORPUS": str(corpus_site.corpus), "INDEX": str(corpus_site.index),
+                      "DATA": str(data)})
+    rows = app.extensions["kb.audit"].events(AuditQuery(action="login_failed"), limit=50)
+    assert {e.target: e.ip for e in rows if e.target.startswith("via-lb-")} == \
+        {"via-lb-plain": "127.0.0.3", "via-lb-forged": "127.0.0.3"}

@@ -4,11 +4,15 @@ seen by an officer while a maintainer flips a document's confidentiality in the 
 reindex, no restart)."""
 from __future__ import annotations
 
+import json
+import os
 import re
+import signal
 
 import pytest
 
-from conftest import signed_in
+from conftest import free_port, signed_in, start_kb_serve
+from desk_site import HttpUser
 from editor_site import form_of
 
 
@@ -19,18 +23,21 @@ def manual(doc_id: str, title: str, department: str, sections: list[str], **meta
             f"# {title}\n\n{body}")
 
 
+FILES = {
+    "manuals/light-a.md": manual("light-a", "夜間警戒要領", "地域部地域課", [
+        "ルミナリエの会場周辺では雑踏警備を行う。", "ルミナリエの期間中は交通規制を行う。",
+        "ルミナリエの警戒には地域課員を充てる。"]),
+    "manuals/light-b.md": manual("light-b", "特別警戒実施要領", "生活安全部特別対策室", [
+        "ルミナリエの警戒計画はミレナリオ方式による。", "ルミナリエの会場ではミレナリオ班が巡回する。",
+        "ルミナリエとミレナリオの連絡は無線で行う。", "ルミナリエの撤収後にミレナリオ班は解散する。"]),
+    "manuals/old-rule.md": manual("old-rule", "遺失物取扱要領", "会計課", [
+        "遺失物は受理簿に記載する。", "遺失物の保管期間を守る。"]),
+}
+
+
 @pytest.fixture(scope="module")
 def site(site_factory):
-    return site_factory({
-        "manuals/light-a.md": manual("light-a", "夜間警戒要領", "地域部地域課", [
-            "ルミナリエの会場周辺では雑踏警備を行う。", "ルミナリエの期間中は交通規制を行う。",
-            "ルミナリエの警戒には地域課員を充てる。"]),
-        "manuals/light-b.md": manual("light-b", "特別警戒実施要領", "生活安全部特別対策室", [
-            "ルミナリエの警戒計画はミレナリオ方式による。", "ルミナリエの会場ではミレナリオ班が巡回する。",
-            "ルミナリエとミレナリオの連絡は無線で行う。", "ルミナリエの撤収後にミレナリオ班は解散する。"]),
-        "manuals/old-rule.md": manual("old-rule", "遺失物取扱要領", "会計課", [
-            "遺失物は受理簿に記載する。", "遺失物の保管期間を守る。"]),
-    }, name="restricted-view")
+    return site_factory(FILES, name="restricted-view")
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +124,35 @@ def test_a_restricted_successor_changes_nothing_an_officer_sees(app):
     page = maintainer.get("/docs/old-rule").get_data(as_text=True)
     assert "新しい文書を見る" in page
     assert maintainer.get("/api/docs/old-rule").get_json()["superseded_by"] == "new-rule"
+
+
+def test_with_two_workers_a_restriction_reaches_the_worker_that_did_not_save(site_factory):
+    """`kb serve --workers 2`: the save runs in one worker; every answer of both afterwards (20
+    fresh connections, each to either worker) counts and offers only what the officer may read."""
+    site = site_factory(FILES, name="restricted-view-workers")
+    from webui import create_app
+    app = create_app(site.config())
+    env = dict(os.environ, KB_CORPUS=str(site.corpus), KB_INDEX=str(site.index), KB_DATA=str(site.data))
+    port = free_port()
+    proc = start_kb_serve(env, port, workers=2)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        officer, maintainer = HttpUser(base, app, "officer"), HttpUser(base, app, "maintainer")
+
+        def offered(q: str) -> dict[str, str]:
+            r = officer.get("/api/suggest", q=q)
+            assert r.status == 200
+            return {s["label"]: s["detail"] for s in json.loads(r.text)["suggestions"]}
+
+        assert {offered("ルミナリ").get("ルミナリエ") for _ in range(20)} == {"7件"}   # both workers warm
+        assert all("ミレナリオ" in offered("ミレナリ") for _ in range(4))
+        assert all("ミレナリオ" in officer.get("/search", q="ミレナリア").text for _ in range(4))
+        form = form_of(maintainer.get("/editor/docs/light-b/edit").text)
+        form.update(confidentiality="restricted", message="公開範囲の変更")
+        assert maintainer.post("/editor/docs/light-b/edit", form).status == 303
+        assert {offered("ルミナリ").get("ルミナリエ") for _ in range(20)} == {"3件"}
+        assert not any("ミレナリオ" in offered("ミレナリ") for _ in range(20))
+        assert not any("ミレナリオ" in officer.get("/search", q="ミレナリア").text for _ in range(20))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)

@@ -124,6 +124,23 @@ def test_a_read_only_index_saves_the_file_and_says_search_is_not_updated(tmp_pat
     assert "索引が書けないときの追記。" in (site.corpus / "notices" / f"{doc_id}.md").read_text("utf-8")
 
 
+
+def test_a_read_only_index_publishes_the_case_and_says_search_is_not_updated(tmp_path):
+    site = desk_site(tmp_path)
+    app = desk_app(site)
+    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "索引が書けない公開")
+    desk = signed_in(app, "desk")
+    page = desk.get(f"/desk/{inquiry_id}/review").get_data(as_text=True)
+    with read_only(site.index):
+        r = desk.post(f"/desk/{inquiry_id}/review", data=review_post(page, "publish", confirmed="1"),
+                      follow_redirects=True)
+    assert r.status_code == 200
+    shown = " ".join(flashes(r.get_data(as_text=True)))
+    assert "公開しました" in shown and "まだ検索には反映されていません" in shown
+    inq = app.extensions["kb.desk"].get(inquiry_id)
+    assert inq.status == "published" and inq.doc_id
+    assert "索引が書けない公開" in next((site.corpus / "inquiries").rglob(f"{inq.doc_id}.md")).read_text("utf-8")
+
 @pytest.fixture(autouse=True)
 def _no_leftover_mounts():
     yield
