@@ -204,6 +204,27 @@ def test_confirmations_and_first_sign_in(open_as, browser, server, app):
         assert "/account/password" not in page.url
     finally:
         ctx.close()
+    # a reissued password, confirmed in the dialog, sends the user to set their own again
+    admin.goto("/admin/users")
+    row.locator("button", has_text="パスワード再発行").click()
+    with admin.expect_navigation():
+        dialog.locator("button.danger").click()
+    assert "パスワードを再発行しました" in admin.inner_text("h1")
+    reissued = admin.inner_text(".one-time-password")
+    assert reissued != issued and not set(reissued) & set("lI1O0o")
+    ctx = browser.new_context(viewport=TABLET, locale="ja-JP", base_url=server.url)
+    try:
+        page = ctx.new_page()
+        page.goto("/login")
+        page.fill("#username", "tablet-newcomer")
+        page.fill("#password", reissued)
+        with page.expect_navigation():
+            page.click("form.stacked-form button[type=submit]")
+        assert page.url.endswith("/account/password")
+        page.goto("/")
+        assert page.url.endswith("/account/password")
+    finally:
+        ctx.close()
 
 
 def test_confirmation_without_javascript(browser, server, app):
