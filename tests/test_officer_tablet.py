@@ -180,6 +180,26 @@ def test_document_keeps_its_context_and_opens_at_the_paragraph(tablet, artifacts
     assert tablet.url == results
 
 
+def test_document_bar_names_the_law_and_article_on_a_phone(open_as, artifacts_dir):
+    phone = open_as("officer", "phone-officer", viewport={"width": 375, "height": 812})
+    phone.goto("/search?q=保護した者の家族への通知")
+    with phone.expect_navigation():
+        phone.locator(f'li.card[data-doc="{SHOKUMU}"][data-section="art-3"] a.card-link').click()
+    phone.wait_for_function("() => document.getElementById('art-3-para-2').classList.contains('is-target')")
+    phone.wait_for_function("() => document.querySelector('.doc-bar-article').textContent.includes('第三条')")
+    state = phone.evaluate("""() => { const cut = e => e.scrollWidth > e.clientWidth + 1;
+        const t = document.querySelector('.doc-bar-title'), a = document.querySelector('.doc-bar-article');
+        const bar = document.querySelector('.doc-bar').getBoundingClientRect();
+        return {titleCut: cut(t), articleCut: cut(a), barBottom: bar.bottom, barTop: bar.top,
+                top: document.getElementById('art-3-para-2').getBoundingClientRect().top,
+                flag: document.querySelector('.doc-bar .bar-flag').getBoundingClientRect().height,
+                wide: document.documentElement.scrollWidth > document.documentElement.clientWidth}; }""")
+    assert not state["titleCut"] and not state["articleCut"], state               # 警察官職務執行法 第三条（保護）
+    assert state["barTop"] == 0 and state["top"] >= state["barBottom"] - 1, state   # the 項 is not under the bar
+    assert state["flag"] >= 44 and not state["wide"], state
+    phone.screenshot(path=str(artifacts_dir / "ui-document-375x812.png"))
+
+
 def test_deep_link_to_a_paragraph_without_javascript(no_js):
     no_js.goto(f"/docs/{SHOKUMU}#art-3-para-3")
     target = no_js.evaluate("""() => { const p = document.getElementById('art-3-para-3');
