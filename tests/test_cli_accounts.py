@@ -96,3 +96,14 @@ def test_first_start_creates_an_admin_and_prints_the_password_once(env):
     finally:
         second.terminate()
         second.wait(timeout=10)
+
+
+def test_issued_passwords_have_no_look_alike_characters():
+    """Issued passwords are read off a screen and typed by hand: no l I 1 O 0 o, every other letter
+    and digit still in use (2,000 draws make a missing or an extra symbol all but certain to show)."""
+    import string
+
+    from kb.accounts import random_password
+    drawn = set(random_password(2000))
+    assert not drawn & set("lI1O0o")
+    assert drawn == set(string.ascii_letters + string.digits) - set("lI1O0o")

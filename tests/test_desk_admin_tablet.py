@@ -101,6 +101,31 @@ def test_answering_with_viewed_articles_article_names_and_similar_cases(open_as,
     assert "回答あり" not in officer.inner_text("header .mine-link")
 
 
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.mark.parametrize("viewport", [TABLET, PHONE], ids=["768x1024", "375x812"])
+def test_the_queue_reads_on_a_tablet_and_a_phone(open_as, server, app, artifacts_dir, viewport):
+    """A status badge and 「回答する」 stay on one line; on a phone an inquiry is a block whose
+    question gets the full width (not a column a few characters wide)."""
+    ask(server, app, f"tablet-officer-q{viewport['width']}", "架空：自転車の防犯登録を照会したいとき、どこに問い合わせますか。")
+    desk = open_as("desk", "tablet-desk-q", viewport=viewport)
+    desk.goto("/desk/")
+    row = desk.locator("#queue tr[data-inquiry]", has_text="防犯登録").first
+    m = row.evaluate("""r => { const b = r.querySelector('.badge'), a = r.querySelector('.q-actions a');
+        return {badge: b.getBoundingClientRect().height, line: parseFloat(getComputedStyle(b).lineHeight),
+                actionLines: a.getClientRects().length, action: a.getBoundingClientRect().height,
+                question: r.querySelector('.q-question').getBoundingClientRect().width,
+                table: r.closest('table').getBoundingClientRect().width}; }""")
+    assert m["badge"] <= m["line"] + 8, m                                    # one line of text
+    assert m["actionLines"] == 1, m
+    assert desk.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    if viewport is PHONE:
+        assert m["question"] >= 0.9 * m["table"], m
+        assert m["action"] >= 44, m                                          # a finger's target
+        desk.screenshot(path=str(artifacts_dir / "ui-desk-queue-375x812.png"))
+
+
 def test_unknown_article_name_is_refused_next_to_the_button(open_as):
     desk = open_as("desk", "tablet-desk-3", viewport=TABLET)
     desk.goto("/desk/new")
@@ -177,6 +202,27 @@ def test_confirmations_and_first_sign_in(open_as, browser, server, app):
         with page.expect_navigation():
             page.click("form.stacked-form button[type=submit]")
         assert "/account/password" not in page.url
+    finally:
+        ctx.close()
+    # a reissued password, confirmed in the dialog, sends the user to set their own again
+    admin.goto("/admin/users")
+    row.locator("button", has_text="パスワード再発行").click()
+    with admin.expect_navigation():
+        dialog.locator("button.danger").click()
+    assert "パスワードを再発行しました" in admin.inner_text("h1")
+    reissued = admin.inner_text(".one-time-password")
+    assert reissued != issued and not set(reissued) & set("lI1O0o")
+    ctx = browser.new_context(viewport=TABLET, locale="ja-JP", base_url=server.url)
+    try:
+        page = ctx.new_page()
+        page.goto("/login")
+        page.fill("#username", "tablet-newcomer")
+        page.fill("#password", reissued)
+        with page.expect_navigation():
+            page.click("form.stacked-form button[type=submit]")
+        assert page.url.endswith("/account/password")
+        page.goto("/")
+        assert page.url.endswith("/account/password")
     finally:
         ctx.close()
 

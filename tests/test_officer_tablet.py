@@ -180,6 +180,26 @@ def test_document_keeps_its_context_and_opens_at_the_paragraph(tablet, artifacts
     assert tablet.url == results
 
 
+def test_document_bar_names_the_law_and_article_on_a_phone(open_as, artifacts_dir):
+    phone = open_as("officer", "phone-officer", viewport={"width": 375, "height": 812})
+    phone.goto("/search?q=保護した者の家族への通知")
+    with phone.expect_navigation():
+        phone.locator(f'li.card[data-doc="{SHOKUMU}"][data-section="art-3"] a.card-link').click()
+    phone.wait_for_function("() => document.getElementById('art-3-para-2').classList.contains('is-target')")
+    phone.wait_for_function("() => document.querySelector('.doc-bar-article').textContent.includes('第三条')")
+    state = phone.evaluate("""() => { const cut = e => e.scrollWidth > e.clientWidth + 1;
+        const t = document.querySelector('.doc-bar-title'), a = document.querySelector('.doc-bar-article');
+        const bar = document.querySelector('.doc-bar').getBoundingClientRect();
+        return {titleCut: cut(t), articleCut: cut(a), barBottom: bar.bottom, barTop: bar.top,
+                top: document.getElementById('art-3-para-2').getBoundingClientRect().top,
+                flag: document.querySelector('.doc-bar .bar-flag').getBoundingClientRect().height,
+                wide: document.documentElement.scrollWidth > document.documentElement.clientWidth}; }""")
+    assert not state["titleCut"] and not state["articleCut"], state               # 警察官職務執行法 第三条（保護）
+    assert state["barTop"] == 0 and state["top"] >= state["barBottom"] - 1, state   # the 項 is not under the bar
+    assert state["flag"] >= 44 and not state["wide"], state
+    phone.screenshot(path=str(artifacts_dir / "ui-document-375x812.png"))
+
+
 def test_deep_link_to_a_paragraph_without_javascript(no_js):
     no_js.goto(f"/docs/{SHOKUMU}#art-3-para-3")
     target = no_js.evaluate("""() => { const p = document.getElementById('art-3-para-3');
@@ -191,8 +211,16 @@ def test_deep_link_to_a_paragraph_without_javascript(no_js):
 
 def test_article_reference_opens_the_named_paragraph(tablet):
     tablet.goto("/search?q=警職法3条2項")
-    jump = tablet.locator("p.jump a")
-    assert jump.get_attribute("href") == f"/docs/{SHOKUMU}#art-3-para-2"
+    # the named article is the first card and opens at the named 項: no second button for it
+    first = tablet.locator("li.card").first
+    assert first.get_attribute("data-doc") == SHOKUMU and first.get_attribute("data-section") == "art-3"
+    assert urlsplit(first.locator("a.card-link").get_attribute("href")).fragment == "art-3-para-2"
+    assert tablet.locator("p.jump").count() == 0
+    top = boxes(tablet, "li.card")[0]["top"]
+    assert top <= 200, top
+    # on a later page it is not among the cards: the button takes the way back to it
+    tablet.goto("/search?q=警職法3条2項&page=2")
+    assert tablet.get_attribute("p.jump a", "href") == f"/docs/{SHOKUMU}#art-3-para-2"
 
 
 def test_highlights_are_words_not_single_characters(tablet):

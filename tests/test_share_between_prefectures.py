@@ -205,7 +205,13 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     cards = dict(search_cards(officer, QUERY, kind="inquiry", f="1", inforce="1", shared="1"))
     mine = imported_id(doc_id)
     assert mine in cards, list(cards)
-    assert "他県事例（岡山県警察）" in cards[mine] and ours["published"] in cards[mine]
+    assert "他県事例（岡山県警察）" in cards[mine]
+    # the source's dates in the one date style of the site (令和…), never as ISO strings
+    import datetime as dt
+
+    from kb.era import to_wareki
+    assert f'{to_wareki(dt.date.fromisoformat(ours["published"]))} 公開' in cards[mine]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", re.sub(r"<[^>]*>", "", cards[mine])), cards[mine]
     assert mine not in dict(search_cards(officer, QUERY, kind="inquiry", f="1", inforce="1", shared="0"))
     assert mine in dict(search_cards(officer, QUERY, kind="inquiry"))         # the filter is on by default
 
@@ -248,6 +254,7 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
 
     # A withdraws; B's next import (and C's next pull) removes the case from search
     page = desk2.get(f"/desk/share/case/{doc_id}").get_data(as_text=True)
+    assert re.search(r"（令和\d+年\d+月\d+日 から）", page)                  # shared since, in the site's style
     r = desk2.post(f"/desk/share/case/{doc_id}", data={"csrf_token": hidden(page, "csrf_token"), "action": "withdraw"})
     assert r.status_code == 302 and a_app.extensions["kb.share"].case(doc_id).scope == "local"
     kb(a_site, "share", "export", "--out", str(bundle))
@@ -349,6 +356,7 @@ def test_imported_case_with_personal_data_is_held_for_the_local_desk(a_site, b_s
     desk = signed_in(b_app, "desk", "hiroshima-desk")
     page = desk.get("/desk/share/").get_data(as_text=True)
     assert "電話番号「090-2222-3333」" in page and "保留中の他県事例（1件）" in page
+    assert "令和8年11月1日 公開" in page and "2026-11-01" not in page
     row_id = re.search(r'data-held="(\d+)"', page).group(1)
     officer = signed_in(b_app, "officer", "hiroshima-officer")
     assert held_id not in dict(search_cards(officer, "遺失届出書 書き方", kind="inquiry"))

@@ -92,5 +92,17 @@ def search():
               department=state.department, in_force_only=state.in_force_only,
               include_shared=state.include_shared, missing=result.missing)
     return render_template("search/index.html", state=state, result=result, pages=pages,
-                           suggestions=suggestions or [], kinds=KINDS, kind_labels=KIND_LABELS,
+                           named_anchor=named_first_card(result, state.page), suggestions=suggestions or [], kinds=KINDS, kind_labels=KIND_LABELS,
                            max_query_chars=MAX_QUERY_CHARS)
+
+
+def named_first_card(result, page: int) -> str:
+    """The anchor (`art-3-para-2`) the first card opens at when it is the article the query named
+    (警職法3条2項): that card takes the place of a separate 「この条文を開く」 button, which would
+    push the cards down a row. "" when the query named no article or the card is not on this page."""
+    if not result or not result.article or page != 1 or not result.hits:
+        return ""
+    first, named = result.hits[0], result.article
+    if (first.doc_id, first.section_id) != (named["doc_id"], named["section_id"]):
+        return ""
+    return named["url"].split("#", 1)[1]
