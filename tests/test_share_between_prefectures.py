@@ -334,6 +334,48 @@ def test_tampered_unknown_and_future_bundles_are_refused(a_site, b_site, tmp_pat
     assert "2 added" in r.stdout
 
 
+def test_a_newer_version_replaces_the_case_an_older_one_is_ignored_and_untrust_refuses(a_site, b_site, b_app,
+                                                                                     tmp_path):
+    from kb.exchange import SharedCase
+    officer = signed_in(b_app, "officer", "hiroshima-officer")
+
+    def version(answer: str, updated: str) -> dict:
+        return SharedCase(org="岡山県警察", case_id="inq-2026-7201", title="落とし物の問合せを電話で受けるとき",
+                          question="落とし物の問合せを電話で受けたときはどう答えますか。", answer=answer, category="地域",
+                          published="2026-11-01", updated=updated).record()
+
+    def import_one(record: dict, name: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(_signed(a_site, [record]))
+        return kb(b_site, "share", "import", str(path)).stdout
+
+    case_file = b_site.corpus / "inquiries" / "shared" / f"{imported_id('inq-2026-7201')}.md"
+    assert "1 added" in import_one(version("遺失物管理システムで照会して答えます。", "2026-11-02T09:00:00+09:00"), "v1.jsonl")
+    out = import_one(version("拾得物公表システムで照会して答えます。", "2026-11-20T09:00:00+09:00"), "v2.jsonl")
+    assert "0 added, 1 updated" in out, out
+    assert "拾得物公表システム" in case_file.read_text(encoding="utf-8")
+    cards = dict(search_cards(officer, "拾得物公表システム 照会", kind="inquiry"))
+    assert imported_id("inq-2026-7201") in cards
+    # a version older than the one held (a stale bundle) changes nothing
+    files, rows, state = shared_files(b_site), ledger_rows(b_site), index_state(b_site)
+    out = import_one(version("古い回答です。", "2026-11-10T09:00:00+09:00"), "stale.jsonl")
+    assert "0 updated" in out and "1 older ignored" in out, out
+    assert (shared_files(b_site), ledger_rows(b_site), index_state(b_site)) == (files, rows, state)
+
+    # untrust: 岡山's next bundle is refused; imported cases stay until withdrawn
+    kb(b_site, "share", "untrust", "岡山県警察")
+    try:
+        path = tmp_path / "after-untrust.jsonl"
+        path.write_bytes(_signed(a_site, [version("信頼をやめた後の回答です。", "2026-11-25T09:00:00+09:00")]))
+        assert_refused(b_site, path, "unknown signer")
+        assert case_file.is_file()
+    finally:
+        key_file = tmp_path / "okayama.pub"
+        key_file.write_text(kb(a_site, "share", "pubkey").stdout, encoding="utf-8")
+        kb(b_site, "share", "trust", str(key_file), "--org", "岡山県警察")
+    assert "1 updated" in kb(b_site, "share", "import", str(path)).stdout
+
+
 def test_imported_case_with_personal_data_is_held_for_the_local_desk(a_site, b_site, b_app, tmp_path):
     leaky = _case("inq-2026-7101", "相談者（電話090-2222-3333、岡山市北区本町1丁目2番3号）には遺失届出書の書き方を説明します。")
     clean = _case("inq-2026-7102", "遺失届出書の書き方を説明します。")
