@@ -263,6 +263,25 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     assert mine not in kb(c_site, "search", "--json", "--kind", "inquiry", QUERY).stdout
 
 
+def test_export_since_keeps_only_what_changed_from_then(a_site, tmp_path):
+    """The fictional samples were shared 全国 at 2026-11-30T09:00+09:00 (at least 5: never empty)."""
+    def exported(*since: str) -> dict:
+        out = tmp_path / "since.jsonl"
+        kb(a_site, "share", "export", *since, "--out", str(out))
+        lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert lines[0]["since"] == (since[1] if since else None)
+        return {x["case_id"]: x for x in lines if x["type"] in ("case", "withdrawal")}
+
+    samples = {k for k, x in exported().items() if x.get("sample")}
+    assert len(samples) >= 5
+    assert samples <= exported("--since", "2026-11-30").keys()
+    assert not samples & exported("--since", "2026-11-30T09:00:01+09:00").keys()
+    assert exported("--since", "2099-01-01") == {}
+    bad = kb(a_site, "share", "export", "--since", "30.11.2026", "--out", str(tmp_path / "bad.jsonl"), check=False)
+    assert bad.returncode == 2 and "--since must be YYYY-MM-DD" in bad.stderr
+    assert not (tmp_path / "bad.jsonl").exists()
+
+
 # -- bad input: refused, with a message, and nothing imported ---------------------------------------
 def _signed(a_site: Site, records: list[dict], version: int = 1) -> bytes:
     """A bundle signed with A's real key, built line by line (to make faulty ones)."""
