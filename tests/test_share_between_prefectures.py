@@ -245,6 +245,7 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     assert mine in hit and "岡山県警察" in hit
     refused = kb(c_site, "share", "pull", a_server.url, "--token", "kbt_wrong", check=False)
     assert refused.returncode != 0 and "401" in refused.stderr
+    assert f"{a_server.url}/api/v1/share/feed" in refused.stderr          # the versioned path, not the alias
 
     # A withdraws; B's next import (and C's next pull) removes the case from search
     page = desk2.get(f"/desk/share/case/{doc_id}").get_data(as_text=True)
