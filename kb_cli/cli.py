@@ -789,8 +789,8 @@ BULK_IMPORT = 500          # changed cases from which an import rebuilds the ind
 
 
 def _import_bundle(data: bytes, origin: str):
-    """The verified bundle, applied; exits 2 when it is refused."""
-    """Verify, apply and publish through the single index writer; print the report."""
+    """Verify, apply and publish through the single index writer; print the report and return the
+    verified bundle (exits 2 when it is refused)."""
     import time
 
     from indexer.generations import IndexMissing
@@ -870,7 +870,7 @@ def share_import(file):
 @click.option("--full", is_flag=True, help="everything the instance shares, whatever was pulled before")
 @click.option("--timeout", default=120.0, show_default=True, type=float)
 def share_pull(url, token, token_file, since, full, timeout):
-    """Fetch GET /api/share/feed of another instance and import it."""
+    """Fetch GET /api/v1/share/feed of another instance and import it."""
     import datetime as dt
     import urllib.error
     import urllib.parse
@@ -886,7 +886,7 @@ def share_pull(url, token, token_file, since, full, timeout):
     if not token:
         _fail("a token is needed: --token, --token-file or KB_SHARE_TOKEN", 2)
     _since(since)
-    feed = url if "/api/share/feed" in url else url.rstrip("/") + "/api/share/feed"
+    feed = url if "/share/feed" in url else url.rstrip("/") + "/api/v1/share/feed"
     if since:
         feed += ("&" if "?" in feed else "?") + urllib.parse.urlencode({"since": since})
     req = urllib.request.Request(feed, headers={"Authorization": f"Bearer {token}", "Accept": "application/x-ndjson"})

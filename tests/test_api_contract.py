@@ -122,3 +122,18 @@ def test_the_unversioned_paths_answer_as_v1_and_say_they_are_deprecated(client):
     assert "Deprecation" not in new.headers
     err = client.get("/api/docs/no-such-doc")
     assert err.status_code == 404 and err.headers["Deprecation"] == "true"
+
+
+def _curl_paths(markdown: str) -> set[str]:
+    """The /api/v1 paths the curl commands of a Markdown text call."""
+    return set(re.findall(r'curl [^\n]*?"\$KB(/api/v1/[^"?]*)', markdown))
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/api.md"])
+def test_the_readme_and_the_api_guide_show_a_curl_for_every_operation(spec, doc):
+    """Each operation of the document has a curl example (a new route without one fails here)."""
+    from conftest import REPO
+    called = _curl_paths((REPO / doc).read_text(encoding="utf-8"))
+    for path in spec["paths"]:
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"
+        assert [c for c in called if re.match(pattern, c)], f"{doc} has no curl example for GET {path}"

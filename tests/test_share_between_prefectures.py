@@ -251,6 +251,7 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     assert mine in hit and "岡山県警察" in hit
     refused = kb(c_site, "share", "pull", a_server.url, "--token", "kbt_wrong", check=False)
     assert refused.returncode != 0 and "401" in refused.stderr
+    assert f"{a_server.url}/api/v1/share/feed" in refused.stderr          # the versioned path, not the alias
 
     # A withdraws; B's next import (and C's next pull) removes the case from search
     page = desk2.get(f"/desk/share/case/{doc_id}").get_data(as_text=True)
@@ -268,6 +269,25 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     r = kb(c_site, "share", "pull", a_server.url, "--token", token)
     assert "1 withdrawn" in r.stdout and "0 unchanged" in r.stdout, r.stdout    # only what changed since the last pull
     assert mine not in kb(c_site, "search", "--json", "--kind", "inquiry", QUERY).stdout
+
+
+def test_export_since_keeps_only_what_changed_from_then(a_site, tmp_path):
+    """The fictional samples were shared 全国 at 2026-11-30T09:00+09:00 (at least 5: never empty)."""
+    def exported(*since: str) -> dict:
+        out = tmp_path / "since.jsonl"
+        kb(a_site, "share", "export", *since, "--out", str(out))
+        lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert lines[0]["since"] == (since[1] if since else None)
+        return {x["case_id"]: x for x in lines if x["type"] in ("case", "withdrawal")}
+
+    samples = {k for k, x in exported().items() if x.get("sample")}
+    assert len(samples) >= 5
+    assert samples <= exported("--since", "2026-11-30").keys()
+    assert not samples & exported("--since", "2026-11-30T09:00:01+09:00").keys()
+    assert exported("--since", "2099-01-01") == {}
+    bad = kb(a_site, "share", "export", "--since", "30.11.2026", "--out", str(tmp_path / "bad.jsonl"), check=False)
+    assert bad.returncode == 2 and "--since must be YYYY-MM-DD" in bad.stderr
+    assert not (tmp_path / "bad.jsonl").exists()
 
 
 # -- bad input: refused, with a message, and nothing imported ---------------------------------------
@@ -339,6 +359,48 @@ def test_tampered_unknown_and_future_bundles_are_refused(a_site, b_site, tmp_pat
 
     r = kb(b_site, "share", "import", str(tmp_path / "good.jsonl"))
     assert "2 added" in r.stdout
+
+
+def test_a_newer_version_replaces_the_case_an_older_one_is_ignored_and_untrust_refuses(a_site, b_site, b_app,
+                                                                                     tmp_path):
+    from kb.exchange import SharedCase
+    officer = signed_in(b_app, "officer", "hiroshima-officer")
+
+    def version(answer: str, updated: str) -> dict:
+        return SharedCase(org="岡山県警察", case_id="inq-2026-7201", title="落とし物の問合せを電話で受けるとき",
+                          question="落とし物の問合せを電話で受けたときはどう答えますか。", answer=answer, category="地域",
+                          published="2026-11-01", updated=updated).record()
+
+    def import_one(record: dict, name: str) -> str:
+        path = tmp_path / name
+        path.write_bytes(_signed(a_site, [record]))
+        return kb(b_site, "share", "import", str(path)).stdout
+
+    case_file = b_site.corpus / "inquiries" / "shared" / f"{imported_id('inq-2026-7201')}.md"
+    assert "1 added" in import_one(version("遺失物管理システムで照会して答えます。", "2026-11-02T09:00:00+09:00"), "v1.jsonl")
+    out = import_one(version("拾得物公表システムで照会して答えます。", "2026-11-20T09:00:00+09:00"), "v2.jsonl")
+    assert "0 added, 1 updated" in out, out
+    assert "拾得物公表システム" in case_file.read_text(encoding="utf-8")
+    cards = dict(search_cards(officer, "拾得物公表システム 照会", kind="inquiry"))
+    assert imported_id("inq-2026-7201") in cards
+    # a version older than the one held (a stale bundle) changes nothing
+    files, rows, state = shared_files(b_site), ledger_rows(b_site), index_state(b_site)
+    out = import_one(version("古い回答です。", "2026-11-10T09:00:00+09:00"), "stale.jsonl")
+    assert "0 updated" in out and "1 older ignored" in out, out
+    assert (shared_files(b_site), ledger_rows(b_site), index_state(b_site)) == (files, rows, state)
+
+    # untrust: 岡山's next bundle is refused; imported cases stay until withdrawn
+    kb(b_site, "share", "untrust", "岡山県警察")
+    try:
+        path = tmp_path / "after-untrust.jsonl"
+        path.write_bytes(_signed(a_site, [version("信頼をやめた後の回答です。", "2026-11-25T09:00:00+09:00")]))
+        assert_refused(b_site, path, "unknown signer")
+        assert case_file.is_file()
+    finally:
+        key_file = tmp_path / "okayama.pub"
+        key_file.write_text(kb(a_site, "share", "pubkey").stdout, encoding="utf-8")
+        kb(b_site, "share", "trust", str(key_file), "--org", "岡山県警察")
+    assert "1 updated" in kb(b_site, "share", "import", str(path)).stdout
 
 
 def test_imported_case_with_personal_data_is_held_for_the_local_desk(a_site, b_site, b_app, tmp_path):
