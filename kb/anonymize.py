@@ -342,6 +342,7 @@ def _ages(f: str):
                     and re.match(r"[）)、,]", f[m.end():m.end() + 1]) and not f[m.end():m.end() + 3].startswith("、政令")):
                 continue
         out.append((m.start(), m.end(), "age"))
+    out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
     return out
 
 
@@ -481,8 +482,13 @@ def _organisations(text: str, toks: list[_Tok]):
             continue
         # suffix word: walk back over the name (岡山市 立 青葉台 中学校)
         k = i
-        while k - 1 >= 0 and _org_word(toks[k - 1]) and t.e - toks[k - 1].b < 30:
-            k -= 1
+        while k - 1 >= 0 and t.e - toks[k - 1].b < 30:
+            if _org_word(toks[k - 1]):
+                k -= 1
+            elif k - 2 >= 0 and toks[k - 1].pos[1] == "数詞" and toks[k - 2].s == "第":
+                k -= 2                   # さくら第二小学校: a numbered school of a named place
+            else:
+                break
         name_toks = toks[k:i]
         own_name = t.s[: len(t.s) - len(suffix)]
         words = [x.s for x in name_toks] + ([own_name] if own_name else [])
@@ -729,7 +735,9 @@ def _name_context_before(text: str, b: int) -> bool:
     return bool(re.search(
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
         r"|長男|長女|次男|次女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
-        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る)(?:の|は|が|：|:|、)?[ 　]?$",
+        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る"
+        r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪)"
+        r"(?:の|は|が|：|:|、)?[ 　]?$",
         before))
 
 
@@ -847,6 +855,8 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
                 continue
             if x.s in _NAME_CUES:
                 hit = taken.free(x.b - 1, x.b) if x.b > 0 else True
+            elif x.pos[0] == "名詞" and x.pos[1] != "数詞" and _name_context_before(text, x.b):
+                hit = True            # 交際相手の桑原: a surname Sudachi reads as a common word, after a role
             elif x.is_place:
                 hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
             else:

@@ -277,3 +277,30 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     a = anonymize(text)
     assert sum(s.type == "phone" for s in a.spans) == 800 and sum(s.type == "person" for s in a.spans) == 800
     assert "山田" not in a.text and "〔氏名A〕" in a.text and "〔氏名D〕" in a.text
+
+
+# ---------------------------------------------------------------- forms found on fresh fictional texts
+
+@pytest.mark.parametrize("text, expected", [
+    # a surname Sudachi reads as a common word, after a role word: the trained recogniser is asked
+    ("元交際相手の桑原が自宅付近をうろついている。", ("person", "桑原")),
+    # an age as a bare number after 年齢
+    ("少年は年齢を聞かれ、年齢は十五と答えた。", ("age", "十五")),
+    ("相談者（年齢：38）は無職です。", ("age", "38")),
+    # a numbered school of a named place, and the grade after の
+    ("男児はみどり第一小学校の四年生です。", ("org_identifying", "みどり第一小学校の四年生")),
+    # a faculty between the university and the grade
+    ("被害者は吉備国際大学看護学部2年の学生です。", ("org_identifying", "吉備国際大学看護学部2年")),
+    # a kind of lodging or clinic before its quoted name
+    ("相談者は民宿「しおかぜ」を営む男性です。", ("org_identifying", "民宿「しおかぜ」")),
+])
+def test_forms_that_generalise(text, expected):
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize("text, keep", [
+    ("年齢は20代くらいで、年齢20歳未満の者は対象外。", ["20代", "20歳未満"]),
+    ("第二小学校の校庭で、相手の車が停車していた。", ["第二小学校", "相手の車"]),
+])
+def test_generalised_forms_keep_generic_words(text, keep):
+    assert masked_words(text, keep) == []
