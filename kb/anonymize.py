@@ -661,6 +661,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
 
 
 _NUMERALS = set("〇一二三四五六七八九十百千万")
+_HOUSEHOLD = ("夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "宅", "方", "家")
 _NAME_FOLLOWERS = ("宅", "方", "家", "名義", "夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "本人",
                    "ら", "等", "側", "から", "と", "に", "は", "が", "の", "を", "へ", "も", "や")
 
@@ -720,12 +721,16 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
     # a surname followed by a given name the dictionary does not know (中村 勇気さん)
     if toks[j].is_surname and j == i:
         k = j + 1
-        if k < n and toks[k].is_space and len(toks[k].s) == 1:
+        spaced = k < n and toks[k].is_space and len(toks[k].s) == 1
+        if spaced:
             k += 1
+        # after a space, a case particle also ends the given name (兄の秋山 大地が暴れている)
+        after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から)" if spaced else ")")
         if k < n and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" and not toks[k].is_place \
                 and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", toks[k].s) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
-                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、])", toks[k + 1].s)):
+                and not toks[k].s.startswith(_NAME_FOLLOWERS) \
+                and k + 1 < n and re.match(after, toks[k + 1].s):
             j = k
     return j
 
@@ -895,9 +900,16 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
             if text.endswith(rank, b, e) and e - b > len(rank):
                 e -= len(rank)
                 break
+        # ... or the household after it (佐藤 方, 森本宅, 田中家)
+        for word in _HOUSEHOLD:
+            if text.endswith(word, b, e) and e - b > len(word) + 1:
+                e -= len(word)
+                break
         e = _name_end(text, toks, e)
         while b < e and text[b] in " 　":
             b += 1
+        while e > b and text[e - 1] in " 　":
+            e -= 1
         name = text[b:e]
         if text[ent.start:ent.end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
                 x.is_name for x in toks if b <= x.b < e) and not P.PERSON_CONTEXT_AFTER.match(text, e):

@@ -293,6 +293,10 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("被害者は吉備国際大学看護学部2年の学生です。", ("org_identifying", "吉備国際大学看護学部2年")),
     # a kind of lodging or clinic before its quoted name
     ("相談者は民宿「しおかぜ」を営む男性です。", ("org_identifying", "民宿「しおかぜ」")),
+    # a given name the dictionary reads as a common word, after a surname and a space
+    ("弟の村上 海斗が暴れていると通報。", ("person", "村上 海斗")),
+    # the class after the grade
+    ("被害児童は笠岡市立大井小学校5年2組の男子です。", ("org_identifying", "笠岡市立大井小学校5年2組")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -301,6 +305,7 @@ def test_forms_that_generalise(text, expected):
 @pytest.mark.parametrize("text, keep", [
     ("年齢は20代くらいで、年齢20歳未満の者は対象外。", ["20代", "20歳未満"]),
     ("第二小学校の校庭で、相手の車が停車していた。", ["第二小学校", "相手の車"]),
+    ("山田 部長が来署し、佐藤 方に届けた。", ["部長", "方に"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
