@@ -519,6 +519,7 @@ def _organisations(text: str, toks: list[_Tok]):
         start = next((x.b for x in toks if x.b <= k < x.e), k)
         out.append((start, m.end(), "org_identifying"))
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
+    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_AFTER.finditer(text)]
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
 
@@ -533,7 +534,10 @@ def _org_after_tie(text: str, toks: list[_Tok]):
                 and toks[j].e - m.end() <= 25 and not P.POLICE_UNIT.search(toks[j].s):
             j += 1
         run = toks[k:j]
-        if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and x.is_oov) for x in run) \
+        # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
+        kind = any(x.s in P.ORG_SUFFIXES for x in run)
+        if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and (x.is_oov or kind and x.s not in P.ORG_SUFFIXES
+                                                                             and x.s not in P.ORG_GENERIC)) for x in run) \
                 and not all(x.s in P.ORG_GENERIC for x in run):
             out.append((run[0].b, run[-1].e, "org_identifying"))
     return out
@@ -602,6 +606,12 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 if t.is_proper or _name_context_before(text, t.b):
                     out.append((t.b, t.e, "person"))
         i += 1
+    # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
+    # after a person's role or before a title it is a name
+    for t in toks:
+        if _WITH_READING.fullmatch(t.s) and not t.is_place and not P.POLICE_UNIT.search(t.s) \
+                and (_name_context_before(text, t.b) or P.PERSON_CONTEXT_AFTER.match(text, t.e)):
+            out.append((t.b, t.e, "person"))
     # 「みずき」と名乗り, 「ヤマダ」とだけ答え
     for m in P.QUOTED_NAME.finditer(text):
         g = "name" if m.group("name") else "kana"
@@ -661,6 +671,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
 
 
 _NUMERALS = set("〇一二三四五六七八九十百千万")
+_WITH_READING = re.compile(r"[一-龥々ヶ]{1,4}[（(][ぁ-ゖ]{1,10}[）)]")
+_READING_TAIL = re.compile(r"[（(][ぁ-ゖ]{1,10}[）)]$")
 _HOUSEHOLD = ("夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "宅", "方", "家")
 _NAME_FOLLOWERS = ("宅", "方", "家", "名義", "夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "本人",
                    "ら", "等", "側", "から", "と", "に", "は", "が", "の", "を", "へ", "も", "や")
@@ -726,8 +738,12 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
             k += 1
         # after a space, a case particle also ends the given name (兄の秋山 大地が暴れている)
         after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から)" if spaced else ")")
-        if k < n and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" and not toks[k].is_place \
-                and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", toks[k].s) \
+        # Sudachi keeps a reading with its word (颯（はやて）) and may read a one-kanji name as an adverb
+        core = _READING_TAIL.sub("", toks[k].s) if k < n else ""
+        if k < n and (toks[k].pos[0] == "名詞" or spaced and re.fullmatch(r"[一-龥々]{1,2}", core)
+                      and toks[k].pos[0] not in ("助詞", "助動詞", "接尾辞")) \
+                and toks[k].pos[1] != "数詞" and not toks[k].is_place \
+                and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", core) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
                 and not toks[k].s.startswith(_NAME_FOLLOWERS) \
                 and k + 1 < n and re.match(after, toks[k + 1].s):

@@ -297,6 +297,16 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("弟の村上 海斗が暴れていると通報。", ("person", "村上 海斗")),
     # the class after the grade
     ("被害児童は笠岡市立大井小学校5年2組の男子です。", ("org_identifying", "笠岡市立大井小学校5年2組")),
+    # a one-kanji given name Sudachi reads as another part of speech, before its reading
+    ("同乗者の松田 颯（はやて）が負傷した。", ("person", "松田 颯（はやて）")),
+    # a word with its reading after a role: Sudachi reads the kanji alone as a common word
+    ("被害者の森（もり）は自宅にいた。", ("person", "森（もり）")),
+    # the place where someone stays names them like a workplace
+    ("被害者の宿泊先はホテルサンライズ倉敷です。", ("org_identifying", "ホテルサンライズ倉敷")),
+    # a quoted name followed by its kind
+    ("勤め先は「ネイルサロン ミモザ」という店です。", ("org_identifying", "ネイルサロン ミモザ")),
+    # a partial address: a long place name, a named shop and where beside it
+    ("被害者宅は赤磐市山陽町下市の岡田青果店の隣です。", ("address", "赤磐市山陽町下市の岡田青果店の隣")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
