@@ -18,11 +18,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from kb import ner
 from kb import pii_patterns as P
-from kb.sudachi import MODE_C, chunks, is_unknown, tokenize
+from kb.sudachi import MODE_C, chunks, dictionary, is_unknown, tokenize
 
 TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
          "org_identifying")
@@ -876,7 +877,7 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
                 continue
             if x.s in _NAME_CUES:
                 hit = taken.free(x.b - 1, x.b) if x.b > 0 else True
-            elif x.pos[0] == "名詞" and x.pos[1] != "数詞" and _name_context_before(text, x.b):
+            elif x.pos[0] == "名詞" and x.pos[1] != "数詞" and _also_a_name(x.s) and _name_context_before(text, x.b):
                 hit = True            # 交際相手の桑原: a surname Sudachi reads as a common word, after a role
             elif x.is_place:
                 hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
@@ -885,6 +886,12 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
                     and not _NOT_NAME_PROPER.fullmatch(x.s)
         if hit:
             yield b, text[b:e]
+
+
+@lru_cache(maxsize=8192)
+def _also_a_name(word: str) -> bool:
+    """True when the dictionary also holds `word` as a person's name (桑原, 大石: common words too)."""
+    return any(m.part_of_speech()[2] == "人名" for m in dictionary().lookup(word))
 
 
 # proper nouns that are never a person: eras, names of laws, bare numbers and letters
