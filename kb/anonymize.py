@@ -354,6 +354,7 @@ def _ids(f: str):
         while e > b and f[e - 1] in " -":
             e -= 1
         out.append((b, e, "id_number"))
+    out += [(m.start("id"), m.end("id"), "id_number") for m in P.SNS_ID.finditer(f)]
     for rx in (P.RESIDENCE_CARD, P.PASSPORT):
         out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
     for m in P.TWELVE_DIGITS.finditer(f):
@@ -521,6 +522,14 @@ def _organisations(text: str, toks: list[_Tok]):
         out.append((start, m.end(), "org_identifying"))
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_AFTER.finditer(text)]
+    # 「パティスリー・ソレイユ」で働く: a quoted name someone works or studies at
+    starts = [x.b for x in toks]
+    for m in _QUOTED.finditer(text):
+        if not P.ORG_TIE_AFTER.match(text, m.end()) or re.match(r"[ 　]?(?:の|[0-9０-９一二三四五六]年)", text[m.end():]):
+            continue
+        inner = toks[bisect_left(starts, m.start() + 1):bisect_left(starts, m.end() - 1)]
+        if any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-z]", x.s) for x in inner):
+            out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
 
@@ -615,7 +624,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((t.b, t.e, "person"))
     # 「みずき」と名乗り, 「ヤマダ」とだけ答え
     for m in P.QUOTED_NAME.finditer(text):
-        g = "name" if m.group("name") else "kana"
+        g = next(k for k in ("name", "kana", "label") if m.group(k))
         name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
             out.append((m.start(g), m.end(g), "person"))
@@ -671,6 +680,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     return out
 
 
+_QUOTED = re.compile(r"「[^「」、。\s]{2,20}」")
 _NUMERALS = set("〇一二三四五六七八九十百千万")
 _WITH_READING = re.compile(r"[一-龥々ヶ]{1,4}[（(][ぁ-ゖ]{1,10}[）)]")
 _READING_TAIL = re.compile(r"[（(][ぁ-ゖ]{1,10}[）)]$")
@@ -942,8 +952,8 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
                 or P.PLACE_AFTER.match(text[e:e + 6]):
             continue                  # 三　法人 (a numbered item), なかつ|た子 (inside a word), 皇宮|警察
         if not name or name in P.NOT_A_NAME or re.search(r"[0-9０-９]", name) or P.POLICE_UNIT.search(name) \
-                or name in P.RANKS:
-            continue
+                or name in P.RANKS or any(w in P.ROMAJI_COMMON for w in name.split()):
+            continue                  # ... or an English organisation (Okayama Prefectural Police)
         k = bisect_left(starts, b)
         inner = []
         while k < len(toks) and toks[k].b < e:

@@ -307,6 +307,12 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("勤め先は「ネイルサロン ミモザ」という店です。", ("org_identifying", "ネイルサロン ミモザ")),
     # a partial address: a long place name, a named shop and where beside it
     ("被害者宅は赤磐市山陽町下市の岡田青果店の隣です。", ("address", "赤磐市山陽町下市の岡田青果店の隣")),
+    # a quoted name someone works at
+    ("相談者は「ベーカリー・ミモザ」で働く女性です。", ("org_identifying", "ベーカリー・ミモザ")),
+    # what a name tag reads
+    ("保護した女児の名札には「いのうえ ことね」とありました。", ("person", "いのうえ ことね")),
+    # an account on a social network
+    ("相手のLINEのIDはkenta_0721です。", ("id_number", "kenta_0721")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -316,6 +322,8 @@ def test_forms_that_generalise(text, expected):
     ("年齢は20代くらいで、年齢20歳未満の者は対象外。", ["20代", "20歳未満"]),
     ("第二小学校の校庭で、相手の車が停車していた。", ["第二小学校", "相手の車"]),
     ("山田 部長が来署し、佐藤 方に届けた。", ["部長", "方に"]),
+    ("岡山県警察の英語名はOkayama Prefectural Policeです。", ["Prefectural Police"]),
+    ("「安全運転」で働くことを心がける。", ["安全運転"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
