@@ -344,6 +344,7 @@ def _ages(f: str):
                 continue
         out.append((m.start(), m.end(), "age"))
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
+    out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_PERSON_WORD.finditer(f)]
     return out
 
 
@@ -525,10 +526,12 @@ def _organisations(text: str, toks: list[_Tok]):
     # 「パティスリー・ソレイユ」で働く: a quoted name someone works or studies at
     starts = [x.b for x in toks]
     for m in _QUOTED.finditer(text):
-        if not P.ORG_TIE_AFTER.match(text, m.end()) or re.match(r"[ 　]?(?:の|[0-9０-９一二三四五六]年)", text[m.end():]):
+        before = bool(P.ORG_TIE_BEFORE.search(text[max(0, m.start() - 12):m.start()]))     # 勤務先の「…」
+        if not before and (not P.ORG_TIE_AFTER.match(text, m.end())
+                           or re.match(r"[ 　]?(?:の|[0-9０-９一二三四五六]年)", text[m.end():])):
             continue
         inner = toks[bisect_left(starts, m.start() + 1):bisect_left(starts, m.end() - 1)]
-        if any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-z]", x.s) for x in inner):
+        if before or any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-z]", x.s) for x in inner):
             out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
@@ -680,7 +683,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     return out
 
 
-_QUOTED = re.compile(r"「[^「」、。\s]{2,20}」")
+_QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")
 _NUMERALS = set("〇一二三四五六七八九十百千万")
 _WITH_READING = re.compile(r"[一-龥々ヶ]{1,4}[（(][ぁ-ゖ]{1,10}[）)]")
 _READING_TAIL = re.compile(r"[（(][ぁ-ゖ]{1,10}[）)]$")
@@ -821,8 +824,10 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
                 and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")) \
                 and (len(x.s) > 1 or x.is_name or _ONE_CHAR_NAME_AFTER.match(text, x.e)):
             extra.append((x.b, x.e, "person"))
-        elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
-            extra.append((x.b, x.e, "person"))
+        elif x.s in given and (re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3])
+                               or (x.is_name or len(x.s) > 1 or _ONE_CHAR_NAME_AFTER.match(text, x.e))
+                               and not P.PLACE_AFTER.match(text[x.e:x.e + 6])):
+            extra.append((x.b, x.e, "person"))         # the given name alone later: 剛は現在…
     taken = _Taken(len(text), chosen)
     for b, e, t in extra:
         if taken.free(b, e):

@@ -313,9 +313,21 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("保護した女児の名札には「いのうえ ことね」とありました。", ("person", "いのうえ ことね")),
     # an account on a social network
     ("相手のLINEのIDはkenta_0721です。", ("id_number", "kenta_0721")),
+    # an age as a bare number in brackets after a word for a person
+    ("保護した男児（6）は迷子でした。", ("age", "6")),
+    # a quoted name after the word for a workplace
+    ("被疑者は勤務先の「居酒屋 はなび」から売上金を持ち去った。", ("org_identifying", "居酒屋 はなび")),
+    # a quoted clinic
+    ("相談者は「みどり整骨院」に通院している。", ("org_identifying", "みどり整骨院")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
+
+
+def test_a_given_name_alone_later_is_masked_too():
+    f = found("相談者の前川 美紀さんは、元夫の前川 剛から脅されている。剛は市内に住む。")
+    assert {("person", "前川 美紀"), ("person", "前川 剛")} <= f
+    assert sum(1 for t, s in f if t == "person" and s == "剛") == 1
 
 
 @pytest.mark.parametrize("text, keep", [
@@ -324,6 +336,7 @@ def test_forms_that_generalise(text, expected):
     ("山田 部長が来署し、佐藤 方に届けた。", ["部長", "方に"]),
     ("岡山県警察の英語名はOkayama Prefectural Policeです。", ["Prefectural Police"]),
     ("「安全運転」で働くことを心がける。", ["安全運転"]),
+    ("同人（40）の長男が、同年（2024）に転居した。", ["2024"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
