@@ -523,6 +523,7 @@ def _organisations(text: str, toks: list[_Tok]):
         out.append((start, m.end(), "org_identifying"))
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_AFTER.finditer(text)]
+    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_FIRST.finditer(text)]
     # 「パティスリー・ソレイユ」で働く: a quoted name someone works or studies at
     starts = [x.b for x in toks]
     for m in _QUOTED.finditer(text):
@@ -549,6 +550,8 @@ def _org_after_tie(text: str, toks: list[_Tok]):
         run = toks[k:j]
         # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
         kind = any(x.s in P.ORG_SUFFIXES for x in run)
+        if all(x.is_place or x.pos[0] == "接尾辞" for x in run):
+            continue                     # 勤務先は津山市内の…: a place, not the name of the workplace
         if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and (x.is_oov or kind and x.s not in P.ORG_SUFFIXES
                                                                              and x.s not in P.ORG_GENERIC)) for x in run) \
                 and not all(x.s in P.ORG_GENERIC for x in run):
@@ -598,6 +601,11 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         if t.is_name and t.s not in P.NOT_A_NAME:
             j = _extend_name(toks, i)
             b, e = t.b, toks[j].e
+            k = i            # katakana names joined by ・ whose first part is a common word (アナ・ペレイラ)
+            while k >= 2 and toks[k - 1].s in ("・", "･", "＝") and _KATAKANA.match(toks[k].s) \
+                    and _KATAKANA.match(toks[k - 2].s) and toks[k - 2].e == toks[k - 1].b:
+                k -= 2
+            b = toks[k].b
             names = [x for x in toks[i:j + 1] if x.is_name]
             after = text[e:e + 8]
             context = bool(P.PERSON_CONTEXT_AFTER.match(after)) or _name_context_before(text, b) \
@@ -619,6 +627,10 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 if t.is_proper or _name_context_before(text, t.b):
                     out.append((t.b, t.e, "person"))
         i += 1
+    # katakana words joined by ・ with a person cue next to them: アナ・コスタと名乗る, 被害者のマリア・ロペス
+    for m in _KATAKANA_JOINED.finditer(text):
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()):
+            out.append((m.start(), m.end(), "person"))
     # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
     # after a person's role or before a title it is a name
     for t in toks:
@@ -683,6 +695,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     return out
 
 
+_KATAKANA_JOINED = re.compile(r"(?<![一-龥々ァ-ヶー・])[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})+(?![ァ-ヶー])")
 _QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")
 _NUMERALS = set("〇一二三四五六七八九十百千万")
 _WITH_READING = re.compile(r"[一-龥々ヶ]{1,4}[（(][ぁ-ゖ]{1,10}[）)]")
@@ -751,7 +764,7 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
         if spaced:
             k += 1
         # after a space, a case particle also ends the given name (兄の秋山 大地が暴れている)
-        after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から)" if spaced else ")")
+        after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
         # Sudachi keeps a reading with its word (颯（はやて）) and may read a one-kanji name as an adverb
         core = _READING_TAIL.sub("", toks[k].s) if k < n else ""
         if k < n and (toks[k].pos[0] == "名詞" or spaced and re.fullmatch(r"[一-龥々]{1,2}", core)

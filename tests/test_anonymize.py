@@ -319,6 +319,12 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("被疑者は勤務先の「居酒屋 はなび」から売上金を持ち去った。", ("org_identifying", "居酒屋 はなび")),
     # a quoted clinic
     ("相談者は「みどり整骨院」に通院している。", ("org_identifying", "みどり整骨院")),
+    # a spaced given name before the copula
+    ("運転していたのは増田 翼で、増田は無職です。", ("person", "増田 翼")),
+    # a katakana name joined by ・ whose first part is a common word
+    ("被害者はアナ・コスタと名乗る女性です。", ("person", "アナ・コスタ")),
+    # a quoted name that starts with its kind
+    ("現場は市内の「スナック 夜顔」です。", ("org_identifying", "スナック 夜顔")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -337,6 +343,8 @@ def test_a_given_name_alone_later_is_masked_too():
     ("岡山県警察の英語名はOkayama Prefectural Policeです。", ["Prefectural Police"]),
     ("「安全運転」で働くことを心がける。", ["安全運転"]),
     ("同人（40）の長男が、同年（2024）に転居した。", ["2024"]),
+    ("相談者の勤務先は津山市内の工場です。", ["津山市内"]),
+    ("日本シリーズの相手チーム・ヤクルトの監督は誰か。", ["チーム・ヤクルト"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
