@@ -550,8 +550,8 @@ def _org_after_tie(text: str, toks: list[_Tok]):
         run = toks[k:j]
         # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
         kind = any(x.s in P.ORG_SUFFIXES for x in run)
-        if all(x.is_place or x.pos[0] == "接尾辞" for x in run):
-            continue                     # 勤務先は津山市内の…: a place, not the name of the workplace
+        if all(x.is_place or x.pos[0] == "接尾辞" for x in run) or text.startswith("の", run[-1].e if run else 0):
+            continue                     # 勤務先は津山市内の…, 宿泊先は湯郷温泉の旅館…: where, not the name
         if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and (x.is_oov or kind and x.s not in P.ORG_SUFFIXES
                                                                              and x.s not in P.ORG_GENERIC)) for x in run) \
                 and not all(x.s in P.ORG_GENERIC for x in run):
@@ -784,7 +784,8 @@ def _name_context_before(text: str, b: int) -> bool:
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
         r"|長男|長女|次男|次女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
         r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る"
-        r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪)"
+        r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
+        r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
         r"(?:の|は|が|：|:|、)?[ 　]?$",
         before))
 
@@ -1028,8 +1029,8 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     for m in P.ROMAJI_WORD.finditer(text):          # one word with a strong cue: KOWALSKIと名乗る, Annaさん
         if m.group() not in P.ROMAJI_COMMON and re.match(r"[ 　]?(?:氏|さん|様|と名乗|と称)", text[m.end():m.end() + 4]):
             out.append((m.start(), m.end(), "person"))
-    for m in P.ROMAJI_NAME.finditer(text):
-        if any(w in P.ROMAJI_COMMON for w in m.group().split()):
+    for m in P.ROMAJI_NAME.finditer(f):                # on the folded text: Ｍ・ＴＡＮＡＫＡ名義
+        if any(w in P.ROMAJI_COMMON for w in re.split(r"[ 　・.]+", m.group())):
             continue
         if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・]+[）)])", text[m.end():m.end() + 12]) \
                 or _name_context_before(text, m.start()):

@@ -226,7 +226,7 @@ NOT_RANK_PREFIX = frozenset("元 同 前 現 新 各 両 旧 副 故 女性 男�
 # a child's name or nickname in hiragana before くん/ちゃん: ゆうとくん, あっくん
 KANA_NICKNAME = re.compile(r"(?<![ぁ-ゖ])(?P<name>[ぁ-ゖ]{2,5}(?P<suffix>くん|君|ちゃん))")
 KIN_WORDS = frozenset("あか ねえ にい ばあ じい かあ とう みな".split())
-ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]+(?:[ 　][A-Z][A-Za-z]+){1,3}(?![A-Za-z])")
+ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z](?:[A-Za-z]+|\.)?(?:(?:[ 　]|[・.] ?)[A-Z][A-Za-z]+){1,3}(?![A-Za-z])")
 ROMAJI_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[A-Z]{3,})(?![A-Za-z])")
 # letters a Japanese text uses as words, not names
 ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC ID PC QR AED DNA ETC NHK JAF ATM
@@ -275,7 +275,7 @@ ORG_TIE_AFTER = re.compile(
 )
 ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先"
                           r"|宿泊先|滞在先|入居先|入院先|通院先)(?:は|が|：|:)[ 　]?")
-ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)[はがをの：:\s（(、]{0,3}$")
+ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)(?:である)?[はがをの：:\s（(、]{0,3}$")
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""
 コンビニ スーパー 飲食 会社 近く 近所 地元 市内 県内 管内 市立 県立 私立 国立 公立 同じ 別の 大手 中小 某 同 当該

@@ -325,6 +325,10 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("被害者はアナ・コスタと名乗る女性です。", ("person", "アナ・コスタ")),
     # a quoted name that starts with its kind
     ("現場は市内の「スナック 夜顔」です。", ("org_identifying", "スナック 夜顔")),
+    # a romaji name with an initial, full-width, before 名義
+    ("Ｋ・ＹＡＭＡＳＡＫＩ名義のカードが使われた。", ("person", "Ｋ・ＹＡＭＡＳＡＫＩ")),
+    # a quoted workplace after 勤め先である
+    ("被害者の勤め先である「そば処しずく 駅前店」の店員です。", ("org_identifying", "そば処しずく 駅前店")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -345,6 +349,7 @@ def test_a_given_name_alone_later_is_masked_too():
     ("同人（40）の長男が、同年（2024）に転居した。", ["2024"]),
     ("相談者の勤務先は津山市内の工場です。", ["津山市内"]),
     ("日本シリーズの相手チーム・ヤクルトの監督は誰か。", ["チーム・ヤクルト"]),
+    ("被害者の宿泊先は湯原温泉の旅館で、JR・ATMの利用はない。", ["湯原温泉", "JR・ATM"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
