@@ -353,3 +353,20 @@ def test_a_given_name_alone_later_is_masked_too():
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
+
+
+def test_the_recogniser_is_the_installed_package_not_a_download():
+    """`make install` is the only set-up: the model is a dependency in pyproject.toml and loads from
+    the installed ja_ginza wheel (spaCy never fetches a model by name at run time)."""
+    import importlib.util
+    import tomllib
+    from pathlib import Path
+
+    from kb import ner
+
+    root = Path(__file__).resolve().parent.parent
+    deps = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert any(d.replace("_", "-").startswith("ja-ginza") for d in deps)
+    assert any(d.startswith("ginza") for d in deps)
+    package_dir = Path(importlib.util.find_spec("ja_ginza").origin).resolve().parent
+    assert Path(ner._model().path).resolve().is_relative_to(package_dir)
