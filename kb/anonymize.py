@@ -677,7 +677,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
     # 氏名は/口座名義は + the name, when Sudachi does not know it
     for k, t in enumerate(toks):
-        if not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
+        if t.is_space or not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
             continue
         if not re.search(r"(?:氏名|名前|名義人?|通称|偽名|本名)(?:は|を|が|：|:)?[ 　]?$", text[max(0, t.b - 8):t.b]):
             continue
@@ -690,7 +690,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             j -= 1
         if j > k:
             seg = toks[k:j]
-            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
+            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space) \
+                    and len(_name_key(text[seg[0].b:seg[-1].e])) >= 2:     # not カ）, a bank's mark for 株式会社
                 out.append((seg[0].b, seg[-1].e, "person"))
     return out
 
@@ -782,11 +783,11 @@ def _name_context_before(text: str, b: int) -> bool:
     before = text[max(0, b - 10):b]
     return bool(re.search(
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
-        r"|長男|長女|次男|次女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
+        r"|[長次三四五]男|[長次三四五]女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
         r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る"
         r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
         r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
-        r"(?:の|は|が|：|:|、)?[ 　]?$",
+        r"(?:の|は|が|：|:|、|である)?[ 　]?$",
         before))
 
 

@@ -329,6 +329,11 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("Ｋ・ＹＡＭＡＳＡＫＩ名義のカードが使われた。", ("person", "Ｋ・ＹＡＭＡＳＡＫＩ")),
     # a quoted workplace after 勤め先である
     ("被害者の勤め先である「そば処しずく 駅前店」の店員です。", ("org_identifying", "そば処しずく 駅前店")),
+    # a role word joined by である, and the third son
+    ("被害者は、上司である桑原から叱責を受けている。", ("person", "桑原")),
+    ("被害者の三男、誠（まこと）が付き添った。", ("person", "誠（まこと）")),
+    # the name of a business after 店名は / 屋号は
+    ("相談者は陶芸工房を営み、屋号は「備前焼 ひなた」です。", ("org_identifying", "備前焼 ひなた")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -350,6 +355,7 @@ def test_a_given_name_alone_later_is_masked_too():
     ("相談者の勤務先は津山市内の工場です。", ["津山市内"]),
     ("日本シリーズの相手チーム・ヤクルトの監督は誰か。", ["チーム・ヤクルト"]),
     ("被害者の宿泊先は湯原温泉の旅館で、JR・ATMの利用はない。", ["湯原温泉", "JR・ATM"]),
+    ("振込先は普通 7765432 名義 カ）ミライトレードでした。", ["カ）"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
