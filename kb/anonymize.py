@@ -18,11 +18,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from kb import ner
 from kb import pii_patterns as P
-from kb.sudachi import MODE_C, chunks, is_unknown, tokenize
+from kb.sudachi import MODE_C, chunks, dictionary, is_unknown, tokenize
 
 TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
          "org_identifying")
@@ -342,6 +343,8 @@ def _ages(f: str):
                     and re.match(r"[）)、,]", f[m.end():m.end() + 1]) and not f[m.end():m.end() + 3].startswith("、政令")):
                 continue
         out.append((m.start(), m.end(), "age"))
+    out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
+    out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_PERSON_WORD.finditer(f)]
     return out
 
 
@@ -352,6 +355,7 @@ def _ids(f: str):
         while e > b and f[e - 1] in " -":
             e -= 1
         out.append((b, e, "id_number"))
+    out += [(m.start("id"), m.end("id"), "id_number") for m in P.SNS_ID.finditer(f)]
     for rx in (P.RESIDENCE_CARD, P.PASSPORT):
         out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
     for m in P.TWELVE_DIGITS.finditer(f):
@@ -481,8 +485,13 @@ def _organisations(text: str, toks: list[_Tok]):
             continue
         # suffix word: walk back over the name (岡山市 立 青葉台 中学校)
         k = i
-        while k - 1 >= 0 and _org_word(toks[k - 1]) and t.e - toks[k - 1].b < 30:
-            k -= 1
+        while k - 1 >= 0 and t.e - toks[k - 1].b < 30:
+            if _org_word(toks[k - 1]):
+                k -= 1
+            elif k - 2 >= 0 and toks[k - 1].pos[1] == "数詞" and toks[k - 2].s == "第":
+                k -= 2                   # さくら第二小学校: a numbered school of a named place
+            else:
+                break
         name_toks = toks[k:i]
         own_name = t.s[: len(t.s) - len(suffix)]
         words = [x.s for x in name_toks] + ([own_name] if own_name else [])
@@ -513,6 +522,18 @@ def _organisations(text: str, toks: list[_Tok]):
         start = next((x.b for x in toks if x.b <= k < x.e), k)
         out.append((start, m.end(), "org_identifying"))
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
+    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_AFTER.finditer(text)]
+    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_FIRST.finditer(text)]
+    # 「パティスリー・ソレイユ」で働く: a quoted name someone works or studies at
+    starts = [x.b for x in toks]
+    for m in _QUOTED.finditer(text):
+        before = bool(P.ORG_TIE_BEFORE.search(text[max(0, m.start() - 12):m.start()]))     # 勤務先の「…」
+        if not before and (not P.ORG_TIE_AFTER.match(text, m.end())
+                           or re.match(r"[ 　]?(?:の|[0-9０-９一二三四五六]年)", text[m.end():])):
+            continue
+        inner = toks[bisect_left(starts, m.start() + 1):bisect_left(starts, m.end() - 1)]
+        if before or any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-z]", x.s) for x in inner):
+            out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
 
@@ -527,7 +548,12 @@ def _org_after_tie(text: str, toks: list[_Tok]):
                 and toks[j].e - m.end() <= 25 and not P.POLICE_UNIT.search(toks[j].s):
             j += 1
         run = toks[k:j]
-        if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and x.is_oov) for x in run) \
+        # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
+        kind = any(x.s in P.ORG_SUFFIXES for x in run)
+        if all(x.is_place or x.pos[0] == "接尾辞" for x in run) or text.startswith("の", run[-1].e if run else 0):
+            continue                     # 勤務先は津山市内の…, 宿泊先は湯郷温泉の旅館…: where, not the name
+        if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and (x.is_oov or kind and x.s not in P.ORG_SUFFIXES
+                                                                             and x.s not in P.ORG_GENERIC)) for x in run) \
                 and not all(x.s in P.ORG_GENERIC for x in run):
             out.append((run[0].b, run[-1].e, "org_identifying"))
     return out
@@ -575,6 +601,11 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         if t.is_name and t.s not in P.NOT_A_NAME:
             j = _extend_name(toks, i)
             b, e = t.b, toks[j].e
+            k = i            # katakana names joined by ・ whose first part is a common word (アナ・ペレイラ)
+            while k >= 2 and toks[k - 1].s in ("・", "･", "＝") and _KATAKANA.match(toks[k].s) \
+                    and _KATAKANA.match(toks[k - 2].s) and toks[k - 2].e == toks[k - 1].b:
+                k -= 2
+            b = toks[k].b
             names = [x for x in toks[i:j + 1] if x.is_name]
             after = text[e:e + 8]
             context = bool(P.PERSON_CONTEXT_AFTER.match(after)) or _name_context_before(text, b) \
@@ -596,9 +627,19 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 if t.is_proper or _name_context_before(text, t.b):
                     out.append((t.b, t.e, "person"))
         i += 1
+    # katakana words joined by ・ with a person cue next to them: アナ・コスタと名乗る, 被害者のマリア・ロペス
+    for m in _KATAKANA_JOINED.finditer(text):
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()):
+            out.append((m.start(), m.end(), "person"))
+    # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
+    # after a person's role or before a title it is a name
+    for t in toks:
+        if _WITH_READING.fullmatch(t.s) and not t.is_place and not P.POLICE_UNIT.search(t.s) \
+                and (_name_context_before(text, t.b) or P.PERSON_CONTEXT_AFTER.match(text, t.e)):
+            out.append((t.b, t.e, "person"))
     # 「みずき」と名乗り, 「ヤマダ」とだけ答え
     for m in P.QUOTED_NAME.finditer(text):
-        g = "name" if m.group("name") else "kana"
+        g = next(k for k in ("name", "kana", "label") if m.group(k))
         name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
             out.append((m.start(g), m.end(g), "person"))
@@ -636,7 +677,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
     # 氏名は/口座名義は + the name, when Sudachi does not know it
     for k, t in enumerate(toks):
-        if not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
+        if t.is_space or not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
             continue
         if not re.search(r"(?:氏名|名前|名義人?|通称|偽名|本名)(?:は|を|が|：|:)?[ 　]?$", text[max(0, t.b - 8):t.b]):
             continue
@@ -649,12 +690,18 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             j -= 1
         if j > k:
             seg = toks[k:j]
-            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
+            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space) \
+                    and len(_name_key(text[seg[0].b:seg[-1].e])) >= 2:     # not カ）, a bank's mark for 株式会社
                 out.append((seg[0].b, seg[-1].e, "person"))
     return out
 
 
+_KATAKANA_JOINED = re.compile(r"(?<![一-龥々ァ-ヶー・])[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})+(?![ァ-ヶー])")
+_QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")
 _NUMERALS = set("〇一二三四五六七八九十百千万")
+_WITH_READING = re.compile(r"[一-龥々ヶ]{1,4}[（(][ぁ-ゖ]{1,10}[）)]")
+_READING_TAIL = re.compile(r"[（(][ぁ-ゖ]{1,10}[）)]$")
+_HOUSEHOLD = ("夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "宅", "方", "家")
 _NAME_FOLLOWERS = ("宅", "方", "家", "名義", "夫妻", "夫婦", "一家", "親子", "兄弟", "姉妹", "母子", "父子", "本人",
                    "ら", "等", "側", "から", "と", "に", "は", "が", "の", "を", "へ", "も", "や")
 
@@ -714,12 +761,20 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
     # a surname followed by a given name the dictionary does not know (中村 勇気さん)
     if toks[j].is_surname and j == i:
         k = j + 1
-        if k < n and toks[k].is_space and len(toks[k].s) == 1:
+        spaced = k < n and toks[k].is_space and len(toks[k].s) == 1
+        if spaced:
             k += 1
-        if k < n and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" and not toks[k].is_place \
-                and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", toks[k].s) \
+        # after a space, a case particle also ends the given name (兄の秋山 大地が暴れている)
+        after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
+        # Sudachi keeps a reading with its word (颯（はやて）) and may read a one-kanji name as an adverb
+        core = _READING_TAIL.sub("", toks[k].s) if k < n else ""
+        if k < n and (toks[k].pos[0] == "名詞" or spaced and re.fullmatch(r"[一-龥々]{1,2}", core)
+                      and toks[k].pos[0] not in ("助詞", "助動詞", "接尾辞")) \
+                and toks[k].pos[1] != "数詞" and not toks[k].is_place \
+                and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", core) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
-                and k + 1 < n and (re.match(r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、])", toks[k + 1].s)):
+                and not toks[k].s.startswith(_NAME_FOLLOWERS) \
+                and k + 1 < n and re.match(after, toks[k + 1].s):
             j = k
     return j
 
@@ -728,8 +783,11 @@ def _name_context_before(text: str, b: int) -> bool:
     before = text[max(0, b - 10):b]
     return bool(re.search(
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
-        r"|長男|長女|次男|次女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
-        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る)(?:の|は|が|：|:|、)?[ 　]?$",
+        r"|[長次三四五]男|[長次三四五]女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
+        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る"
+        r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
+        r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
+        r"(?:の|は|が|：|:|、|である)?[ 　]?$",
         before))
 
 
@@ -781,8 +839,10 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
                 and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")) \
                 and (len(x.s) > 1 or x.is_name or _ONE_CHAR_NAME_AFTER.match(text, x.e)):
             extra.append((x.b, x.e, "person"))
-        elif x.s in given and re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3]):
-            extra.append((x.b, x.e, "person"))
+        elif x.s in given and (re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3])
+                               or (x.is_name or len(x.s) > 1 or _ONE_CHAR_NAME_AFTER.match(text, x.e))
+                               and not P.PLACE_AFTER.match(text[x.e:x.e + 6])):
+            extra.append((x.b, x.e, "person"))         # the given name alone later: 剛は現在…
     taken = _Taken(len(text), chosen)
     for b, e, t in extra:
         if taken.free(b, e):
@@ -847,6 +907,8 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
                 continue
             if x.s in _NAME_CUES:
                 hit = taken.free(x.b - 1, x.b) if x.b > 0 else True
+            elif x.pos[0] == "名詞" and x.pos[1] != "数詞" and _also_a_name(x.s) and _name_context_before(text, x.b):
+                hit = True            # 交際相手の桑原: a surname Sudachi reads as a common word, after a role
             elif x.is_place:
                 hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
             else:
@@ -854,6 +916,12 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
                     and not _NOT_NAME_PROPER.fullmatch(x.s)
         if hit:
             yield b, text[b:e]
+
+
+@lru_cache(maxsize=8192)
+def _also_a_name(word: str) -> bool:
+    """True when the dictionary also holds `word` as a person's name (桑原, 大石: common words too)."""
+    return any(m.part_of_speech()[2] == "人名" for m in dictionary().lookup(word))
 
 
 # proper nouns that are never a person: eras, names of laws, bare numbers and letters
@@ -885,9 +953,16 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
             if text.endswith(rank, b, e) and e - b > len(rank):
                 e -= len(rank)
                 break
+        # ... or the household after it (佐藤 方, 森本宅, 田中家)
+        for word in _HOUSEHOLD:
+            if text.endswith(word, b, e) and e - b > len(word) + 1:
+                e -= len(word)
+                break
         e = _name_end(text, toks, e)
         while b < e and text[b] in " 　":
             b += 1
+        while e > b and text[e - 1] in " 　":
+            e -= 1
         name = text[b:e]
         if text[ent.start:ent.end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
                 x.is_name for x in toks if b <= x.b < e) and not P.PERSON_CONTEXT_AFTER.match(text, e):
@@ -897,8 +972,8 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
                 or P.PLACE_AFTER.match(text[e:e + 6]):
             continue                  # 三　法人 (a numbered item), なかつ|た子 (inside a word), 皇宮|警察
         if not name or name in P.NOT_A_NAME or re.search(r"[0-9０-９]", name) or P.POLICE_UNIT.search(name) \
-                or name in P.RANKS:
-            continue
+                or name in P.RANKS or any(w in P.ROMAJI_COMMON for w in name.split()):
+            continue                  # ... or an English organisation (Okayama Prefectural Police)
         k = bisect_left(starts, b)
         inner = []
         while k < len(toks) and toks[k].b < e:
@@ -955,8 +1030,8 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     for m in P.ROMAJI_WORD.finditer(text):          # one word with a strong cue: KOWALSKIと名乗る, Annaさん
         if m.group() not in P.ROMAJI_COMMON and re.match(r"[ 　]?(?:氏|さん|様|と名乗|と称)", text[m.end():m.end() + 4]):
             out.append((m.start(), m.end(), "person"))
-    for m in P.ROMAJI_NAME.finditer(text):
-        if any(w in P.ROMAJI_COMMON for w in m.group().split()):
+    for m in P.ROMAJI_NAME.finditer(f):                # on the folded text: Ｍ・ＴＡＮＡＫＡ名義
+        if any(w in P.ROMAJI_COMMON for w in re.split(r"[ 　・.]+", m.group())):
             continue
         if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・]+[）)])", text[m.end():m.end() + 12]) \
                 or _name_context_before(text, m.start()):

@@ -97,6 +97,13 @@ AGE = re.compile(
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
+# an age as a bare number in brackets after a word for a person: 被害少女（15）, 男性（四十二）
+AGE_AFTER_PERSON_WORD = re.compile(
+    r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|者|人|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹)"
+    r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,]")
+# an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満)
+AGE_AFTER_LABEL = re.compile(
+    r"年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
 
 # ---------------------------------------------------------------- ID numbers
 ID_CONTEXT = re.compile(
@@ -107,6 +114,10 @@ ID_CONTEXT = re.compile(
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
+# an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22
+SNS_ID = re.compile(r"(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
+                    r"(?:の)?(?:ID|ＩＤ|アカウント(?:名)?|ユーザー名|ユーザーネーム)[はがを：:\s（(]{0,3}"
+                    r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@])")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
 MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
@@ -167,7 +178,7 @@ PLACE_BUILDING = re.compile(
     r"(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))[ァ-ヶー一-龥々A-Za-z・]{2,18}[ 　]?[0-9]{1,4}(?:号室|階)")
 # "西大寺の大和屋酒店の裏": a place, の, a named shop, and where beside it (a partial address)
 PLACE_LANDMARK = re.compile(
-    r"(?P<place>[一-龥々ヶ]{2,6})の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘))"
+    r"(?P<place>[一-龥々ヶ]{2,12})の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘))"
     r"の(?:裏手?|隣|向かい|斜め向かい|横|前|裏口|駐車場)")
 POSTAL_CODE = re.compile(r"〒[ 　]?[0-9]{3}-?[0-9]{4}(?![0-9])")
 ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先|住所地)[はがをの：:\s（(、]{0,3}$")
@@ -198,7 +209,9 @@ PLACE_AFTER = re.compile(
 # Words that are never a name even if a dictionary tags them as one, and placeholders for "unknown".
 NOT_A_NAME = frozenset("数人 数名 多数 少数 不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上".split())
 QUOTED_NAME = re.compile(r"(?:「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」(?:と|とだけ|とのみ)(?:名乗|称|呼|署名|自称)"
-                         r"|「(?P<kana>[ぁ-ゖァ-ヶー]{1,8}(?:[ 　][ぁ-ゖァ-ヶー]{1,8})?)」(?:と|とだけ|とのみ)(?:答え|言|話|書))")
+                         r"|「(?P<kana>[ぁ-ゖァ-ヶー]{1,8}(?:[ 　][ぁ-ゖァ-ヶー]{1,8})?)」(?:と|とだけ|とのみ)(?:答え|言|話|書)"
+                         # what a name tag, door plate or label reads: 名札には「たかはし はると」
+                         r"|(?:名札|表札|宛名|名刺|記名|署名)[^「」。、]{0,6}「(?P<label>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」)")
 # a reading after a name: 王 建国（おう けんこく、…）, KIM MINJUN（キム・ミンジュン）
 NAME_READING = re.compile(r"[ 　]?[（(](?P<reading>[ぁ-ゖー]{1,8}(?:[ 　][ぁ-ゖー]{1,8})?|[ァ-ヶー]{1,10}(?:[・＝ 　][ァ-ヶー]{1,10}){0,3})(?=[、,）)])")
 # two or more capitalised romaji words: a foreign name as written in a passport (Maria SANTOS)
@@ -213,7 +226,7 @@ NOT_RANK_PREFIX = frozenset("元 同 前 現 新 各 両 旧 副 故 女性 男�
 # a child's name or nickname in hiragana before くん/ちゃん: ゆうとくん, あっくん
 KANA_NICKNAME = re.compile(r"(?<![ぁ-ゖ])(?P<name>[ぁ-ゖ]{2,5}(?P<suffix>くん|君|ちゃん))")
 KIN_WORDS = frozenset("あか ねえ にい ばあ じい かあ とう みな".split())
-ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z]+(?:[ 　][A-Z][A-Za-z]+){1,3}(?![A-Za-z])")
+ROMAJI_NAME = re.compile(r"(?<![A-Za-z])[A-Z](?:[A-Za-z]+|\.)?(?:(?:[ 　]|[・.] ?)[A-Z][A-Za-z]+){1,3}(?![A-Za-z])")
 ROMAJI_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[A-Z]{3,})(?![A-Za-z])")
 # letters a Japanese text uses as words, not names
 ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC ID PC QR AED DNA ETC NHK JAF ATM
@@ -233,24 +246,37 @@ ORG_SUFFIXES = ("酒店", "工業", "製作所", "興業", "薬局", "美容室"
                 "銀行", "信用金庫", "農協", "組合", "協会", "法人", "センター", "市役所", "役場", "区役所", "店")
 # a kind of business right before its quoted name: 中華料理店「龍華楼」, 少年野球チーム「倉敷ファイターズ」
 BUSINESS_KIND = re.compile(
-    r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|会社|工場|医院|塾|園|館|団))"
+    r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|宿|会社|工場|院|塾|園|館|団))"
     r"「(?P<name>[^「」、。\s]{1,20})」")
 # a quoted shop or company name: 「たまの中央クリニック」, 「カフェ・リヨン表町店」
-QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
+QUOTED_ORG_KIND_AFTER = re.compile(
+    r"「(?P<name>[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?)」(?:という|との|なる)?[一-龥々ァ-ヶー]{0,6}"
+    r"(?:店|屋|医院|病院|クリニック|歯科|会社|工場|事務所|美容室|理容室|サロン|ホテル|旅館|民宿|食堂|薬局|塾|教室|整体院|接骨院|整骨院|スナック|バー|カフェ)"
+    r"(?![一-龥々ァ-ヶー])")
+# a quoted name that starts with its kind: 「スナック 夕顔」, 「ホテル・ミラマーレ」
+QUOTED_ORG_KIND_FIRST = re.compile(
+    r"「(?P<name>(?:スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨)"
+    r"[ 　・]?[^「」、。\s]{1,15})」")
+QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
 PUBLIC_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
 # a named business identifies its owner or staff even with no one said to work there
 BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
                      "医院", "クリニック", "歯科", "内科", "整骨院", "接骨院", "薬局", "美容室", "理容室", "食堂",
                      "旅館", "金型", "塗装", "設備", "自動車", "農園", "牧場", "不動産", "塾")
 ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
-GRADE = re.compile(r"[ 　]?(?:[0-9０-９一二三四五六]\s?年生?|[0-9０-９一二三四五六]\s?回生|[0-9０-９]年[0-9０-９一二三四五六七八九十]+組)")
+# a grade after a school, with the faculty or course in between: 高校2年, 大学医学部3年, 小学校の六年生
+GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究科|専攻|科))?の?"
+                   r"(?:[0-9０-９一二三四五六]\s?年[0-9０-９一二三四五六七八九十]+組|[0-9０-９一二三四五六]\s?年生"
+                   r"|[0-9０-９一二三四五六]\s?年(?![間前後度以目])|[0-9０-９一二三四五六]\s?回生)")
 ORG_TIE_AFTER = re.compile(
     r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|"
     r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"
     r"[0-9０-９一二三四五六]年|の[0-9０-９一二三四五六]年)"
 )
-ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)(?:は|が|：|:)[ 　]?")
-ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先)[はがをの：:\s（(、]{0,3}$")
+ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先"
+                          r"|宿泊先|滞在先|入居先|入院先|通院先)(?:は|が|：|:)[ 　]?")
+ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先"
+                            r"|店名|屋号|社名|店舗名|工房名|事業所名|商号)(?:である)?[はがをの：:\s（(、]{0,3}$")
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""
 コンビニ スーパー 飲食 会社 近く 近所 地元 市内 県内 管内 市立 県立 私立 国立 公立 同じ 別の 大手 中小 某 同 当該

@@ -277,3 +277,102 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     a = anonymize(text)
     assert sum(s.type == "phone" for s in a.spans) == 800 and sum(s.type == "person" for s in a.spans) == 800
     assert "山田" not in a.text and "〔氏名A〕" in a.text and "〔氏名D〕" in a.text
+
+
+# ---------------------------------------------------------------- forms found on fresh fictional texts
+
+@pytest.mark.parametrize("text, expected", [
+    # a surname Sudachi reads as a common word, after a role word: the trained recogniser is asked
+    ("元交際相手の桑原が自宅付近をうろついている。", ("person", "桑原")),
+    # an age as a bare number after 年齢
+    ("少年は年齢を聞かれ、年齢は十五と答えた。", ("age", "十五")),
+    ("相談者（年齢：38）は無職です。", ("age", "38")),
+    # a numbered school of a named place, and the grade after の
+    ("男児はみどり第一小学校の四年生です。", ("org_identifying", "みどり第一小学校の四年生")),
+    # a faculty between the university and the grade
+    ("被害者は吉備国際大学看護学部2年の学生です。", ("org_identifying", "吉備国際大学看護学部2年")),
+    # a kind of lodging or clinic before its quoted name
+    ("相談者は民宿「しおかぜ」を営む男性です。", ("org_identifying", "民宿「しおかぜ」")),
+    # a given name the dictionary reads as a common word, after a surname and a space
+    ("弟の村上 海斗が暴れていると通報。", ("person", "村上 海斗")),
+    # the class after the grade
+    ("被害児童は笠岡市立大井小学校5年2組の男子です。", ("org_identifying", "笠岡市立大井小学校5年2組")),
+    # a one-kanji given name Sudachi reads as another part of speech, before its reading
+    ("同乗者の松田 颯（はやて）が負傷した。", ("person", "松田 颯（はやて）")),
+    # a word with its reading after a role: Sudachi reads the kanji alone as a common word
+    ("被害者の森（もり）は自宅にいた。", ("person", "森（もり）")),
+    # the place where someone stays names them like a workplace
+    ("被害者の宿泊先はホテルサンライズ倉敷です。", ("org_identifying", "ホテルサンライズ倉敷")),
+    # a quoted name followed by its kind
+    ("勤め先は「ネイルサロン ミモザ」という店です。", ("org_identifying", "ネイルサロン ミモザ")),
+    # a partial address: a long place name, a named shop and where beside it
+    ("被害者宅は赤磐市山陽町下市の岡田青果店の隣です。", ("address", "赤磐市山陽町下市の岡田青果店の隣")),
+    # a quoted name someone works at
+    ("相談者は「ベーカリー・ミモザ」で働く女性です。", ("org_identifying", "ベーカリー・ミモザ")),
+    # what a name tag reads
+    ("保護した女児の名札には「いのうえ ことね」とありました。", ("person", "いのうえ ことね")),
+    # an account on a social network
+    ("相手のLINEのIDはkenta_0721です。", ("id_number", "kenta_0721")),
+    # an age as a bare number in brackets after a word for a person
+    ("保護した男児（6）は迷子でした。", ("age", "6")),
+    # a quoted name after the word for a workplace
+    ("被疑者は勤務先の「居酒屋 はなび」から売上金を持ち去った。", ("org_identifying", "居酒屋 はなび")),
+    # a quoted clinic
+    ("相談者は「みどり整骨院」に通院している。", ("org_identifying", "みどり整骨院")),
+    # a spaced given name before the copula
+    ("運転していたのは増田 翼で、増田は無職です。", ("person", "増田 翼")),
+    # a katakana name joined by ・ whose first part is a common word
+    ("被害者はアナ・コスタと名乗る女性です。", ("person", "アナ・コスタ")),
+    # a quoted name that starts with its kind
+    ("現場は市内の「スナック 夜顔」です。", ("org_identifying", "スナック 夜顔")),
+    # a romaji name with an initial, full-width, before 名義
+    ("Ｋ・ＹＡＭＡＳＡＫＩ名義のカードが使われた。", ("person", "Ｋ・ＹＡＭＡＳＡＫＩ")),
+    # a quoted workplace after 勤め先である
+    ("被害者の勤め先である「そば処しずく 駅前店」の店員です。", ("org_identifying", "そば処しずく 駅前店")),
+    # a role word joined by である, and the third son
+    ("被害者は、上司である桑原から叱責を受けている。", ("person", "桑原")),
+    ("被害者の三男、誠（まこと）が付き添った。", ("person", "誠（まこと）")),
+    # the name of a business after 店名は / 屋号は
+    ("相談者は陶芸工房を営み、屋号は「備前焼 ひなた」です。", ("org_identifying", "備前焼 ひなた")),
+])
+def test_forms_that_generalise(text, expected):
+    assert expected in found(text)
+
+
+def test_a_given_name_alone_later_is_masked_too():
+    f = found("相談者の前川 美紀さんは、元夫の前川 剛から脅されている。剛は市内に住む。")
+    assert {("person", "前川 美紀"), ("person", "前川 剛")} <= f
+    assert sum(1 for t, s in f if t == "person" and s == "剛") == 1
+
+
+@pytest.mark.parametrize("text, keep", [
+    ("年齢は20代くらいで、年齢20歳未満の者は対象外。", ["20代", "20歳未満"]),
+    ("第二小学校の校庭で、相手の車が停車していた。", ["第二小学校", "相手の車"]),
+    ("山田 部長が来署し、佐藤 方に届けた。", ["部長", "方に"]),
+    ("岡山県警察の英語名はOkayama Prefectural Policeです。", ["Prefectural Police"]),
+    ("「安全運転」で働くことを心がける。", ["安全運転"]),
+    ("同人（40）の長男が、同年（2024）に転居した。", ["2024"]),
+    ("相談者の勤務先は津山市内の工場です。", ["津山市内"]),
+    ("日本シリーズの相手チーム・ヤクルトの監督は誰か。", ["チーム・ヤクルト"]),
+    ("被害者の宿泊先は湯原温泉の旅館で、JR・ATMの利用はない。", ["湯原温泉", "JR・ATM"]),
+    ("振込先は普通 7765432 名義 カ）ミライトレードでした。", ["カ）"]),
+])
+def test_generalised_forms_keep_generic_words(text, keep):
+    assert masked_words(text, keep) == []
+
+
+def test_the_recogniser_is_the_installed_package_not_a_download():
+    """`make install` is the only set-up: the model is a dependency in pyproject.toml and loads from
+    the installed ja_ginza wheel (spaCy never fetches a model by name at run time)."""
+    import importlib.util
+    import tomllib
+    from pathlib import Path
+
+    from kb import ner
+
+    root = Path(__file__).resolve().parent.parent
+    deps = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert any(d.replace("_", "-").startswith("ja-ginza") for d in deps)
+    assert any(d.startswith("ginza") for d in deps)
+    package_dir = Path(importlib.util.find_spec("ja_ginza").origin).resolve().parent
+    assert Path(ner._model().path).resolve().is_relative_to(package_dir)
