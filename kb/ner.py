@@ -12,11 +12,9 @@ from typing import NamedTuple
 _lock = threading.Lock()
 _nlp = None
 
-# GiNZA (ENE) labels the anonymiser reads; the rest (Date, Law, Public_Institution ...) stay text.
+# The GiNZA (ENE) label the anonymiser reads; the rest (Company, Date, Law, Public_Institution ...)
+# stay text: workplaces that identify a person are found by rules (kb.pii_patterns).
 PERSON_LABELS = frozenset({"Person"})
-ORG_LABELS = frozenset({"Company", "School", "Organization_Other", "Corporation_Other", "Show_Organization",
-                        "Sports_Organization", "Hospital", "Facility_Other", "Restaurant", "Hotel", "Shop",
-                        "Retail_Store"})
 
 
 class Entity(NamedTuple):
