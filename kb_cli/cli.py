@@ -869,7 +869,9 @@ def share_import(file):
               help="only changes since (YYYY-MM-DD); default: since the last pull from URL (an hour's overlap)")
 @click.option("--full", is_flag=True, help="everything the instance shares, whatever was pulled before")
 @click.option("--timeout", default=120.0, show_default=True, type=float)
-def share_pull(url, token, token_file, since, full, timeout):
+@click.option("--max-mb", default=256.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="refuse a feed larger than this (10,000 cases are about 16 MB)")
+def share_pull(url, token, token_file, since, full, timeout, max_mb):
     """Fetch GET /api/v1/share/feed of another instance and import it."""
     import datetime as dt
     import urllib.error
@@ -892,12 +894,16 @@ def share_pull(url, token, token_file, since, full, timeout):
     req = urllib.request.Request(feed, headers={"Authorization": f"Bearer {token}", "Accept": "application/x-ndjson"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
-            data = r.read()
+            cap = int(max_mb * 1024 * 1024)
+            data = r.read(cap + 1)           # a peer's feed is read into memory: never more than the cap
     except urllib.error.HTTPError as e:
         detail = e.read()[:300].decode("utf-8", "replace")
         _fail(f"{feed}: HTTP {e.code}: {detail}", 1)
     except (urllib.error.URLError, OSError) as e:
         _fail(f"{feed}: {e}", 1)
+    if len(data) > cap:
+        _fail(f"{feed}: the feed is larger than {max_mb:g} MB; nothing was imported "
+              "(pull changes since a date with --since, or raise --max-mb)", 2)
     bundle = _import_bundle(data, feed)
     if bundle.created:
         record_pull(data_dir, url, bundle.created)

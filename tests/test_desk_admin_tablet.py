@@ -31,6 +31,18 @@ def ask(server, app, username: str, question: str, viewed: str = "") -> None:
     assert r.status == 302, r.text[:300]
 
 
+def first_sign_in(ctx, username: str, password: str):
+    """Sign in with an issued password in a fresh context; the page must land on 「パスワードの設定」."""
+    page = ctx.new_page()
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("form.stacked-form button[type=submit]")
+    assert page.url.endswith("/account/password")
+    return page
+
+
 def test_a_new_inquiry_appears_on_the_open_desk_page(open_as, server, app):
     desk = open_as("desk", "tablet-desk", viewport=TABLET)
     desk.goto("/desk/")
@@ -178,13 +190,7 @@ def test_confirmations_and_first_sign_in(open_as, browser, server, app):
     # the newcomer is sent to set their own password before anything else
     ctx = browser.new_context(viewport=TABLET, locale="ja-JP", base_url=server.url)
     try:
-        page = ctx.new_page()
-        page.goto("/login")
-        page.fill("#username", "tablet-newcomer")
-        page.fill("#password", issued)
-        with page.expect_navigation():
-            page.click("form.stacked-form button[type=submit]")
-        assert page.url.endswith("/account/password")
+        page = first_sign_in(ctx, "tablet-newcomer", issued)
         assert "自分のパスワードを設定してください" in page.inner_text("h1")
         page.goto("/search?q=交番")
         assert page.url.endswith("/account/password")                       # nothing else until then
@@ -214,13 +220,7 @@ def test_confirmations_and_first_sign_in(open_as, browser, server, app):
     assert reissued != issued and not set(reissued) & set("lI1O0o")
     ctx = browser.new_context(viewport=TABLET, locale="ja-JP", base_url=server.url)
     try:
-        page = ctx.new_page()
-        page.goto("/login")
-        page.fill("#username", "tablet-newcomer")
-        page.fill("#password", reissued)
-        with page.expect_navigation():
-            page.click("form.stacked-form button[type=submit]")
-        assert page.url.endswith("/account/password")
+        page = first_sign_in(ctx, "tablet-newcomer", reissued)
         page.goto("/")
         assert page.url.endswith("/account/password")
     finally:

@@ -55,17 +55,21 @@ def killed_during(proc: subprocess.Popen, request) -> None:
     assert proc.wait(timeout=30) == -signal.SIGKILL
 
 
-def test_a_killed_publish_leaves_no_case_file_an_officer_can_find(tmp_path):
-    site = desk_site(tmp_path)
-    app = desk_app(site)
-    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "中断試験の照会")
-    env = site_env(site)
-    proc, base = serve(dict(env, KB_CRASH_AT="publish:file-written"))
+def killed_publish(site, app, words: str):
+    """Answer one inquiry about `words`, then publish it from a server killed once the case file is
+    written; returns (inquiry id, the case files left on disk that hold `words`)."""
+    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, words)
+    proc, base = serve(dict(site_env(site), KB_CRASH_AT="publish:file-written"))
     desk = HttpUser(base, app, "desk")
     page = desk.get(f"/desk/{inquiry_id}/review").text
     killed_during(proc, lambda: desk.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1")))
+    return inquiry_id, sorted(p for p in (site.corpus / "inquiries").rglob("inq-*.md") if words in p.read_text("utf-8"))
 
-    cases = sorted(p for p in (site.corpus / "inquiries").rglob("inq-*.md") if "中断試験" in p.read_text("utf-8"))
+
+def test_a_killed_publish_leaves_no_case_file_an_officer_can_find(tmp_path):
+    site = desk_site(tmp_path)
+    env = site_env(site)
+    inquiry_id, cases = killed_publish(site, desk_app(site), "中断試験の照会")
     assert len(cases) == 1                               # the crash left the case file on disk …
     check = kb(env, "check")
     assert check.returncode == 1
@@ -102,12 +106,7 @@ def test_a_rollback_right_after_a_killed_publish_indexes_no_case_file(tmp_path):
     env = site_env(site)
     assert kb(env, "reindex").returncode == 0            # a second generation, to roll back from
     app = desk_app(site)
-    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "巻き戻し試験の照会")
-    proc, base = serve(dict(env, KB_CRASH_AT="publish:file-written"))
-    desk = HttpUser(base, app, "desk")
-    page = desk.get(f"/desk/{inquiry_id}/review").text
-    killed_during(proc, lambda: desk.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1")))
-    [case] = [p for p in (site.corpus / "inquiries").rglob("inq-*.md") if "巻き戻し試験" in p.read_text("utf-8")]
+    inquiry_id, [case] = killed_publish(site, app, "巻き戻し試験の照会")
 
     rolled = kb(env, "reindex", "--rollback")
     assert rolled.returncode == 0, rolled.stderr
@@ -123,14 +122,8 @@ def test_a_backup_taken_right_after_a_killed_publish_restores_no_case_file(tmp_p
     """A backup taken before any start settled the killed publish carries its intent with the case
     file, so the restored installation settles it too instead of indexing the case."""
     site = desk_site(tmp_path / "site")
-    app = desk_app(site)
-    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "復元試験の照会")
     env = site_env(site)
-    proc, base = serve(dict(env, KB_CRASH_AT="publish:file-written"))
-    desk = HttpUser(base, app, "desk")
-    page = desk.get(f"/desk/{inquiry_id}/review").text
-    killed_during(proc, lambda: desk.post(f"/desk/{inquiry_id}/review", review_post(page, "publish", confirmed="1")))
-    [case] = [p for p in (site.corpus / "inquiries").rglob("inq-*.md") if "復元試験" in p.read_text("utf-8")]
+    _, [case] = killed_publish(site, desk_app(site), "復元試験の照会")
     assert kb(env, "backup", str(tmp_path / "backup")).returncode == 0
 
     restored = tmp_path / "restored"

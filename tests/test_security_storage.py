@@ -92,12 +92,18 @@ def test_a_read_only_corpus_keeps_the_editors_text_and_saves_nothing(tmp_path):
     assert maintainer.post(f"/editor/docs/{doc_id}/edit", data=form).status_code == 303
 
 
-def test_a_read_only_corpus_publishes_nothing_and_says_so(tmp_path):
+def answered_review(tmp_path, words: str):
+    """A desk site with one answered inquiry about `words`: (site, app, desk client, inquiry id,
+    its review page)."""
     site = desk_site(tmp_path)
     app = desk_app(site)
-    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "書き込めない公開")
+    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, words)
     desk = signed_in(app, "desk")
-    page = desk.get(f"/desk/{inquiry_id}/review").get_data(as_text=True)
+    return site, app, desk, inquiry_id, desk.get(f"/desk/{inquiry_id}/review").get_data(as_text=True)
+
+
+def test_a_read_only_corpus_publishes_nothing_and_says_so(tmp_path):
+    site, app, desk, inquiry_id, page = answered_review(tmp_path, "書き込めない公開")
     folder = site.corpus / "inquiries" / "2026"
     folder.mkdir(parents=True, exist_ok=True)
     with read_only(folder):
@@ -124,13 +130,8 @@ def test_a_read_only_index_saves_the_file_and_says_search_is_not_updated(tmp_pat
     assert "索引が書けないときの追記。" in (site.corpus / "notices" / f"{doc_id}.md").read_text("utf-8")
 
 
-
 def test_a_read_only_index_publishes_the_case_and_says_search_is_not_updated(tmp_path):
-    site = desk_site(tmp_path)
-    app = desk_app(site)
-    [[inquiry_id]] = answered_inquiries(app.extensions["kb.desk"], 1, 1, "索引が書けない公開")
-    desk = signed_in(app, "desk")
-    page = desk.get(f"/desk/{inquiry_id}/review").get_data(as_text=True)
+    site, app, desk, inquiry_id, page = answered_review(tmp_path, "索引が書けない公開")
     with read_only(site.index):
         r = desk.post(f"/desk/{inquiry_id}/review", data=review_post(page, "publish", confirmed="1"),
                       follow_redirects=True)
@@ -140,6 +141,7 @@ def test_a_read_only_index_publishes_the_case_and_says_search_is_not_updated(tmp
     inq = app.extensions["kb.desk"].get(inquiry_id)
     assert inq.status == "published" and inq.doc_id
     assert "索引が書けない公開" in next((site.corpus / "inquiries").rglob(f"{inq.doc_id}.md")).read_text("utf-8")
+
 
 @pytest.fixture(autouse=True)
 def _no_leftover_mounts():

@@ -271,6 +271,17 @@ def test_share_approve_export_import_search_withdraw(a_app, a_site, a_server, b_
     assert mine not in kb(c_site, "search", "--json", "--kind", "inquiry", QUERY).stdout
 
 
+def test_a_feed_over_the_size_cap_is_refused_with_nothing_imported(a_app, a_site, a_server, tmp_path):
+    d_site = trusting_a(tmp_path / "d", a_site, "島根県警察")
+    token = api_token(a_app, "peer", "peer-shimane")
+    refused = kb(d_site, "share", "pull", a_server.url, "--token", token, "--max-mb", "0.001", check=False)
+    assert refused.returncode == 2
+    assert "larger than 0.001 MB; nothing was imported" in refused.stderr
+    assert shared_files(d_site) == {} and ledger_rows(d_site) == []
+    r = kb(d_site, "share", "pull", a_server.url, "--token", token)           # the default cap takes it
+    assert "added" in r.stdout and shared_files(d_site)
+
+
 def test_export_since_keeps_only_what_changed_from_then(a_site, tmp_path):
     """The fictional samples were shared 全国 at 2026-11-30T09:00+09:00 (at least 5: never empty)."""
     def exported(*since: str) -> dict:
