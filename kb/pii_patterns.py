@@ -97,13 +97,18 @@ AGE = re.compile(
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
-# an age as a bare number in brackets after a word for a person: 被害少女（15）, 男性（四十二）
+# an age as a bare number in brackets after a word for one person: 被害少女（15）, 男性（四十二）, 相談者（71）.
+# Words for a group (逮捕者, 負傷者, 関係者, 第三者) carry a count there, and so does any number followed
+# by a counter: 届出人(2)名, 男性(2)名.
 AGE_AFTER_PERSON_WORD = re.compile(
-    r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|者|人|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹)"
-    r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,]")
-# an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満)
+    r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹"
+    r"|祖父|祖母|(?:被害|加害|容疑|被疑|相談|通報|申告|経営|運転|同乗|目撃|交際|行方不明)者|(?:同居|知|友|本|保証|依頼)人)"
+    r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
+# an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
+# 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
+# 婚姻できる年齢), not someone's; only 推定/自称/申告/実年齢 still belong to a person.
 AGE_AFTER_LABEL = re.compile(
-    r"年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
+    r"(?:(?<![一-龥々ァ-ヶーるたいだ])|(?<=推定|自称|申告)|(?<=実))年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
 
 # ---------------------------------------------------------------- ID numbers
 ID_CONTEXT = re.compile(
@@ -114,10 +119,11 @@ ID_CONTEXT = re.compile(
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
-# an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22
-SNS_ID = re.compile(r"(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
+# an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
+# word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
+SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
                     r"(?:の)?(?:ID|ＩＤ|アカウント(?:名)?|ユーザー名|ユーザーネーム)[はがを：:\s（(]{0,3}"
-                    r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@])")
+                    r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@]|[件人名個つ台])")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
 MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
