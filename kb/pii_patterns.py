@@ -239,6 +239,12 @@ ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC I
 TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows
 Police Prefectural National Agency Department Office Station Japan Japanese Bank City University Hospital School
 Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture""".split())
+# the legal-entity marks in a bank account holder's katakana name (全銀協の略語): カ 株式会社, ユ 有限会社,
+# ド 合同会社, ザイ 財団法人, シヤ 社団法人, ガク 学校法人, イ 医療法人, フク 社会福祉法人, トクヒ NPO法人 …;
+# written before (カ）ミライ) or after (ミライ（カ) the name, they make the holder a body, not a person
+_BANK_ENTITY_MARKS = r"(?:カ|ユ|ド|メ|シ|ザイ|シヤ|シャ|ガク|イ|フク|トクヒ|シユウ|ドク|ベン|ゼイ|ノウ|セイキヨウ|ケンポ)"
+BANK_ENTITY_BEFORE = re.compile(_BANK_ENTITY_MARKS + r"[)）]")
+BANK_ENTITY_AFTER = re.compile(r"[ 　]?[(（]" + _BANK_ENTITY_MARKS + r"(?![ァ-ヶー])")
 NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名)(?:は|を|が|：|:|　| )?[ 　]?$")
 
 # ---------------------------------------------------------------- organisations (workplace / school)

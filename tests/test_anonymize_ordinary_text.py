@@ -144,7 +144,8 @@ def test_a_legal_entity_holding_an_account_is_not_a_person(text):
 
 @pytest.mark.parametrize("text, name", [
     ("口座名義はサトウ ハナコです。", "サトウ ハナコ"),
-    ("口座名義は林で、", "林"),
+    ("口座名義は呉で、", "呉"),
+    ("氏名は陳で、", "陳"),
 ])
 def test_a_person_holding_an_account_is_still_masked(text, name):
     assert ("person", name) in found(text)
