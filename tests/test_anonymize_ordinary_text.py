@@ -88,6 +88,7 @@ def test_an_age_in_brackets_after_a_person_is_still_masked(text, age):
     "「子ども110番の家」協力店の一覧を作った。",
     "「少年院」と「少年刑務所」の違いを知りたい。",
     "「防犯カメラ」取扱店に設置を相談した。",
+    "「特殊詐欺」対策協力店のステッカーを配った。",
     "「寺院」の賽銭箱が壊されていた。",
 ])
 def test_goods_and_institutions_in_quotes_are_not_a_workplace(text):
