@@ -106,9 +106,9 @@ AGE_AFTER_PERSON_WORD = re.compile(
     r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
 # an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
 # 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
-# 婚姻できる年齢), not someone's; only 推定/自称/申告/実年齢 still belong to a person.
+# 婚姻できる年齢), not someone's; 推定/自称/申告/実年齢 and a person's (被害者年齢) still do.
 AGE_AFTER_LABEL = re.compile(
-    r"(?:(?<![一-龥々ァ-ヶーるたいだ])|(?<=推定|自称|申告)|(?<=実))年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
+    r"(?:(?<![一-龥々ァ-ヶーるたいだ])|(?<=推定|自称|申告)|(?<=[実者]))年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
 
 # ---------------------------------------------------------------- ID numbers
 ID_CONTEXT = re.compile(

@@ -54,6 +54,7 @@ def test_a_kind_of_age_named_in_law_is_not_someones_age(text):
     ("被害者の年齢は七十五で、認知症の疑いがある。", "七十五"),
     ("遺体の推定年齢は40前後とみられる。", "40"),
     ("本人の年齢：32、職業は無職。", "32"),
+    ("被害者年齢：32、性別：女。", "32"),
 ])
 def test_a_persons_age_after_the_word_age_is_still_masked(text, age):
     assert ("age", age) in found(text)
