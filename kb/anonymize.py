@@ -690,8 +690,9 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             j -= 1
         if j > k:
             seg = toks[k:j]
-            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space) \
-                    and len(_name_key(text[seg[0].b:seg[-1].e])) >= 2:     # not カ）, a bank's mark for 株式会社
+            if P.BANK_ENTITY_BEFORE.match(text, seg[0].b) or P.BANK_ENTITY_AFTER.match(text, seg[-1].e):
+                continue                    # 名義 カ）ミライ商事, ミライ商事（カ: a company's account
+            if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
                 out.append((seg[0].b, seg[-1].e, "person"))
     return out
 

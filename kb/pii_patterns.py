@@ -97,13 +97,18 @@ AGE = re.compile(
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
-# an age as a bare number in brackets after a word for a person: 被害少女（15）, 男性（四十二）
+# an age as a bare number in brackets after a word for one person: 被害少女（15）, 男性（四十二）, 相談者（71）.
+# Words for a group (逮捕者, 負傷者, 関係者, 第三者) carry a count there, and so does any number followed
+# by a counter: 届出人(2)名, 男性(2)名.
 AGE_AFTER_PERSON_WORD = re.compile(
-    r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|者|人|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹)"
-    r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,]")
-# an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満)
+    r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹"
+    r"|祖父|祖母|(?:被害|加害|容疑|被疑|相談|通報|申告|経営|運転|同乗|目撃|交際|行方不明)者|(?:同居|知|友|本|保証|依頼)人)"
+    r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
+# an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
+# 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
+# 婚姻できる年齢), not someone's; 推定/自称/申告/実年齢 and a person's (被害者年齢) still do.
 AGE_AFTER_LABEL = re.compile(
-    r"年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
+    r"(?:(?<![一-龥々ァ-ヶーるたいだ])|(?<=推定|自称|申告)|(?<=[実者]))年齢[はがを：:\s]{0,2}(?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?=[とで、。,）)]|くらい|ぐらい|前後|$)")
 
 # ---------------------------------------------------------------- ID numbers
 ID_CONTEXT = re.compile(
@@ -114,10 +119,11 @@ ID_CONTEXT = re.compile(
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
-# an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22
-SNS_ID = re.compile(r"(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
+# an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
+# word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
+SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
                     r"(?:の)?(?:ID|ＩＤ|アカウント(?:名)?|ユーザー名|ユーザーネーム)[はがを：:\s（(]{0,3}"
-                    r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@])")
+                    r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@]|[件人名個つ台])")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
 MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
@@ -233,6 +239,12 @@ ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC I
 TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows
 Police Prefectural National Agency Department Office Station Japan Japanese Bank City University Hospital School
 Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture""".split())
+# the legal-entity marks in a bank account holder's katakana name (全銀協の略語): カ 株式会社, ユ 有限会社,
+# ド 合同会社, ザイ 財団法人, シヤ 社団法人, ガク 学校法人, イ 医療法人, フク 社会福祉法人, トクヒ NPO法人 …;
+# written before (カ）ミライ) or after (ミライ（カ) the name, they make the holder a body, not a person
+_BANK_ENTITY_MARKS = r"(?:カ|ユ|ド|メ|シ|ザイ|シヤ|シャ|ガク|イ|フク|トクヒ|シユウ|ドク|ベン|ゼイ|ノウ|セイキヨウ|ケンポ)"
+BANK_ENTITY_BEFORE = re.compile(_BANK_ENTITY_MARKS + r"[)）]")
+BANK_ENTITY_AFTER = re.compile(r"[ 　]?[(（]" + _BANK_ENTITY_MARKS + r"(?![ァ-ヶー])")
 NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名)(?:は|を|が|：|:|　| )?[ 　]?$")
 
 # ---------------------------------------------------------------- organisations (workplace / school)
@@ -248,16 +260,20 @@ ORG_SUFFIXES = ("酒店", "工業", "製作所", "興業", "薬局", "美容室"
 BUSINESS_KIND = re.compile(
     r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|宿|会社|工場|院|塾|園|館|団))"
     r"「(?P<name>[^「」、。\s]{1,20})」")
-# a quoted shop or company name: 「たまの中央クリニック」, 「カフェ・リヨン表町店」
+# a quoted shop or company name: 「たまの中央クリニック」, 「カフェ・リヨン表町店」. A shop's tie to what the
+# quotes hold (販売店, 取扱店, 協力店, 対策協力店, 加盟店) makes that a product or a scheme: 「電動キックボード」販売店.
 QUOTED_ORG_KIND_AFTER = re.compile(
-    r"「(?P<name>[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?)」(?:という|との|なる)?[一-龥々ァ-ヶー]{0,6}"
+    r"「(?P<name>[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?)」(?:という|との|なる)?"
+    r"(?![一-龥々ァ-ヶー]{0,4}(?:販売|取扱|取り扱い|取次|専門|加盟|協力|協賛|代理|特約|指定|認定|登録|提携|対象|参加|直営|正規|量販|修理))"
+    r"[一-龥々ァ-ヶー]{0,6}"
     r"(?:店|屋|医院|病院|クリニック|歯科|会社|工場|事務所|美容室|理容室|サロン|ホテル|旅館|民宿|食堂|薬局|塾|教室|整体院|接骨院|整骨院|スナック|バー|カフェ)"
     r"(?![一-龥々ァ-ヶー])")
 # a quoted name that starts with its kind: 「スナック 夕顔」, 「ホテル・ミラマーレ」
 QUOTED_ORG_KIND_FIRST = re.compile(
     r"「(?P<name>(?:スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨)"
     r"[ 　・]?[^「」、。\s]{1,15})」")
-QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
+# 院 only in the names of clinics and schools (さくら医院, みのり整体院), not 少年院, 寺院, 議院
+QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
 PUBLIC_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
 # a named business identifies its owner or staff even with no one said to work there
 BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
