@@ -550,13 +550,27 @@ def _org_after_tie(text: str, toks: list[_Tok]):
         run = toks[k:j]
         # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
         kind = any(x.s in P.ORG_SUFFIXES for x in run)
-        if all(x.is_place or x.pos[0] == "接尾辞" for x in run) or text.startswith("の", run[-1].e if run else 0):
+        if all(x.is_place or x.pos[0] == "接尾辞" for x in run) \
+                or run and text.startswith("の", run[-1].e) and _names_an_area(run[-1]):
             continue                     # 勤務先は津山市内の…, 宿泊先は湯郷温泉の旅館…: where, not the name
         if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and (x.is_oov or kind and x.s not in P.ORG_SUFFIXES
                                                                              and x.s not in P.ORG_GENERIC)) for x in run) \
                 and not all(x.s in P.ORG_GENERIC for x in run):
             out.append((run[0].b, run[-1].e, "org_identifying"))
     return out
+
+
+# Words that make a place name into an area (湯郷温泉, 倉敷駅前, 真庭北部). A Japanese compound takes its
+# kind from its last word: 倉敷食品 is a business, 湯郷温泉 a place.
+_AREA_WORDS = frozenset("""
+温泉 地区 地域 地方 地内 市内 町内 県内 管内 市街 市街地 中心部 郊外 周辺 付近 近辺 近く 界隈 一帯 方面 沿線
+団地 商店街 港 駅 駅前 駅周辺 北部 南部 東部 西部 中部 北側 南側 東側 西側 東口 西口 南口 北口
+""".split())
+
+
+def _names_an_area(t: _Tok) -> bool:
+    """True when the last word of a run before の makes it a place (湯郷温泉の旅館), not a business (倉敷食品の工場)."""
+    return t.is_place or t.pos[0] == "接尾辞" or t.pos[2] == "副詞可能" or t.s in _AREA_WORDS
 
 
 def _org_word(t: _Tok) -> bool:
