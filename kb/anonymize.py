@@ -779,7 +779,8 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
         if spaced:
             k += 1
         # after a space, a case particle also ends the given name (兄の秋山 大地が暴れている)
-        after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
+        after_title = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、])"
+        after = after_title[:-1] + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
         # Sudachi keeps a reading with its word (颯（はやて）) and may read a one-kanji name as an adverb
         core = _READING_TAIL.sub("", toks[k].s) if k < n else ""
         if k < n and (toks[k].pos[0] == "名詞" or spaced and re.fullmatch(r"[一-龥々]{1,2}", core)
@@ -788,9 +789,17 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
                 and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", core) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
                 and not toks[k].s.startswith(_NAME_FOLLOWERS) \
-                and k + 1 < n and re.match(after, toks[k + 1].s):
+                and k + 1 < n and re.match(after, toks[k + 1].s) \
+                and (re.match(after_title, toks[k + 1].s) or _given_name_word(toks[k], core)):
             j = k
     return j
+
+
+def _given_name_word(t: _Tok, core: str) -> bool:
+    """Before a bare particle only a word that can be a given name ends a spaced full name: one the
+    dictionary holds as a name (大地, 海斗) or does not know, or one with its reading (颯（はやて）);
+    伊藤 署員が, 佐藤 担当が are a surname and a role."""
+    return t.is_oov or t.is_proper or t.s != core or _also_a_name(core)
 
 
 def _name_context_before(text: str, b: int) -> bool:
