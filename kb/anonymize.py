@@ -230,14 +230,25 @@ def _name_key(name: str) -> str:
 
 
 def _person_letters(names: list[str]) -> dict[str, str]:
-    """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its letter."""
+    """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its
+    letter, and so does a given name alone that ends exactly one full name (剛 → 前川 剛)."""
     keys = list(dict.fromkeys(_name_key(n) for n in names))
     ordered = sorted(keys)
+    given_of: dict[str, list[str]] = {}
+    for n in names:
+        parts = re.split(r"[\s　・]+", n.strip())
+        if len(parts) >= 2:
+            given_of.setdefault(parts[-1], []).append(_name_key(n))
     canon: dict[str, str] = {}
     for k in keys:
         lo, hi = bisect_left(ordered, k), bisect_left(ordered, k + "\U0010ffff")
         longer = [o for o in ordered[lo:hi] if o != k]
-        # a surname shared by two different full names stays its own person
+        if not longer:
+            # a given name alone: the full names written with it as their last part (前川 剛),
+            # or ending in it after a surname of two or more characters (中村勇気)
+            longer = list(dict.fromkeys(given_of.get(k, []) + [
+                o for o in keys if o.endswith(k) and len(o) >= len(k) + 2 and o not in given_of.get(k, [])]))
+        # a surname or given name shared by two different full names stays its own person
         canon[k] = longer[0] if len(longer) == 1 else k
     for k in keys:  # follow chains (佐藤 → 佐藤健 → 佐藤健一)
         seen = {k}
@@ -863,8 +874,7 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
                 and (len(x.s) > 1 or x.is_name or _ONE_CHAR_NAME_AFTER.match(text, x.e)):
             extra.append((x.b, x.e, "person"))
         elif x.s in given and (re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3])
-                               or (x.is_name or len(x.s) > 1 or _ONE_CHAR_NAME_AFTER.match(text, x.e))
-                               and not P.PLACE_AFTER.match(text[x.e:x.e + 6])):
+                               or _given_name_alone(text, x)):
             extra.append((x.b, x.e, "person"))         # the given name alone later: 剛は現在…
     taken = _Taken(len(text), chosen)
     for b, e, t in extra:
@@ -873,6 +883,18 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
             taken.take(b, e)
     chosen.sort()
     return chosen
+
+
+# a given name alone stands for its person before a case particle (剛は, 剛に), not inside a verb (希望して)
+_GIVEN_NAME_ALONE_AFTER = re.compile(r"(?:は|が|に|の|と|も)")
+
+
+def _given_name_alone(text: str, x: _Tok) -> bool:
+    """True when the given name of a found person, standing alone without さん, is that person: the
+    dictionary reads it here as a name or does not know it, and a case particle follows. A given name
+    that is also a common word (大地, 勇気, 光) is the common word there: 大地が揺れた, 勇気を出して."""
+    return (x.is_name or x.is_proper or x.is_oov) and bool(_GIVEN_NAME_ALONE_AFTER.match(text, x.e)) \
+        and not P.PLACE_AFTER.match(text[x.e:x.e + 6])
 
 
 # ============================================================================ overlaps

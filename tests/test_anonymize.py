@@ -343,6 +343,8 @@ def test_a_given_name_alone_later_is_masked_too():
     f = found("相談者の前川 美紀さんは、元夫の前川 剛から脅されている。剛は市内に住む。")
     assert {("person", "前川 美紀"), ("person", "前川 剛")} <= f
     assert sum(1 for t, s in f if t == "person" and s == "剛") == 1
+    assert anonymize("相談者の前川 美紀さんは、元夫の前川 剛から脅されている。剛は市内に住む。").text == \
+        "相談者の〔氏名A〕さんは、元夫の〔氏名B〕から脅されている。〔氏名B〕は市内に住む。"
 
 
 @pytest.mark.parametrize("text, keep", [
