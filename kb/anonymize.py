@@ -543,10 +543,22 @@ def _organisations(text: str, toks: list[_Tok]):
                            or re.match(r"[ 　]?(?:の|[0-9０-９一二三四五六]年)", text[m.end():])):
             continue
         inner = toks[bisect_left(starts, m.start() + 1):bisect_left(starts, m.end() - 1)]
-        if before or any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-z]", x.s) for x in inner):
+        if _quoted_name_inside(text[m.start() + 1:m.end() - 1], inner, kana=before):
             out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
+
+
+def _quoted_name_inside(content: str, inner: list[_Tok], kana: bool) -> bool:
+    """True when quoted words are a name: a proper noun, an unknown word, katakana or romaji, and after
+    勤務先の / 店名は also a word in hiragana (「居酒屋 はなび」). Not what someone said (「言えない」),
+    a word for no answer (「不明」), common words (「本社」, 「同じ部署」) or a police unit (「生活安全課」)."""
+    words = [x for x in inner if not x.is_space]
+    if not words or content in P.NOT_A_NAME or content in P.ORG_GENERIC or P.POLICE_UNIT.search(content) \
+            or words[0].pos[0] in ("動詞", "助動詞", "形容詞", "副詞", "助詞"):
+        return False                   # a clause starts with its verb; a name with a noun (伊部窯 きのした)
+    return any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", x.s)
+               or kana and x.pos[0] == "名詞" and re.fullmatch(r"[ぁ-ゖー]{2,}", x.s) for x in words)
 
 
 def _org_after_tie(text: str, toks: list[_Tok]):

@@ -459,6 +459,7 @@ def test_a_bare_given_name_shares_the_letter_of_its_full_name():
     ("相手は勤務先の「同じ部署」の者だという。", ["同じ部署"]),
     ("応援要員の所属は「生活安全課」です。", ["生活安全課"]),
     ("勤め先は「知らない」と答え、店名は「忘れた」という。", ["知らない", "忘れた"]),
+    ("勤務先は「まだ決まっていない」と話した。", ["まだ決まっていない"]),
 ])
 def test_a_quoted_statement_after_a_workplace_word_is_no_name(text, keep):
     assert masked_words(text, keep) == []
@@ -469,6 +470,8 @@ def test_a_quoted_statement_after_a_workplace_word_is_no_name(text, keep):
     ("相談者は陶芸工房を営み、屋号は「備前焼 ひなた」です。", "備前焼 ひなた"),
     ("勤務先の「山田商店」に連絡した。", "山田商店"),
     ("店名は「カフェ・ルポ」です。", "カフェ・ルポ"),
+    # a kana name Sudachi misreads as a verb ending (やまし|た) still starts with a noun
+    ("工房名は「吉井窯 やました」です。", "吉井窯 やました"),
 ])
 def test_a_quoted_name_after_a_workplace_word_is_still_found(text, expected):
     assert ("org_identifying", expected) in found(text)
