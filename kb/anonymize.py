@@ -665,8 +665,12 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                     out.append((t.b, t.e, "person"))
         i += 1
     # katakana words joined by ・ with a person cue next to them: アナ・コスタと名乗る, 被害者のマリア・ロペス
+    # (after a role only when a part is a name or unknown: 相手のスマート・フォン is the person's phone)
+    starts = [x.b for x in toks]
     for m in _KATAKANA_JOINED.finditer(text):
-        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()):
+        parts = toks[bisect_left(starts, m.start()):bisect_left(starts, m.end())]
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()) \
+                and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
     # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
     # after a person's role or before a title it is a name
@@ -680,7 +684,6 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
             out.append((m.start(g), m.end(g), "person"))
-    starts = [x.b for x in toks]
     for m in P.NAME_AFTER_RANK.finditer(text):
         k = bisect_left(starts, m.start("name"))
         if k < n and toks[k].b == m.start("name") and toks[k].e == m.end("name") and toks[k].is_proper:
