@@ -907,9 +907,13 @@ _GIVEN_NAME_ALONE_AFTER = re.compile(r"(?:は|が|に|の|と|も)")
 def _given_name_alone(text: str, x: _Tok) -> bool:
     """True when the given name of a found person, standing alone without さん, is that person: the
     dictionary reads it here as a name or does not know it, and a case particle follows. A given name
-    that is also a common word (大地, 勇気, 光) is the common word there: 大地が揺れた, 勇気を出して."""
-    return (x.is_name or x.is_proper or x.is_oov) and bool(_GIVEN_NAME_ALONE_AFTER.match(text, x.e)) \
-        and not P.PLACE_AFTER.match(text[x.e:x.e + 6])
+    that is also a common word (大地, 学, 光) is the common word there (大地が揺れた, 勇気を出して)
+    unless it opens a sentence as its topic, as a narrative names a person it has introduced (学は現在…)."""
+    if P.PLACE_AFTER.match(text[x.e:x.e + 6]):
+        return False
+    if x.is_name or x.is_proper or x.is_oov:
+        return bool(_GIVEN_NAME_ALONE_AFTER.match(text, x.e))
+    return text.startswith("は", x.e) and (x.b == 0 or text[x.b - 1] in "。！？!?\n")
 
 
 # ============================================================================ overlaps

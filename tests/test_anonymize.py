@@ -494,3 +494,9 @@ def test_loanwords_joined_by_a_dot_after_a_role_are_no_name(text, keep):
 ])
 def test_a_foreign_name_joined_by_a_dot_after_a_role_is_still_found(text, expected):
     assert expected in found(text)
+
+
+def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence():
+    a = anonymize("夫の秋山 学が殴った。学は現在も自宅にいる。")
+    assert a.text == "夫の〔氏名A〕が殴った。〔氏名A〕は現在も自宅にいる。"
+    assert masked_words("兄の秋山 大地が暴れている。人生で大地は初めて見たという。", ["大地は初めて"]) == []
