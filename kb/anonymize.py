@@ -230,14 +230,25 @@ def _name_key(name: str) -> str:
 
 
 def _person_letters(names: list[str]) -> dict[str, str]:
-    """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its letter."""
+    """A letter per distinct person; a name that starts a longer, earlier-or-later full name shares its
+    letter, and so does a given name alone that ends exactly one full name (剛 → 前川 剛)."""
     keys = list(dict.fromkeys(_name_key(n) for n in names))
     ordered = sorted(keys)
+    given_of: dict[str, list[str]] = {}
+    for n in names:
+        parts = re.split(r"[\s　・]+", n.strip())
+        if len(parts) >= 2:
+            given_of.setdefault(parts[-1], []).append(_name_key(n))
     canon: dict[str, str] = {}
     for k in keys:
         lo, hi = bisect_left(ordered, k), bisect_left(ordered, k + "\U0010ffff")
         longer = [o for o in ordered[lo:hi] if o != k]
-        # a surname shared by two different full names stays its own person
+        if not longer:
+            # a given name alone: the full names written with it as their last part (前川 剛),
+            # or ending in it after a surname of two or more characters (中村勇気)
+            longer = list(dict.fromkeys(given_of.get(k, []) + [
+                o for o in keys if o.endswith(k) and len(o) >= len(k) + 2 and o not in given_of.get(k, [])]))
+        # a surname or given name shared by two different full names stays its own person
         canon[k] = longer[0] if len(longer) == 1 else k
     for k in keys:  # follow chains (佐藤 → 佐藤健 → 佐藤健一)
         seen = {k}
@@ -532,10 +543,22 @@ def _organisations(text: str, toks: list[_Tok]):
                            or re.match(r"[ 　]?(?:の|[0-9０-９一二三四五六]年)", text[m.end():])):
             continue
         inner = toks[bisect_left(starts, m.start() + 1):bisect_left(starts, m.end() - 1)]
-        if before or any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-z]", x.s) for x in inner):
+        if _quoted_name_inside(text[m.start() + 1:m.end() - 1], inner, kana=before):
             out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
+
+
+def _quoted_name_inside(content: str, inner: list[_Tok], kana: bool) -> bool:
+    """True when quoted words are a name: a proper noun, an unknown word, katakana or romaji, and after
+    勤務先の / 店名は also a word in hiragana (「居酒屋 はなび」). Not what someone said (「言えない」),
+    a word for no answer (「不明」), common words (「本社」, 「同じ部署」) or a police unit (「生活安全課」)."""
+    words = [x for x in inner if not x.is_space]
+    if not words or content in P.NOT_A_NAME or content in P.ORG_GENERIC or P.POLICE_UNIT.search(content) \
+            or words[0].pos[0] in ("動詞", "助動詞", "形容詞", "副詞", "助詞"):
+        return False                   # a clause starts with its verb; a name with a noun (伊部窯 きのした)
+    return any(x.is_proper or x.is_oov or _KATAKANA.match(x.s) or re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", x.s)
+               or kana and x.pos[0] == "名詞" and re.fullmatch(r"[ぁ-ゖー]{2,}", x.s) for x in words)
 
 
 def _org_after_tie(text: str, toks: list[_Tok]):
@@ -550,13 +573,27 @@ def _org_after_tie(text: str, toks: list[_Tok]):
         run = toks[k:j]
         # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
         kind = any(x.s in P.ORG_SUFFIXES for x in run)
-        if all(x.is_place or x.pos[0] == "接尾辞" for x in run) or text.startswith("の", run[-1].e if run else 0):
+        if all(x.is_place or x.pos[0] == "接尾辞" for x in run) \
+                or run and text.startswith("の", run[-1].e) and _names_an_area(run[-1]):
             continue                     # 勤務先は津山市内の…, 宿泊先は湯郷温泉の旅館…: where, not the name
         if len(run) >= 2 and any(x.is_proper or (_KATAKANA.match(x.s) and (x.is_oov or kind and x.s not in P.ORG_SUFFIXES
                                                                              and x.s not in P.ORG_GENERIC)) for x in run) \
                 and not all(x.s in P.ORG_GENERIC for x in run):
             out.append((run[0].b, run[-1].e, "org_identifying"))
     return out
+
+
+# Words that make a place name into an area (湯郷温泉, 倉敷駅前, 真庭北部). A Japanese compound takes its
+# kind from its last word: 倉敷食品 is a business, 湯郷温泉 a place.
+_AREA_WORDS = frozenset("""
+温泉 地区 地域 地方 地内 市内 町内 県内 管内 市街 市街地 中心部 郊外 周辺 付近 近辺 近く 界隈 一帯 方面 沿線
+団地 商店街 港 駅 駅前 駅周辺 北部 南部 東部 西部 中部 北側 南側 東側 西側 東口 西口 南口 北口
+""".split())
+
+
+def _names_an_area(t: _Tok) -> bool:
+    """True when the last word of a run before の makes it a place (湯郷温泉の旅館), not a business (倉敷食品の工場)."""
+    return t.is_place or t.pos[0] == "接尾辞" or t.pos[2] == "副詞可能" or t.s in _AREA_WORDS
 
 
 def _org_word(t: _Tok) -> bool:
@@ -628,8 +665,12 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                     out.append((t.b, t.e, "person"))
         i += 1
     # katakana words joined by ・ with a person cue next to them: アナ・コスタと名乗る, 被害者のマリア・ロペス
+    # (after a role only when a part is a name or unknown: 相手のスマート・フォン is the person's phone)
+    starts = [x.b for x in toks]
     for m in _KATAKANA_JOINED.finditer(text):
-        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()):
+        parts = toks[bisect_left(starts, m.start()):bisect_left(starts, m.end())]
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()) \
+                and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
     # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
     # after a person's role or before a title it is a name
@@ -643,7 +684,6 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
             out.append((m.start(g), m.end(g), "person"))
-    starts = [x.b for x in toks]
     for m in P.NAME_AFTER_RANK.finditer(text):
         k = bisect_left(starts, m.start("name"))
         if k < n and toks[k].b == m.start("name") and toks[k].e == m.end("name") and toks[k].is_proper:
@@ -766,7 +806,8 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
         if spaced:
             k += 1
         # after a space, a case particle also ends the given name (兄の秋山 大地が暴れている)
-        after = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、]" + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
+        after_title = r"^(?:さん|様|氏|君|くん|ちゃん|[（(」、])"
+        after = after_title[:-1] + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
         # Sudachi keeps a reading with its word (颯（はやて）) and may read a one-kanji name as an adverb
         core = _READING_TAIL.sub("", toks[k].s) if k < n else ""
         if k < n and (toks[k].pos[0] == "名詞" or spaced and re.fullmatch(r"[一-龥々]{1,2}", core)
@@ -775,9 +816,17 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
                 and re.match(r"^(?:[一-龥々]{1,3}|[ぁ-ゖ]{2,4}|[ァ-ヶー]{2,6})$", core) \
                 and toks[k].s not in P.RANKS and toks[k].s not in P.HONORIFICS and toks[k].s not in P.NOT_A_NAME \
                 and not toks[k].s.startswith(_NAME_FOLLOWERS) \
-                and k + 1 < n and re.match(after, toks[k + 1].s):
+                and k + 1 < n and re.match(after, toks[k + 1].s) \
+                and (re.match(after_title, toks[k + 1].s) or _given_name_word(toks[k], core)):
             j = k
     return j
+
+
+def _given_name_word(t: _Tok, core: str) -> bool:
+    """Before a bare particle only a word that can be a given name ends a spaced full name: one the
+    dictionary holds as a name (大地, 海斗) or does not know, or one with its reading (颯（はやて）);
+    伊藤 署員が, 佐藤 担当が are a surname and a role."""
+    return t.is_oov or t.is_proper or t.s != core or _also_a_name(core)
 
 
 def _name_context_before(text: str, b: int) -> bool:
@@ -841,8 +890,7 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
                 and (len(x.s) > 1 or x.is_name or _ONE_CHAR_NAME_AFTER.match(text, x.e)):
             extra.append((x.b, x.e, "person"))
         elif x.s in given and (re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3])
-                               or (x.is_name or len(x.s) > 1 or _ONE_CHAR_NAME_AFTER.match(text, x.e))
-                               and not P.PLACE_AFTER.match(text[x.e:x.e + 6])):
+                               or _given_name_alone(text, x)):
             extra.append((x.b, x.e, "person"))         # the given name alone later: 剛は現在…
     taken = _Taken(len(text), chosen)
     for b, e, t in extra:
@@ -851,6 +899,22 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
             taken.take(b, e)
     chosen.sort()
     return chosen
+
+
+# a given name alone stands for its person before a case particle (剛は, 剛に), not inside a verb (希望して)
+_GIVEN_NAME_ALONE_AFTER = re.compile(r"(?:は|が|に|の|と|も)")
+
+
+def _given_name_alone(text: str, x: _Tok) -> bool:
+    """True when the given name of a found person, standing alone without さん, is that person: the
+    dictionary reads it here as a name or does not know it, and a case particle follows. A given name
+    that is also a common word (大地, 学, 光) is the common word there (大地が揺れた, 勇気を出して)
+    unless it opens a sentence as its topic, as a narrative names a person it has introduced (学は現在…)."""
+    if P.PLACE_AFTER.match(text[x.e:x.e + 6]):
+        return False
+    if x.is_name or x.is_proper or x.is_oov:
+        return bool(_GIVEN_NAME_ALONE_AFTER.match(text, x.e))
+    return text.startswith("は", x.e) and (x.b == 0 or text[x.b - 1] in "。！？!?\n")
 
 
 # ============================================================================ overlaps

@@ -343,6 +343,8 @@ def test_a_given_name_alone_later_is_masked_too():
     f = found("相談者の前川 美紀さんは、元夫の前川 剛から脅されている。剛は市内に住む。")
     assert {("person", "前川 美紀"), ("person", "前川 剛")} <= f
     assert sum(1 for t, s in f if t == "person" and s == "剛") == 1
+    assert anonymize("相談者の前川 美紀さんは、元夫の前川 剛から脅されている。剛は市内に住む。").text == \
+        "相談者の〔氏名A〕さんは、元夫の〔氏名B〕から脅されている。〔氏名B〕は市内に住む。"
 
 
 @pytest.mark.parametrize("text, keep", [
@@ -376,3 +378,125 @@ def test_the_recogniser_is_the_installed_package_not_a_download():
     assert any(d.startswith("ginza") for d in deps)
     package_dir = Path(importlib.util.find_spec("ja_ginza").origin).resolve().parent
     assert Path(ner._model().path).resolve().is_relative_to(package_dir)
+
+
+# ---------------------------------------------------------------- review 17: forms that must not overreach
+
+@pytest.mark.parametrize("text, expected", [
+    # a company name before の after 勤務先は: its last word names a business, not an area (1.1)
+    ("勤務先は倉敷食品の工場で働いている。", "倉敷食品"),
+    ("勤務先は山陽物産の倉敷工場で働いている。", "山陽物産"),
+    ("夫の勤め先は吉備ロジテックの倉庫です。", "吉備ロジテック"),
+    ("被害者の勤務先は美作精工の第二工場です。", "美作精工"),
+])
+def test_a_workplace_named_before_its_site_is_found(text, expected):
+    assert ("org_identifying", expected) in found(text)
+
+
+@pytest.mark.parametrize("text, keep", [
+    # where the workplace or lodging is, not its name (1.1)
+    ("相談者の勤務先は津山市内の工場です。", ["津山市内"]),
+    ("宿泊先は湯郷温泉の旅館で、夕食後に外出した。", ["湯郷温泉"]),
+    ("勤務先は倉敷駅前のビルで、夜勤が多い。", ["倉敷駅前"]),
+    ("宿泊先は真庭北部の民宿で、車で移動していた。", ["真庭北部"]),
+])
+def test_a_place_before_the_workplace_only_locates_it(text, keep):
+    assert masked_words(text, keep) == []
+
+
+@pytest.mark.parametrize("text, keep", [
+    # a role or count after a spaced surname is not a given name, and is not spread (1.2)
+    ("伊藤 署員が対応した。署員は2名で、署員の配置を見直す。", ["署員が", "署員は", "署員の"]),
+    ("佐藤 担当が折り返し電話した。", ["担当"]),
+    ("高橋 院長が説明した。", ["院長"]),
+    ("山田 本部長が視察した。", ["本部長"]),
+    ("田中 両名が出頭した。", ["両名"]),
+    ("小松 係員は不在で、後藤 当番が受理した。", ["係員", "当番"]),
+])
+def test_a_role_after_a_spaced_surname_is_no_given_name(text, keep):
+    assert masked_words(text, keep) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # given names the dictionary knows as names or also as common words still end at a particle (1.2)
+    ("兄の秋山 大地が暴れている。", ("person", "秋山 大地")),
+    ("弟の村上 海斗が暴れていると通報。", ("person", "村上 海斗")),
+    ("同乗者の松田 颯（はやて）が負傷した。", ("person", "松田 颯（はやて）")),
+    ("相談者の夫、岡本 誠は無職です。", ("person", "岡本 誠")),
+])
+def test_a_spaced_given_name_before_a_particle_is_still_found(text, expected):
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize("text, keep", [
+    # a given name that is also a common word is not masked where it is the common word (1.3)
+    ("同居人の森 希望さんは、転居を希望している。", ["転居を希望"]),
+    ("被害者の岡 勇気さんは、勇気を出して相談した。", ["勇気を出して"]),
+    ("兄の秋山 大地が暴れている。大地が揺れたと話す。", ["大地が揺れた"]),
+    ("妹の中島 光さんから通報。光が差し込む部屋だった。", ["光が差し込む"]),
+    ("弟の西 翼は、翼を広げた鳥の絵を描いた。", ["翼を広げた"]),
+])
+def test_a_given_name_is_not_spread_onto_the_common_word(text, keep):
+    assert masked_words(text, keep) == []
+
+
+def test_a_bare_given_name_shares_the_letter_of_its_full_name():
+    a = anonymize("通報者の大野 健太さんは、隣人の石井 茂に殴られた。茂は近所に住み、健太さんとは面識がある。")
+    assert a.text == ("通報者の〔氏名A〕さんは、隣人の〔氏名B〕に殴られた。〔氏名B〕は近所に住み、"
+                      "〔氏名A〕さんとは面識がある。")
+    # two full names ending in the same given name: the bare one stays its own person
+    assert mask("佐藤剛と前川剛。剛", [{"start": 0, "end": 3, "type": "person"},
+                                      {"start": 4, "end": 7, "type": "person"},
+                                      {"start": 8, "end": 9, "type": "person"}]) == "〔氏名A〕と〔氏名B〕。〔氏名C〕"
+
+
+@pytest.mark.parametrize("text, keep", [
+    # what someone says about a workplace, a generic word or a police unit in quotes is no name (1.6)
+    ("勤務先は「言えない」と話した。", ["言えない"]),
+    ("店名は「不明」とのこと。", ["不明"]),
+    ("屋号は「未定」です。", ["未定"]),
+    ("勤務先の「本社」に連絡した。", ["本社"]),
+    ("相手は勤務先の「同じ部署」の者だという。", ["同じ部署"]),
+    ("応援要員の所属は「生活安全課」です。", ["生活安全課"]),
+    ("勤め先は「知らない」と答え、店名は「忘れた」という。", ["知らない", "忘れた"]),
+    ("勤務先は「まだ決まっていない」と話した。", ["まだ決まっていない"]),
+])
+def test_a_quoted_statement_after_a_workplace_word_is_no_name(text, keep):
+    assert masked_words(text, keep) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("被疑者は勤務先の「居酒屋 はなび」から売上金を持ち去った。", "居酒屋 はなび"),
+    ("相談者は陶芸工房を営み、屋号は「備前焼 ひなた」です。", "備前焼 ひなた"),
+    ("勤務先の「山田商店」に連絡した。", "山田商店"),
+    ("店名は「カフェ・ルポ」です。", "カフェ・ルポ"),
+    # a kana name Sudachi misreads as a verb ending (やまし|た) still starts with a noun
+    ("工房名は「吉井窯 やました」です。", "吉井窯 やました"),
+])
+def test_a_quoted_name_after_a_workplace_word_is_still_found(text, expected):
+    assert ("org_identifying", expected) in found(text)
+
+
+@pytest.mark.parametrize("text, keep", [
+    # loanwords joined by ・ after a person's role are that person's things, not a name (1.9)
+    ("相手のスマート・フォンを確認した。", ["スマート・フォン"]),
+    ("知人のタブレット・パソコンを借りた。", ["タブレット・パソコン"]),
+    ("社長のデジタル・カメラが盗まれた。", ["デジタル・カメラ"]),
+])
+def test_loanwords_joined_by_a_dot_after_a_role_are_no_name(text, keep):
+    assert masked_words(text, keep) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("被害者のマリア・ロペスから通報。", ("person", "マリア・ロペス")),
+    ("被害者はアナ・コスタと名乗る女性です。", ("person", "アナ・コスタ")),
+    ("同居人のソン・ミナが帰宅しない。", ("person", "ソン・ミナ")),
+])
+def test_a_foreign_name_joined_by_a_dot_after_a_role_is_still_found(text, expected):
+    assert expected in found(text)
+
+
+def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence():
+    a = anonymize("夫の秋山 学が殴った。学は現在も自宅にいる。")
+    assert a.text == "夫の〔氏名A〕が殴った。〔氏名A〕は現在も自宅にいる。"
+    assert masked_words("兄の秋山 大地が暴れている。人生で大地は初めて見たという。", ["大地は初めて"]) == []
