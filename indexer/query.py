@@ -64,6 +64,9 @@ QUESTION_WORDS = {"為る", "居る", "有る", "成る", "出来る", "時", "�
 # A word typed in kana for want of kanji: a whole space-separated chunk of 3+ kana (しゅうきゅうび).
 _KANA_WORD = re.compile(r"(?:(?<=\s)|^)[ぁ-ゖァ-ヺー]{3,}(?=\s|$)")
 _ASCII = re.compile(r"[a-z0-9]")
+# Jargon written in katakana (ガサ, ホシ, ブツ) is that word only as written: Sudachi reads it as the
+# common word of the same sound (傘, 星, 物), which a question also contains (もの → 物).
+_KATAKANA = re.compile(r"[\u30a0-\u30ffー]+")
 
 
 @dataclass
@@ -246,6 +249,8 @@ def key_sequences(dictionary: SearchDictionary) -> dict[tuple[str, ...], str]:
     seqs = {}
     for key in dictionary.expansions:
         terms = tuple(w.term for w in analyze_words(key, 0))
+        if _KATAKANA.fullmatch(key) and terms != (key,):
+            continue                      # matched by its surface only (below)
         if terms and (len(terms) > 1 or not _ASCII.match(key)):
             seqs.setdefault(terms, key)
     _key_terms_cache[id(dictionary)] = (dictionary, seqs)
