@@ -120,6 +120,10 @@ class _Tok(NamedTuple):
 
 _KATAKANA = re.compile(r"^[ァ-ヶー]+$")
 _NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
+_KANJI_WORD = re.compile(r"^[一-龥々ヶ]+$")
+# generic on their own (P.ORG_GENERIC), part of a company's name after its own words
+_LINE_OF_BUSINESS = frozenset("建設 運送 不動産 自動車 産業 物流 運輸 工業 商事 電機".split())
+_BLOCK_WORD = re.compile(r"^(?:" + P.KNUM + r"+丁目|丁目|番地|番|号)")
 
 
 # ============================================================================ public API
@@ -303,6 +307,10 @@ def _phones(f: str):
             if f[b] == "(" and ")" not in s:
                 b += 1
             out.append((b, _extension_end(f, e), "phone"))
+    for m in P.KANJI_PHONE.finditer(f):
+        digits = re.sub(r"[^〇一二三四五六七八九]", "", m.group())
+        if len(digits) in (10, 11) and not digits.startswith("〇〇"):
+            out.append((m.start(), m.end(), "phone"))
     for m in P.INTL_PHONE.finditer(f):
         if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
             out.append((m.start(), _extension_end(f, m.end()), "phone"))
@@ -349,11 +357,14 @@ def _ages(f: str):
         if before.endswith("満") and re.match(r"(?:に|の者|以)", f[m.end():m.end() + 3]):
             continue  # 満20歳に達した者: a legal threshold
         if not re.match(r"[0-9]", m.group()):
-            # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時
+            # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…）, after 年齢・当時,
+            # or before words that make it someone's (十五歳と分かり, 七十歳くらいの男性)
             if not (re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)
-                    and re.match(r"[）)、,]", f[m.end():m.end() + 1]) and not f[m.end():m.end() + 3].startswith("、政令")):
+                    and re.match(r"[）)、,]", f[m.end():m.end() + 1]) and not f[m.end():m.end() + 3].startswith("、政令")) \
+                    and not P.PERSONAL_AGE_AFTER.match(f, m.end()):
                 continue
-        out.append((m.start(), m.end(), "age"))
+        about = P.AGE_ABOUT.match(f, m.end())
+        out.append((m.start(), about.end() if about else m.end(), "age"))
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_PERSON_WORD.finditer(f)]
     return out
@@ -367,6 +378,8 @@ def _ids(f: str):
             e -= 1
         out.append((b, e, "id_number"))
     out += [(m.start("id"), m.end("id"), "id_number") for m in P.SNS_ID.finditer(f)]
+    out += [(m.start(), m.end(), "id_number") for m in P.HANDLE.finditer(f)]
+    out += [(m.start("id"), m.end("id"), "id_number") for m in P.QUOTED_HANDLE.finditer(f)]
     for rx in (P.RESIDENCE_CARD, P.PASSPORT):
         out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
     for m in P.TWELVE_DIGITS.finditer(f):
@@ -399,8 +412,11 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
         has_admin = bool(P.ADMIN_UNIT.search(t.s))
         while j + 1 < n:
             nx = toks[j + 1]
+            if nx.pos[1] == "数詞" or _BLOCK_WORD.match(nx.s):
+                break                  # the block number starts here (四丁目 is one 地名 word to Sudachi)
             if nx.is_place or (nx.is_noun and nx.pos[0] == "名詞" and _NAME_CHARS.match(nx.s)
-                               and not P.POLICE_UNIT.search(nx.s) and len(nx.s) <= 6):
+                               and not P.POLICE_UNIT.search(nx.s) and len(nx.s) <= 6) \
+                    or (nx.pos[0] == "接尾辞" and _KANJI_WORD.match(nx.s) and len(nx.s) <= 2):  # 字中|山
                 j += 1
                 has_admin = has_admin or bool(P.ADMIN_UNIT.search(nx.s))
             else:
@@ -481,8 +497,9 @@ def _organisations(text: str, toks: list[_Tok]):
         if marker:
             # name after the marker (株式会社瀬戸内ロジテック岡山支店), or before it (瀬戸内ロジテック株式会社)
             j = i
-            while j + 1 < n and _org_word(toks[j + 1]) and toks[j + 1].e - t.b < 40:
-                j += 1
+            while j + 1 < n and (_org_word(toks[j + 1]) or (j > i and toks[j + 1].s in _LINE_OF_BUSINESS)) \
+                    and toks[j + 1].e - t.b < 40:
+                j += 1                   # 株式会社岡南建設: a line of business ends the name it follows
             if j > i:
                 b, e = t.b, toks[j].e
             else:
@@ -509,14 +526,15 @@ def _organisations(text: str, toks: list[_Tok]):
         words = [w for w in words if w not in P.ORG_GENERIC]
         if not words or P.POLICE_UNIT.search(text[toks[k].b:t.e]):
             continue
-        # a named place (岡山桃花大学, ハヤシ工務店, さくら病院), not a kind of place (精神科病院)
+        gm = P.GRADE.match(text, t.e)
+        # a named place (岡山桃花大学, ハヤシ工務店, さくら病院), not a kind of place (精神科病院); a school
+        # with a grade or class after it is one school whatever its words are (白鷺学園高等学校1年2組)
         if not (t.is_proper or any(x.is_proper or re.match(r"^[ァ-ヶーぁ-ゖA-Za-zＡ-Ｚａ-ｚ・]+$", x.s)
-                                   for x in name_toks)):
+                                   for x in name_toks) or (gm and name_toks)):
             continue
         b, e = toks[k].b, t.e
-        if k > 0 and toks[k - 1].s in P.PUBLIC_PREFIX:
+        if k > 0 and toks[k - 1].s in P.PUBLIC_PREFIX + ("私立",):
             b = toks[k - 1].b            # 県立真庭北高校: the founder is part of the name
-        gm = P.GRADE.match(text, e)
         tied = bool(gm) or bool(P.ORG_TIE_AFTER.match(text, e)) \
             or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e) \
             or (text[b:e].endswith(P.BUSINESS_SUFFIXES) and text[b:e] != t.s)
@@ -683,6 +701,11 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         g = next(k for k in ("name", "kana", "label") if m.group(k))
         name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
+            out.append((m.start(g), m.end(g), "person"))
+    # 自称「リュウ」, ハンドルネーム「黒猫ジロー」, 「ももち」の名前で活動
+    for m in P.LABELLED_QUOTED_NAME.finditer(text):
+        g = "name" if m.group("name") else "name2"
+        if m.group(g) not in P.NOT_A_NAME:
             out.append((m.start(g), m.end(g), "person"))
     for m in P.NAME_AFTER_RANK.finditer(text):
         k = bisect_left(starts, m.start("name"))
@@ -1098,7 +1121,7 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     for m in P.ROMAJI_NAME.finditer(f):                # on the folded text: Ｍ・ＴＡＮＡＫＡ名義
         if any(w in P.ROMAJI_COMMON for w in re.split(r"[ 　・.]+", m.group())):
             continue
-        if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・]+[）)])", text[m.end():m.end() + 12]) \
+        if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・＝ 　]+[）)])", text[m.end():m.end() + 40]) \
                 or _name_context_before(text, m.start()):
             out.append((m.start(), m.end(), "person"))
     return out

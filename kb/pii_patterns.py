@@ -71,6 +71,10 @@ PLATE = re.compile(
 MOPED_PLATE = re.compile(
     r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])")
 
+# a phone number written in kanji digits, as read aloud: 〇九〇・四四一七・二二八三, 〇八〇‐二九一一‐六五〇三
+KANJI_PHONE = re.compile(r"(?<![〇一二三四五六七八九十百千])〇[〇一二三四五六七八九]{1,4}(?:[・\-ー 　]?[〇一二三四五六七八九]{1,4}){1,3}"
+                         r"(?![〇一二三四五六七八九十百千])")
+
 # ---------------------------------------------------------------- phones abroad and extensions
 INTL_PHONE = re.compile(r"(?<![0-9A-Za-z+])\+(?!81)[1-9][0-9]{0,2}(?:[ -]?\(?[0-9]{1,5}\)?){2,5}(?![0-9])")
 EXTENSION = re.compile(r"[ 　]?[(（]?内線[ 　]?[0-9]{1,5}[)）]?")
@@ -97,6 +101,10 @@ AGE = re.compile(
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
+# after an age: it is someone's (と分かり, くらい, の少女), not a line the law draws
+PERSONAL_AGE_AFTER = re.compile(r"(?:くらい|ぐらい|位|前後|程度|(?:と(?:分か|判明|名乗|申告|供述|述べ|話|言)|の(?:男|女|少年|少女|児童|生徒|子|息子|娘|長男|長女|次男|次女|夫|妻|母|父|祖|高齢|人物|被|加)))")
+# a rough age: 45歳位, 60歳くらい (the whole says the age)
+AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位|前後)")
 # an age as a bare number in brackets after a word for one person: 被害少女（15）, 男性（四十二）, 相談者（71）.
 # Words for a group (逮捕者, 負傷者, 関係者, 第三者) carry a count there, and so does any number followed
 # by a counter: 届出人(2)名, 男性(2)名.
@@ -115,15 +123,22 @@ ID_CONTEXT = re.compile(
     r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
     r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
     r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号"
+    r"|車台番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
     r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
-    r"(?P<id>[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
+    r"(?P<id>(?:[A-Za-z][A-Za-z0-9]{0,5}-)?[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
 # an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
 # word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
 SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
                     r"(?:の)?(?:ID|ＩＤ|アカウント(?:名)?|ユーザー名|ユーザーネーム)[はがを：:\s（(]{0,3}"
                     r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@]|[件人名個つ台])")
+# an account name on its own: @kuro_wolf_88 (not the @ of an e-mail address, which is found first),
+# not a mail domain (@debian.org), or an ASCII name in quotes after what it names: 出品者のアカウント「ta9_shop」
+HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@])@(?![A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}(?![A-Za-z0-9_.]))"
+                    r"[A-Za-z0-9_][A-Za-z0-9_.]{2,29}(?![A-Za-z0-9_@])")
+QUOTED_HANDLE = re.compile(r"(?:アカウント(?:名)?|ID|ＩＤ|ユーザー名|ユーザーネーム|ハンドルネーム|ハンドル名)(?:は|が|を|：|:)?[ 　]?"
+                           r"「(?P<id>[A-Za-z0-9_][A-Za-z0-9_.\-]{2,29})」")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
 MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
@@ -154,7 +169,7 @@ ACCOUNT = re.compile(
 YUCHO = re.compile(r"(?P<num>記号\s?[：:]?\s?[0-9]{5}\s?[-、,]?\s?番号\s?[：:]?\s?[0-9]{6,8})(?![0-9])")
 
 # ---------------------------------------------------------------- addresses
-_NUM = r"(?:[0-9]+|[一二三四五六七八九十百〇]+)"
+_NUM = r"(?:[0-9]+|[一二三四五六七八九十百千〇]+)"
 ADDRESS_NUMBER = re.compile(
     r" ?(?:"
     + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:-" + _NUM + r"){0,2}(?:号)?)?"
@@ -214,6 +229,12 @@ PLACE_AFTER = re.compile(
 )
 # Words that are never a name even if a dictionary tags them as one, and placeholders for "unknown".
 NOT_A_NAME = frozenset("数人 数名 多数 少数 不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上".split())
+# a name in quotes after a word that says it is what someone goes by: 自称「リュウ」, ハンドルネーム「黒猫ジロー」,
+# 「ももち」の名前で活動 (not 通称 or 愛称: bodies and products have those too, 愛称は「日本郵便」)
+LABELLED_QUOTED_NAME = re.compile(
+    r"(?:自称|あだ名|源氏名|芸名|ハンドルネーム|ハンドル名|ユーザー名|アカウント名|呼び名|偽名|旧姓)(?:は|が|を|の|：|:)?[ 　]?"
+    r"「(?P<name>[^「」、。\s0-9]{1,12})」"
+    r"|「(?P<name2>[^「」、。\s0-9]{1,12})」(?:という|の)(?:名前|名義|名|ハンドルネーム|通称|あだ名)で")
 QUOTED_NAME = re.compile(r"(?:「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」(?:と|とだけ|とのみ)(?:名乗|称|呼|署名|自称)"
                          r"|「(?P<kana>[ぁ-ゖァ-ヶー]{1,8}(?:[ 　][ぁ-ゖァ-ヶー]{1,8})?)」(?:と|とだけ|とのみ)(?:答え|言|話|書)"
                          # what a name tag, door plate or label reads: 名札には「たかはし はると」
@@ -274,7 +295,7 @@ QUOTED_ORG_KIND_FIRST = re.compile(
     r"[ 　・]?[^「」、。\s]{1,15})」")
 # 院 only in the names of clinics and schools (さくら医院, みのり整体院), not 少年院, 寺院, 議院
 QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
-PUBLIC_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
+PUBLIC_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "国立", "区立")
 # a named business identifies its owner or staff even with no one said to work there
 BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
                      "医院", "クリニック", "歯科", "内科", "整骨院", "接骨院", "薬局", "美容室", "理容室", "食堂",
@@ -283,6 +304,7 @@ ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|
 # a grade after a school, with the faculty or course in between: 高校2年, 大学医学部3年, 小学校の六年生
 GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究科|専攻|科))?の?"
                    r"(?:[0-9０-９一二三四五六]\s?年[0-9０-９一二三四五六七八九十]+組|[0-9０-９一二三四五六]\s?年生"
+                   r"|年[長中少](?:組|クラス|さん)?|[0-9０-９一二三四五六]\s?歳児(?:クラス|組)?"
                    r"|[0-9０-９一二三四五六]\s?年(?![間前後度以目])|[0-9０-９一二三四五六]\s?回生)")
 ORG_TIE_AFTER = re.compile(
     r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|"

@@ -334,6 +334,31 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("被害者の三男、誠（まこと）が付き添った。", ("person", "誠（まこと）")),
     # the name of a business after 店名は / 屋号は
     ("相談者は陶芸工房を営み、屋号は「備前焼 ひなた」です。", ("org_identifying", "備前焼 ひなた")),
+    # a phone number in kanji digits, as read aloud
+    ("相手は〇七〇・三三八一・九〇二四から電話してくる。", ("phone", "〇七〇・三三八一・九〇二四")),
+    # an age in kanji before words that make it someone's, and a rough age with its 位
+    ("補導した少年は十六歳と判明した。", ("age", "十六歳")),
+    ("男は三十歳位の痩せ型で、", ("age", "三十歳位")),
+    # an account name on its own, and an ASCII name in quotes after what it names
+    ("投稿したのは@hana_rin_03というアカウントです。", ("id_number", "@hana_rin_03")),
+    ("出品者のアカウント「oka_zakka」とやり取りした。", ("id_number", "oka_zakka")),
+    # an ID with a letter prefix and a hyphen after its keyword
+    ("登録車両の車台番号はZC33S-502117です。", ("id_number", "ZC33S-502117")),
+    ("アプリの会員IDはKT-0093381でした。", ("id_number", "KT-0093381")),
+    # what someone goes by, in quotes after the word that says so
+    ("交際相手は自称「ショウ」という男です。", ("person", "ショウ")),
+    ("ハンドルネーム「青い狐」を名乗る人物から書き込みがあった。", ("person", "青い狐")),
+    ("女性は「みるく」の名前で配信している。", ("person", "みるく")),
+    # a romaji name before its katakana reading in brackets
+    ("ブラジル国籍のLucas Ferreira Gomes（ルーカス・フェレイラ・ゴメス）さんが来署した。", ("person", "Lucas Ferreira Gomes")),
+    # a block number written in kanji right after the town, and a rural address with 大字・字
+    ("被害は津山市山北五丁目の住宅です。", ("address", "津山市山北五丁目")),
+    ("自宅は新見市大字豊永字赤馬千二百番地です。", ("address", "新見市大字豊永字赤馬千二百番地")),
+    # a school with its class whatever its words are, and a nursery class
+    ("被害生徒は私立白百合学園高等学校3年2組の男子です。", ("org_identifying", "私立白百合学園高等学校3年2組")),
+    ("女児はさくら保育園年中組に通っている。", ("org_identifying", "さくら保育園年中組")),
+    # a line of business at the end of a company's name
+    ("男性は株式会社吉備南運送の社員です。", ("org_identifying", "株式会社吉備南運送")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -358,6 +383,13 @@ def test_a_given_name_alone_later_is_masked_too():
     ("日本シリーズの相手チーム・ヤクルトの監督は誰か。", ["チーム・ヤクルト"]),
     ("被害者の宿泊先は湯原温泉の旅館で、JR・ATMの利用はない。", ["湯原温泉", "JR・ATM"]),
     ("振込先は普通 7765432 名義 カ）ミライトレードでした。", ["カ）"]),
+    # a mail domain is not an account name; 通称 and 愛称 name bodies and products too
+    ("連絡は@police.pref.example.jpのアドレスから行う。", ["@police.pref.example.jp"]),
+    ("同社の愛称は「みらい交通」で、通称は「サクラ号」です。", ["みらい交通", "サクラ号"]),
+    # kanji ages that are lines the law draws
+    ("二十歳未満の者への販売は禁止され、十八歳以上の者は対象外。", ["二十歳", "十八歳"]),
+    # a block number after a place where something happened
+    ("現場は倉敷市中央二丁目の市道です。", ["倉敷市中央二丁目"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
