@@ -65,8 +65,9 @@ QUESTION_WORDS = {"為る", "居る", "有る", "成る", "出来る", "時", "�
 _KANA_WORD = re.compile(r"(?:(?<=\s)|^)[ぁ-ゖァ-ヺー]{3,}(?=\s|$)")
 _ASCII = re.compile(r"[a-z0-9]")
 # Jargon written in katakana (ガサ, ホシ, ブツ) is that word only as written: Sudachi reads it as the
-# common word of the same sound (傘, 星, 物), which a question also contains (もの → 物).
-_KATAKANA = re.compile(r"[\u30a0-\u30ffー]+")
+# common word of the same sound (傘, 星, 物), which a question also contains (もの → 物); and only as a
+# word of its own, not inside a longer katakana word (スリ in スリップ, クスリ).
+_KATAKANA = re.compile(r"[ァ-ヺー]+")
 
 
 @dataclass
@@ -285,7 +286,9 @@ def dictionary_matches(text: str, dictionary: SearchDictionary,
             end = start + len(key)
             ascii_edge = _ASCII.match(key) and (
                 (start > 0 and _ASCII.match(low[start - 1])) or (end < len(low) and _ASCII.match(low[end])))
-            if not ascii_edge and not any(taken[start:end]):
+            kana_edge = _KATAKANA.match(key[0]) and start > 0 and _KATAKANA.match(low[start - 1]) \
+                or _KATAKANA.match(key[-1]) and end < len(low) and _KATAKANA.match(low[end])
+            if not ascii_edge and not kana_edge and not any(taken[start:end]):
                 found.append((start, end, key))
                 for i in range(start, end):
                     taken[i] = True

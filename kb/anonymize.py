@@ -121,7 +121,8 @@ class _Tok(NamedTuple):
 _KATAKANA = re.compile(r"^[ァ-ヶー]+$")
 _NAME_CHARS = re.compile(r"^[一-龥々ヶぁ-ゖァ-ヶー・ 　]+$")
 _KANJI_WORD = re.compile(r"^[一-龥々ヶ]+$")
-# generic on their own (P.ORG_GENERIC), part of a company's name after its own words
+# words for a line of business: not a name on their own (運送 and 建設 are in P.ORG_GENERIC), but the end
+# of a company's name next to its marker (株式会社岡南建設, 吉備南運送株式会社)
 _LINE_OF_BUSINESS = frozenset("建設 運送 不動産 自動車 産業 物流 運輸 工業 商事 電機".split())
 _BLOCK_WORD = re.compile(r"^(?:" + P.KNUM + r"+丁目|丁目|番地|番|号)")
 
@@ -291,8 +292,20 @@ def _emails(f: str):
 
 
 def _phones(f: str):
+    out = _numbered_phones(f, f)
+    # read aloud in kanji digits: 〇九〇・四四一七・二二八三, 〇八六（二三四）五六七八
+    k = P.kanji_digits(f)
+    out += [x for x in _numbered_phones(k, f) if "〇" in f[x[0]:x[1]]]
+    for m in P.INTL_PHONE.finditer(f):
+        if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
+            out.append((m.start(), _extension_end(f, m.end()), "phone"))
+    return out
+
+
+def _numbered_phones(digits_text: str, f: str):
+    """Phone numbers PHONE finds in `digits_text` (f, or f with kanji digits as digits), as spans of f."""
     out = []
-    for m in P.PHONE.finditer(f):
+    for m in P.PHONE.finditer(digits_text):
         s = m.group()
         digits = re.sub(r"[^0-9]", "", s)
         if s.startswith("+81"):
@@ -304,16 +317,9 @@ def _phones(f: str):
                 ok = bool(re.match(r"0(?:[789]0|120|[1-9])", digits))
         if ok:
             b, e = m.start(), m.end()
-            if f[b] == "(" and ")" not in s:
+            if digits_text[b] == "(" and ")" not in s:
                 b += 1
             out.append((b, _extension_end(f, e), "phone"))
-    for m in P.KANJI_PHONE.finditer(f):
-        digits = re.sub(r"[^〇一二三四五六七八九]", "", m.group())
-        if len(digits) in (10, 11) and not digits.startswith("〇〇"):
-            out.append((m.start(), m.end(), "phone"))
-    for m in P.INTL_PHONE.finditer(f):
-        if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
-            out.append((m.start(), _extension_end(f, m.end()), "phone"))
     return out
 
 
@@ -357,12 +363,12 @@ def _ages(f: str):
         if before.endswith("満") and re.match(r"(?:に|の者|以)", f[m.end():m.end() + 3]):
             continue  # 満20歳に達した者: a legal threshold
         if not re.match(r"[0-9]", m.group()):
-            # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…）, after 年齢・当時,
-            # or before words that make it someone's (十五歳と分かり, 七十歳くらいの男性)
-            if not (re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)
-                    and re.match(r"[）)、,]", f[m.end():m.end() + 1]) and not f[m.end():m.end() + 3].startswith("、政令")) \
-                    and not P.PERSONAL_AGE_AFTER.match(f, m.end()):
-                continue
+            # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時,
+            # or before words that make it someone's (十五歳と分かり, 三十歳位)
+            bracketed = bool(re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)) \
+                and bool(re.match(r"[）)、,]", f[m.end():m.end() + 1])) and not f[m.end():m.end() + 3].startswith("、政令")
+            if not bracketed and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
+                continue                 # 満十八歳と判明した時点で: the line, said of anyone
         about = P.AGE_ABOUT.match(f, m.end())
         out.append((m.start(), about.end() if about else m.end(), "age"))
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
@@ -504,10 +510,11 @@ def _organisations(text: str, toks: list[_Tok]):
                 b, e = t.b, toks[j].e
             else:
                 k = i
-                while k - 1 >= 0 and _org_word(toks[k - 1]) and t.e - toks[k - 1].b < 40:
-                    k -= 1
-                if k == i:
-                    continue
+                while k - 1 >= 0 and (_org_word(toks[k - 1]) or (k == i and toks[k - 1].s in _LINE_OF_BUSINESS)) \
+                        and t.e - toks[k - 1].b < 40:
+                    k -= 1                   # 岡南建設株式会社
+                if k == i or (k == i - 1 and toks[k].s in _LINE_OF_BUSINESS):
+                    continue                 # 運送株式会社 alone is a kind of company
                 b, e = toks[k].b, t.e
             out.append(_org_span(text, b, e))
             continue
@@ -530,10 +537,10 @@ def _organisations(text: str, toks: list[_Tok]):
         # a named place (岡山桃花大学, ハヤシ工務店, さくら病院), not a kind of place (精神科病院); a school
         # with a grade or class after it is one school whatever its words are (白鷺学園高等学校1年2組)
         if not (t.is_proper or any(x.is_proper or re.match(r"^[ァ-ヶーぁ-ゖA-Za-zＡ-Ｚａ-ｚ・]+$", x.s)
-                                   for x in name_toks) or (gm and name_toks)):
+                                   for x in name_toks) or (gm and words)):
             continue
         b, e = toks[k].b, t.e
-        if k > 0 and toks[k - 1].s in P.PUBLIC_PREFIX + ("私立",):
+        if k > 0 and toks[k - 1].s in P.FOUNDER_PREFIX:
             b = toks[k - 1].b            # 県立真庭北高校: the founder is part of the name
         tied = bool(gm) or bool(P.ORG_TIE_AFTER.match(text, e)) \
             or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e) \
@@ -565,6 +572,11 @@ def _organisations(text: str, toks: list[_Tok]):
             out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
     return [s for s in out if s]
+
+
+def _not_a_persons_name(name: str) -> bool:
+    """A placeholder (名無し, 未定), a police unit or body (岡山県警察), or a kind of organisation."""
+    return name in P.NOT_A_NAME or bool(P.POLICE_UNIT.search(name)) or name.endswith(P.ORG_SUFFIXES)
 
 
 def _quoted_name_inside(content: str, inner: list[_Tok], kana: bool) -> bool:
@@ -702,10 +714,16 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         name = m.group(g)
         if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
             out.append((m.start(g), m.end(g), "person"))
-    # 自称「リュウ」, ハンドルネーム「黒猫ジロー」, 「ももち」の名前で活動
-    for m in P.LABELLED_QUOTED_NAME.finditer(text):
+    # ハンドルネーム「黒猫ジロー」: any words; 自称「リュウ」, 「ももち」の名前で活動: words that read as a name
+    for m in P.NAME_LABELLED_QUOTED.finditer(text):
+        if _not_a_persons_name(m.group("name")):
+            continue
+        out.append((m.start("name"), m.end("name"), "person"))
+    for m in P.SELF_STYLED_QUOTED.finditer(text):
         g = "name" if m.group("name") else "name2"
-        if m.group(g) not in P.NOT_A_NAME:
+        name = m.group(g)
+        inner = toks[bisect_left(starts, m.start(g)):bisect_left(starts, m.end(g))]
+        if not _not_a_persons_name(name) and _quoted_name_inside(name, inner, kana=True):
             out.append((m.start(g), m.end(g), "person"))
     for m in P.NAME_AFTER_RANK.finditer(text):
         k = bisect_left(starts, m.start("name"))
@@ -1121,7 +1139,7 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     for m in P.ROMAJI_NAME.finditer(f):                # on the folded text: Ｍ・ＴＡＮＡＫＡ名義
         if any(w in P.ROMAJI_COMMON for w in re.split(r"[ 　・.]+", m.group())):
             continue
-        if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・＝ 　]+[）)])", text[m.end():m.end() + 40]) \
+        if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・＝]+[）)])", text[m.end():m.end() + 40]) \
                 or _name_context_before(text, m.start()):
             out.append((m.start(), m.end(), "person"))
     return out

@@ -71,9 +71,16 @@ PLATE = re.compile(
 MOPED_PLATE = re.compile(
     r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])")
 
-# a phone number written in kanji digits, as read aloud: 〇九〇・四四一七・二二八三, 〇八〇‐二九一一‐六五〇三
-KANJI_PHONE = re.compile(r"(?<![〇一二三四五六七八九十百千])〇[〇一二三四五六七八九]{1,4}(?:[・\-ー 　]?[〇一二三四五六七八九]{1,4}){1,3}"
-                         r"(?![〇一二三四五六七八九十百千])")
+# a phone number written in kanji digits, as read aloud (〇九〇・四四一七・二二八三): the same length with
+# the digits and the ・ between them as PHONE reads them
+KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+
+
+def kanji_digits(folded: str) -> str:
+    """`folded` with kanji digits as digits and a ・ between two digits as "-" (same length)."""
+    out = folded.translate(KANJI_DIGITS)
+    return re.sub(r"(?<=[0-9])・(?=[0-9])", "-", out)
+
 
 # ---------------------------------------------------------------- phones abroad and extensions
 INTL_PHONE = re.compile(r"(?<![0-9A-Za-z+])\+(?!81)[1-9][0-9]{0,2}(?:[ -]?\(?[0-9]{1,5}\)?){2,5}(?![0-9])")
@@ -101,10 +108,10 @@ AGE = re.compile(
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
-# after an age: it is someone's (と分かり, くらい, の少女), not a line the law draws
-PERSONAL_AGE_AFTER = re.compile(r"(?:くらい|ぐらい|位|前後|程度|(?:と(?:分か|判明|名乗|申告|供述|述べ|話|言)|の(?:男|女|少年|少女|児童|生徒|子|息子|娘|長男|長女|次男|次女|夫|妻|母|父|祖|高齢|人物|被|加)))")
-# a rough age: 45歳位, 60歳くらい (the whole says the age)
-AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位|前後)")
+# a rough age (45歳位, 60歳くらい): the whole says the age, and in kanji it is someone's (laws never say 三十歳位)
+AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位)")
+# after a kanji age: it was found out or said of someone (十五歳と分かり, 十六歳と名乗った), not a line the law draws
+PERSONAL_AGE_AFTER = re.compile(AGE_ABOUT.pattern + r"|(?:であること)?(?:と|が)(?:分か|わか|判明|名乗|申告|供述)")
 # an age as a bare number in brackets after a word for one person: 被害少女（15）, 男性（四十二）, 相談者（71）.
 # Words for a group (逮捕者, 負傷者, 関係者, 第三者) carry a count there, and so does any number followed
 # by a counter: 届出人(2)名, 男性(2)名.
@@ -126,7 +133,7 @@ ID_CONTEXT = re.compile(
     r"|車台番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
     r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
-    r"(?P<id>(?:[A-Za-z][A-Za-z0-9]{0,5}-)?[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
+    r"(?P<id>(?:[A-Za-z][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
 # an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
 # word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
@@ -135,10 +142,12 @@ SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:�
                     r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@]|[件人名個つ台])")
 # an account name on its own: @kuro_wolf_88 (not the @ of an e-mail address, which is found first),
 # not a mail domain (@debian.org), or an ASCII name in quotes after what it names: 出品者のアカウント「ta9_shop」
-HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@])@(?![A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}(?![A-Za-z0-9_.]))"
-                    r"[A-Za-z0-9_][A-Za-z0-9_.]{2,29}(?![A-Za-z0-9_@])")
-QUOTED_HANDLE = re.compile(r"(?:アカウント(?:名)?|ID|ＩＤ|ユーザー名|ユーザーネーム|ハンドルネーム|ハンドル名)(?:は|が|を|：|:)?[ 　]?"
-                           r"「(?P<id>[A-Za-z0-9_][A-Za-z0-9_.\-]{2,29})」")
+HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@])@(?![A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,3}(?![A-Za-z0-9_.\-]))"
+                    r"(?=[A-Za-z0-9_.\-]*[A-Za-z])[A-Za-z0-9_][A-Za-z0-9_.\-]{2,29}(?![A-Za-z0-9_@\-])")
+# (an ASCII name with a digit, _ or . in it: 「admin」 or 「guest」 is a kind of account, not someone's;
+# these labels also name a person in kana or kanji, NAME_LABELLED_QUOTED: the ASCII form is taken here)
+QUOTED_HANDLE = re.compile(r"(?:アカウント(?:名)?|ユーザー名|ユーザーネーム|ハンドルネーム|ハンドル名)(?:は|が|を|：|:)?[ 　]?"
+                           r"[「『][ 　]?(?P<id>(?=[A-Za-z0-9_.\-]*[0-9_.])[A-Za-z0-9_][A-Za-z0-9_.\-]{2,29})[ 　]?[」』]")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
 MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
@@ -206,7 +215,7 @@ ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自�
 # after a bare "N丁目": the place is where someone lives, not where something happened
 # after a bare "N丁目": where something happened, not where someone lives ("現場は…3丁目の市道")
 SCENE_AFTER = re.compile(r"(?:の(?:市道|県道|国道|町道|路上|道路|交差点|駐車場|公園|路地|歩道|河川敷|空き地|店舗|コンビニ|商業施設)"
-                         r"|付近|周辺|一帯|路上|地内|内の)")
+                         r"|付近|周辺|一帯|路上|地内|内の|交差点|バス停|停留所)")
 SCENE_BEFORE = re.compile(r"(?:現場|発生場所|場所|事故地点)[はがの：:\s]{0,2}$")
 # A number right after the place that is not an address: dates, counts, route numbers.
 NOT_ADDRESS_AFTER = re.compile(r"(?:年|月|日|時|分|歳|才|人|名|件|回|台|円|号線|線|条|項|号[^室]|km|キロ)")
@@ -228,10 +237,21 @@ PLACE_AFTER = re.compile(
     r"|株式会社|有限会社|会社|工務店|商店|商事|建設|産業|運輸|事務所|ビル|マンション|ハイツ|荘|団地|神社|寺)"
 )
 # Words that are never a name even if a dictionary tags them as one, and placeholders for "unknown".
-NOT_A_NAME = frozenset("数人 数名 多数 少数 不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上".split())
-# a name in quotes after a word that says it is what someone goes by: 自称「リュウ」, ハンドルネーム「黒猫ジロー」,
-# 「ももち」の名前で活動 (not 通称 or 愛称: bodies and products have those too, 愛称は「日本郵便」)
-LABELLED_QUOTED_NAME = re.compile(
+NOT_A_NAME = frozenset("数人 数名 多数 少数 不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上 名無し ナナシ 未定 未設定".split())
+# a name in quotes after a word that says what someone goes by. A word that names the name itself
+# (ハンドルネーム「黒猫ジロー」, 源氏名「…」, 旧姓「…」) takes any quoted words; 自称 is also said of a job
+# (自称「警察官」), and 「…」の名前で of a scheme or product, so those need words that read as a name
+# (and the second a person's doing after it: 「ももち」の名前で活動). Not 通称 or 愛称: bodies and
+# products carry them too (愛称は「日本郵便」).
+_QUOTE_OPEN, _QUOTE_CLOSE = "[「『][ 　]?", "[ 　]?[」』]"
+NAME_LABELLED_QUOTED = re.compile(
+    r"(?:ハンドルネーム|ハンドル名|ユーザー名|アカウント名|源氏名|芸名|偽名|旧姓|あだ名|呼び名)(?:は|が|を|の|：|:)?[ 　]?"
+    + _QUOTE_OPEN + r"(?P<name>[^「」『』、。\s0-9]{1,12})" + _QUOTE_CLOSE)
+SELF_STYLED_QUOTED = re.compile(
+    r"自称(?:は|が|を|の|：|:)?[ 　]?" + _QUOTE_OPEN + r"(?P<name>[^「」『』、。\s0-9]{1,12})" + _QUOTE_CLOSE
+    + r"|" + _QUOTE_OPEN + r"(?P<name2>[^「」『』、。\s0-9]{1,12})" + _QUOTE_CLOSE
+    + r"(?:という|の)?(?:名前|名義|ハンドルネーム|あだ名)(?:で|にて)(?=[^。]{0,12}?(?:活動|配信|投稿|出演|働|勤務|名乗|呼ば|登録|出品))")
+QUOTED_NAME = re.compile(
     r"(?:自称|あだ名|源氏名|芸名|ハンドルネーム|ハンドル名|ユーザー名|アカウント名|呼び名|偽名|旧姓)(?:は|が|を|の|：|:)?[ 　]?"
     r"「(?P<name>[^「」、。\s0-9]{1,12})」"
     r"|「(?P<name2>[^「」、。\s0-9]{1,12})」(?:という|の)(?:名前|名義|名|ハンドルネーム|通称|あだ名)で")
@@ -295,7 +315,8 @@ QUOTED_ORG_KIND_FIRST = re.compile(
     r"[ 　・]?[^「」、。\s]{1,15})」")
 # 院 only in the names of clinics and schools (さくら医院, みのり整体院), not 少年院, 寺院, 議院
 QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
-PUBLIC_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "国立", "区立")
+# who founded a school, part of its name (県立真庭北高校, 私立白鷺学園)
+FOUNDER_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
 # a named business identifies its owner or staff even with no one said to work there
 BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
                      "医院", "クリニック", "歯科", "内科", "整骨院", "接骨院", "薬局", "美容室", "理容室", "食堂",
@@ -318,6 +339,7 @@ ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学�
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""
 コンビニ スーパー 飲食 会社 近く 近所 地元 市内 県内 管内 市立 県立 私立 国立 公立 同じ 別の 大手 中小 某 同 当該
+通信制 定時制 全日制 普通科 工業科 商業科 近隣 地域 付近 周辺 各
 勤務先 在学 相手 被害 加害 本人 家族 警察 交番 大型 個人 民間 運送 建設 不動産 自動車 系列 系 関連 取引先
 """.split())
 POLICE_UNIT = re.compile(r"警察|交番|駐在所|県警|署$|課$|係$|隊$|本部$")

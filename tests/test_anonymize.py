@@ -359,6 +359,9 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("女児はさくら保育園年中組に通っている。", ("org_identifying", "さくら保育園年中組")),
     # a line of business at the end of a company's name
     ("男性は株式会社吉備南運送の社員です。", ("org_identifying", "株式会社吉備南運送")),
+    ("加害者は岡南建設株式会社に勤務している。", ("org_identifying", "岡南建設株式会社")),
+    ("投稿したのは@hana-rin-03というアカウントです。", ("id_number", "@hana-rin-03")),
+    ("相手は〇八六（二三四）五六七八から電話してくる。", ("phone", "〇八六（二三四）五六七八")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -390,6 +393,21 @@ def test_a_given_name_alone_later_is_masked_too():
     ("二十歳未満の者への販売は禁止され、十八歳以上の者は対象外。", ["二十歳", "十八歳"]),
     # a block number after a place where something happened
     ("現場は倉敷市中央二丁目の市道です。", ["倉敷市中央二丁目"]),
+    ("ひったくりは津山市山北五丁目交差点で発生した。", ["津山市山北五丁目"]),
+    # what someone calls themselves must read as a name: 自称 of a job, 「…」の名前で of a scheme
+    ("自称「警察官」の男から電話があった。", ["警察官"]),
+    ("手口は「振り込め詐欺」という名前で呼ばれていた。", ["振り込め詐欺"]),
+    ("ハンドルネーム「名無し」の投稿は削除された。", ["名無し"]),
+    ("ユーザー名「岡山県警察」を名乗る偽アカウントがある。", ["岡山県警察"]),
+    # kinds of school with a grade, an @ before a price, an account kind, a brand with its reading
+    ("通信制高校3年の生徒からの相談です。", ["通信制高校3年"]),
+    ("単価@150円で販売していた。", ["@150"]),
+    ("アカウント「admin」は管理者用です。", ["admin"]),
+    ("配達はUber Eats（ウーバー イーツ）の利用でした。", ["Uber Eats"]),
+    # kanji ages said of anyone
+    ("十四歳の少年は刑事責任を問われない。", ["十四歳"]),
+    ("国民年金は二十歳の加入が義務である。", ["二十歳"]),
+    ("満十八歳と判明した時点で少年法の適用が変わる。", ["十八歳"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
