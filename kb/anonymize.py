@@ -360,14 +360,17 @@ def _ages(f: str):
     out = []
     for m in P.AGE.finditer(f):
         before = f[max(0, m.start() - 3):m.start()]
+        if re.search(r"[0-9一二三四五六七八九十][歳才]?[～〜~\-ー－から]$", before):
+            continue  # 16～24歳, 25歳から64歳: a band
         if before.endswith("満") and re.match(r"(?:に|の者|以)", f[m.end():m.end() + 3]):
             continue  # 満20歳に達した者: a legal threshold
         if not re.match(r"[0-9]", m.group()):
             # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時,
             # or before words that make it someone's (十五歳と分かり, 三十歳位)
+            said = bool(re.search(r"(?<![一-龥々])年齢[はが]$", f[max(0, m.start() - 4):m.start()]))
             bracketed = bool(re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)) \
                 and bool(re.match(r"[）)、,]", f[m.end():m.end() + 1])) and not f[m.end():m.end() + 3].startswith("、政令")
-            if not bracketed and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
+            if not bracketed and not said and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
                 continue                 # 満十八歳と判明した時点で: the line, said of anyone
         about = P.AGE_ABOUT.match(f, m.end())
         out.append((m.start(), about.end() if about else m.end(), "age"))
@@ -1111,6 +1114,9 @@ def _name_end(text: str, toks: list[_Tok], e: int) -> int:
 
 _AGE_AFTER_NAME = re.compile(
     r"(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(](?P<age>満?(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])")
+# 伊達 八郎、七十九歳、身長約165センチ: an age listed right after the name
+_AGE_LISTED_AFTER_NAME = re.compile(
+    r"[、,][ 　]?(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})[歳才])(?=[、,。）)]|で|の)")
 _FULL_NAME_SPACED = re.compile(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}")
 
 
@@ -1129,20 +1135,40 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
             if am:
                 out.append((e + am.start("age"), e + am.end("age"), "age"))
             continue
-        am = _AGE_AFTER_NAME.match(f, e)
+        am = _AGE_AFTER_NAME.match(f, e) or _AGE_LISTED_AFTER_NAME.match(f, e)
         if am:
             out.append((am.start("age"), am.end("age"), "age"))
     # romaji names as in a passport, when a name cue stands next to them
     for m in P.ROMAJI_WORD.finditer(text):          # one word with a strong cue: KOWALSKIと名乗る, Annaさん
         if m.group() not in P.ROMAJI_COMMON and re.match(r"[ 　]?(?:氏|さん|様|と名乗|と称)", text[m.end():m.end() + 4]):
             out.append((m.start(), m.end(), "person"))
+    persons = [(b, e) for b, e, t in chosen if t == "person"]
     for m in P.ROMAJI_NAME.finditer(f):                # on the folded text: Ｍ・ＴＡＮＡＫＡ名義
         if any(w in P.ROMAJI_COMMON for w in re.split(r"[ 　・.]+", m.group())):
             continue
         if re.match(r"[ 　]?(?:氏|さん|様|名義|[（(][ァ-ヶー・＝]+[）)])", text[m.end():m.end() + 40]) \
-                or _name_context_before(text, m.start()):
+                or _name_context_before(text, m.start()) or _beside_a_name(text, m.start(), m.end(), persons):
             out.append((m.start(), m.end(), "person"))
     return out
+
+
+# the same person in another script, in brackets next to the name: グエン・ヴァン・ナム（NGUYEN VAN NAM）,
+# 陳 美玲（チン・メイレイ／CHEN MEILING）, Kaito Hasegawa（長谷川 海斗）
+_INSIDE_BRACKETS_AFTER = re.compile(r"[ 　]?[（(](?:[^（）()、,／/]{1,20}[、,／/][ 　]?){0,2}$")
+_BRACKET_BEFORE = re.compile(r"[ 　]?[（(]")
+
+
+def _beside_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) -> bool:
+    """True when text[b:e] stands in the brackets right after a found name, or a found name stands in
+    the brackets right after it."""
+    for pb, pe in persons:
+        if pe <= b and b - pe <= 40 and _INSIDE_BRACKETS_AFTER.match(text[pe:b]) \
+                and re.match(r"[ 　]?[）)、,／/]", text[e:e + 2]):
+            return True
+        bm = _BRACKET_BEFORE.match(text, e)
+        if bm and pb == bm.end():
+            return True
+    return False
 
 
 # ============================================================================ 「要確認」

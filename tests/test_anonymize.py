@@ -362,6 +362,12 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     ("加害者は岡南建設株式会社に勤務している。", ("org_identifying", "岡南建設株式会社")),
     ("投稿したのは@hana-rin-03というアカウントです。", ("id_number", "@hana-rin-03")),
     ("相手は〇八六（二三四）五六七八から電話してくる。", ("phone", "〇八六（二三四）五六七八")),
+    # the same person in romaji, in brackets beside the found name (either way round)
+    ("運転者はタイ国籍のソムチャイ・ウォン（SOMCHAI WONG）と判明した。", ("person", "SOMCHAI WONG")),
+    ("メールはRiku Tanabe（田辺 陸）から届いた。", ("person", "Riku Tanabe")),
+    # a kanji age after 年齢は, and an age listed right after the name
+    ("本人は年齢は七十六歳と言っている。", ("age", "七十六歳")),
+    ("行方不明者は片桐 五郎、八十一歳、白髪です。", ("age", "八十一歳")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -408,6 +414,9 @@ def test_a_given_name_alone_later_is_masked_too():
     ("十四歳の少年は刑事責任を問われない。", ["十四歳"]),
     ("国民年金は二十歳の加入が義務である。", ["二十歳"]),
     ("満十八歳と判明した時点で少年法の適用が変わる。", ["十八歳"]),
+    # an age band written as a range, and the name of a script after 名義は
+    ("運転者の年齢を16～24歳、25～64歳に区分している。", ["24歳", "64歳"]),
+    ("口座名義はカタカナで「ナカタ ユウ」とあった。", ["カタカナ"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
