@@ -356,21 +356,38 @@ def _birthdates(f: str):
     return out
 
 
+_BAND_BEFORE = re.compile(r"[0-9一二三四五六七八九十][歳才]?[ 　]?(?:[～〜~\-－]|から)[ 　]?$")
+_BAND_AFTER = re.compile(r"[ 　]?(?:[～〜~\-－]|から)[ 　]?[0-9一二三四五六七八九十]")
+
+
+def _in_a_band(f: str, b: int, e: int) -> bool:
+    """An age that opens or closes a range (16～24歳, 25歳から64歳) is a band, unless the range is a
+    guess at someone's age (20～30歳くらい)."""
+    if P.AGE_ABOUT.match(f, e) or P.AGE_ABOUT.match(f, _band_end(f, e)):
+        return False
+    return bool(_BAND_BEFORE.search(f, max(0, b - 6), b) or _BAND_AFTER.match(f, e))
+
+
+def _band_end(f: str, e: int) -> int:
+    """Where the range that `e` opens ends (16歳～24歳: after 24歳), else e."""
+    m = re.match(r"[ 　]?(?:[～〜~\-－]|から)[ 　]?[0-9一二三四五六七八九十]+[歳才]?", f[e:])
+    return e + m.end() if m else e
+
+
 def _ages(f: str):
     out = []
     for m in P.AGE.finditer(f):
         before = f[max(0, m.start() - 3):m.start()]
-        if re.search(r"[0-9一二三四五六七八九十][歳才]?[～〜~\-ー－から]$", before):
-            continue  # 16～24歳, 25歳から64歳: a band
+        if _in_a_band(f, m.start(), m.end()):
+            continue  # 16～24歳, 25歳から64歳: a band (but 20～30歳くらい is someone's guessed age)
         if before.endswith("満") and re.match(r"(?:に|の者|以)", f[m.end():m.end() + 3]):
             continue  # 満20歳に達した者: a legal threshold
         if not re.match(r"[0-9]", m.group()):
             # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時,
             # or before words that make it someone's (十五歳と分かり, 三十歳位)
-            said = bool(re.search(r"(?<![一-龥々])年齢[はが]$", f[max(0, m.start() - 4):m.start()]))
             bracketed = bool(re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)) \
                 and bool(re.match(r"[）)、,]", f[m.end():m.end() + 1])) and not f[m.end():m.end() + 3].startswith("、政令")
-            if not bracketed and not said and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
+            if not bracketed and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
                 continue                 # 満十八歳と判明した時点で: the line, said of anyone
         about = P.AGE_ABOUT.match(f, m.end())
         out.append((m.start(), about.end() if about else m.end(), "age"))
@@ -1116,15 +1133,17 @@ _AGE_AFTER_NAME = re.compile(
     r"(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(](?P<age>満?(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])")
 # 伊達 八郎、七十九歳、身長約165センチ: an age listed right after the name
 _AGE_LISTED_AFTER_NAME = re.compile(
-    r"[、,][ 　]?(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})[歳才])(?=[、,。）)]|で|の)")
+    r"[、,][ 　]?(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})[歳才])(?=[、,）)])")
 _FULL_NAME_SPACED = re.compile(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}")
+# a full name: kanji family and given name with a space, or katakana parts joined by ・ or ＝
+_FULL_NAME = re.compile(_FULL_NAME_SPACED.pattern + r"|[ァ-ヶー]+(?:[・＝][ァ-ヶー]+)+")
 
 
 def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
     """What follows a found name in brackets: its reading (王 建国（おう けんこく）) and an age
     without 歳 (小野寺 聡（41）, 福岡 美穂（六十一）)."""
     out = []
-    for _b, e, t in chosen:
+    for b0, e, t in chosen:
         if t != "person":
             continue
         m = P.NAME_READING.match(text, e)
@@ -1135,7 +1154,8 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
             if am:
                 out.append((e + am.start("age"), e + am.end("age"), "age"))
             continue
-        am = _AGE_AFTER_NAME.match(f, e) or _AGE_LISTED_AFTER_NAME.match(f, e)
+        am = _AGE_AFTER_NAME.match(f, e) \
+            or (_FULL_NAME.fullmatch(text[b0:e]) and _AGE_LISTED_AFTER_NAME.match(f, e))
         if am:
             out.append((am.start("age"), am.end("age"), "age"))
     # romaji names as in a passport, when a name cue stands next to them
@@ -1161,12 +1181,16 @@ _BRACKET_BEFORE = re.compile(r"[ 　]?[（(]")
 def _beside_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) -> bool:
     """True when text[b:e] stands in the brackets right after a found name, or a found name stands in
     the brackets right after it."""
+    bm = _BRACKET_BEFORE.match(text, e)
+    inside = re.match(r"[^（）()]{1,12}(?=[）)])", text[bm.end():]) if bm else None
     for pb, pe in persons:
+        # a full name fills the brackets after it: Kaito Hasegawa（長谷川 海斗）
+        if inside and pb == bm.end() and _FULL_NAME.fullmatch(inside.group()) and "の" not in inside.group():
+            return True
+        if not _FULL_NAME.fullmatch(text[pb:pe]):
+            continue                   # a bare surname may be a company's (青木（Aoki Holdings）)
         if pe <= b and b - pe <= 40 and _INSIDE_BRACKETS_AFTER.match(text[pe:b]) \
                 and re.match(r"[ 　]?[）)、,／/]", text[e:e + 2]):
-            return True
-        bm = _BRACKET_BEFORE.match(text, e)
-        if bm and pb == bm.end():
             return True
     return False
 

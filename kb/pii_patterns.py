@@ -110,8 +110,10 @@ AGE = re.compile(
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
 # a rough age (45歳位, 60歳くらい): the whole says the age, and in kanji it is someone's (laws never say 三十歳位)
 AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位)")
-# after a kanji age: it was found out or said of someone (十五歳と分かり, 十六歳と名乗った), not a line the law draws
-PERSONAL_AGE_AFTER = re.compile(AGE_ABOUT.pattern + r"|(?:であること)?(?:と|が)(?:分か|わか|判明|名乗|申告|供述)")
+# after a kanji age: it was found out or said by someone (十五歳と分かり, 十六歳と名乗った, 八十二歳と言っている),
+# not a line the law draws (十八歳と言われている)
+PERSONAL_AGE_AFTER = re.compile(AGE_ABOUT.pattern + r"|(?:であること)?(?:と|が)(?:分か|わか|判明|名乗|申告|供述)"
+                                r"|と(?:言って|言い|話して|話し|答え)")
 # an age as a bare number in brackets after a word for one person: 被害少女（15）, 男性（四十二）, 相談者（71）.
 # Words for a group (逮捕者, 負傷者, 関係者, 第三者) carry a count there, and so does any number followed
 # by a counter: 届出人(2)名, 男性(2)名.
@@ -279,7 +281,8 @@ ROMAJI_WORD = re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]{2,}|[A-Z]{3,})(?![A-Za-z])
 ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC ID PC QR AED DNA ETC NHK JAF ATM
 TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows
 Police Prefectural National Agency Department Office Station Japan Japanese Bank City University Hospital School
-Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture""".split())
+Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture
+Holdings Group Company Motor Motors Pharmaceutical Foods Music Fashion Industries Electric Trading Store Shop Mart""".split())
 # the legal-entity marks in a bank account holder's katakana name (全銀協の略語): カ 株式会社, ユ 有限会社,
 # ド 合同会社, ザイ 財団法人, シヤ 社団法人, ガク 学校法人, イ 医療法人, フク 社会福祉法人, トクヒ NPO法人 …;
 # written before (カ）ミライ) or after (ミライ（カ) the name, they make the holder a body, not a person

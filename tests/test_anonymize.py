@@ -368,6 +368,8 @@ def test_long_input_is_anonymised_whole_with_repeated_names():
     # a kanji age after 年齢は, and an age listed right after the name
     ("本人は年齢は七十六歳と言っている。", ("age", "七十六歳")),
     ("行方不明者は片桐 五郎、八十一歳、白髪です。", ("age", "八十一歳")),
+    # a guessed age given as a range is still someone's
+    ("男は20～30歳くらいに見えた。", ("age", "30歳くらい")),
 ])
 def test_forms_that_generalise(text, expected):
     assert expected in found(text)
@@ -417,6 +419,12 @@ def test_a_given_name_alone_later_is_masked_too():
     # an age band written as a range, and the name of a script after 名義は
     ("運転者の年齢を16～24歳、25～64歳に区分している。", ["24歳", "64歳"]),
     ("口座名義はカタカナで「ナカタ ユウ」とあった。", ["カタカナ"]),
+    ("対象は25歳から64歳の男女です。", ["25歳", "64歳"]),
+    ("結婚できる年齢は十八歳です。", ["十八歳"]),
+    # romaji beside a bare surname or a bracket that is not a name
+    ("青木（Aoki Holdings）の社員です。", ["Aoki Holdings"]),
+    ("Tokyo Tower（山田さんと行った場所）で財布を落とした。", ["Tokyo Tower"]),
+    ("豊田、二十歳のつどいの警備計画について。", ["二十歳"]),
 ])
 def test_generalised_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
