@@ -1182,10 +1182,11 @@ def _beside_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) ->
     """True when text[b:e] stands in the brackets right after a found name, or a found name stands in
     the brackets right after it."""
     bm = _BRACKET_BEFORE.match(text, e)
-    inside = re.match(r"[^（）()]{1,12}(?=[）)])", text[bm.end():]) if bm else None
+    opened = bm.end() if bm else -1
+    inside = re.match(r"[^（）()]{1,12}(?=[）)])", text[opened:]) if bm else None
     for pb, pe in persons:
         # a full name fills the brackets after it: Kaito Hasegawa（長谷川 海斗）
-        if inside and pb == bm.end() and _FULL_NAME.fullmatch(inside.group()) and "の" not in inside.group():
+        if inside and pb == opened and _FULL_NAME.fullmatch(inside.group()) and "の" not in inside.group():
             return True
         if not _FULL_NAME.fullmatch(text[pb:pe]):
             continue                   # a bare surname may be a company's (青木（Aoki Holdings）)
