@@ -294,8 +294,8 @@ def _emails(f: str):
 def _phones(f: str):
     out = _numbered_phones(f, f)
     # read aloud in kanji digits: 〇九〇・四四一七・二二八三, 〇八六（二三四）五六七八
-    k = P.kanji_digits(f)
-    out += [x for x in _numbered_phones(k, f) if "〇" in f[x[0]:x[1]]]
+    if "〇" in f:                      # a number read aloud starts with 〇
+        out += [x for x in _numbered_phones(P.kanji_digits(f), f) if "〇" in f[x[0]:x[1]]]
     for m in P.INTL_PHONE.finditer(f):
         if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
             out.append((m.start(), _extension_end(f, m.end()), "phone"))
@@ -356,8 +356,9 @@ def _birthdates(f: str):
     return out
 
 
-_BAND_BEFORE = re.compile(r"[0-9一二三四五六七八九十][歳才]?[ 　]?(?:[～〜~\-－]|から)[ 　]?$")
-_BAND_AFTER = re.compile(r"[ 　]?(?:[～〜~\-－]|から)[ 　]?[0-9一二三四五六七八九十]")
+_RANGE_MARK = r"[ 　]?(?:[～〜~\-－]|から)[ 　]?"
+_BAND_BEFORE = re.compile(r"[0-9一二三四五六七八九十][歳才]?" + _RANGE_MARK + "$")
+_BAND_AFTER = re.compile(_RANGE_MARK + r"[0-9一二三四五六七八九十]+[歳才]?")
 
 
 def _in_a_band(f: str, b: int, e: int) -> bool:
@@ -370,8 +371,8 @@ def _in_a_band(f: str, b: int, e: int) -> bool:
 
 def _band_end(f: str, e: int) -> int:
     """Where the range that `e` opens ends (16歳～24歳: after 24歳), else e."""
-    m = re.match(r"[ 　]?(?:[～〜~\-－]|から)[ 　]?[0-9一二三四五六七八九十]+[歳才]?", f[e:])
-    return e + m.end() if m else e
+    m = _BAND_AFTER.match(f, e)
+    return m.end() if m else e
 
 
 def _ages(f: str):
@@ -1176,6 +1177,7 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
 # 陳 美玲（チン・メイレイ／CHEN MEILING）, Kaito Hasegawa（長谷川 海斗）
 _INSIDE_BRACKETS_AFTER = re.compile(r"[ 　]?[（(](?:[^（）()、,／/]{1,20}[、,／/][ 　]?){0,2}$")
 _BRACKET_BEFORE = re.compile(r"[ 　]?[（(]")
+_BRACKET_CONTENT = re.compile(r"[^（）()]{1,12}(?=[）)])")
 
 
 def _beside_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) -> bool:
@@ -1183,7 +1185,7 @@ def _beside_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) ->
     the brackets right after it."""
     bm = _BRACKET_BEFORE.match(text, e)
     opened = bm.end() if bm else -1
-    inside = re.match(r"[^（）()]{1,12}(?=[）)])", text[opened:]) if bm else None
+    inside = _BRACKET_CONTENT.match(text, opened) if bm else None
     for pb, pe in persons:
         # a full name fills the brackets after it: Kaito Hasegawa（長谷川 海斗）
         if inside and pb == opened and _FULL_NAME.fullmatch(inside.group()) and "の" not in inside.group():
