@@ -296,6 +296,8 @@ def _phones(f: str):
     # read aloud in kanji digits: 〇九〇・四四一七・二二八三, 〇八六（二三四）五六七八
     if "〇" in f:                      # a number read aloud starts with 〇
         out += [x for x in _numbered_phones(P.kanji_digits(f), f) if "〇" in f[x[0]:x[1]]]
+    if P.SPOKEN_GROUPS.search(f):      # and written down with の between the groups: 022の271の5590
+        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if "の" in f[x[0]:x[1]]]
     for m in P.INTL_PHONE.finditer(f):
         if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
             out.append((m.start(), _extension_end(f, m.end()), "phone"))
@@ -343,6 +345,7 @@ def _plates(f: str):
         out.append((b, m.end(), "plate"))
     # mopeds carry the city's plate: 真庭市あ3321, 岡山市南 か 4409
     out += [(m.start(), m.end(), "plate") for m in P.MOPED_PLATE.finditer(f)]
+    out += [(m.start(), m.end(), "plate") for m in P.PLATE_NO_CLASS.finditer(f)]
     return out
 
 
@@ -391,9 +394,11 @@ def _ages(f: str):
             if not bracketed and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
                 continue                 # 満十八歳と判明した時点で: the line, said of anyone
         about = P.AGE_ABOUT.match(f, m.end())
-        out.append((m.start(), about.end() if about else m.end(), "age"))
+        b = m.start() - 1 if before.endswith("満") else m.start()      # 満87歳: 満 is part of the age said
+        out.append((b, about.end() if about else m.end(), "age"))
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_PERSON_WORD.finditer(f)]
+    out += [(m.start(), m.end(), "age") for m in P.AGE_INFANT.finditer(f)]
     return out
 
 
@@ -407,6 +412,7 @@ def _ids(f: str):
     out += [(m.start("id"), m.end("id"), "id_number") for m in P.SNS_ID.finditer(f)]
     out += [(m.start(), m.end(), "id_number") for m in P.HANDLE.finditer(f)]
     out += [(m.start("id"), m.end("id"), "id_number") for m in P.QUOTED_HANDLE.finditer(f)]
+    out += [(m.start("id"), m.end("id"), "id_number") for m in P.USER_ID.finditer(f)]
     for rx in (P.RESIDENCE_CARD, P.PASSPORT):
         out += [(m.start(), m.end(), "id_number") for m in rx.finditer(f)]
     for m in P.TWELVE_DIGITS.finditer(f):
@@ -461,7 +467,8 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 end = m.end()
                 bm = max((x for x in (P.BUILDING.match(f, end), P.BUILDING_AFTER_NUMBER.match(f, end)) if x),
                          key=lambda x: x.end(), default=None)
-                if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
+                # "3丁目の市道" is where, "3丁目のコーポ若葉102号室" a home: の only before a room
+                if bm and (not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]) or bm.group().endswith("号室")):
                     end = bm.end()
                 out.append((b, end, "address"))
                 while i < n and toks[i].b < end:
@@ -595,6 +602,17 @@ def _organisations(text: str, toks: list[_Tok]):
     return [s for s in out if s]
 
 
+def _a_clause(words: list[_Tok]) -> bool:
+    """True when words hold a particle and then a verb or adjective (パパ|に|たたか|れ|た, ママ|が|いい):
+    a sentence someone said. A name in kana has none (はると is read as はる|と: the particle is last)."""
+    particle = False
+    for x in words:
+        if particle and x.pos[0] in ("動詞", "形容詞", "助動詞"):
+            return True
+        particle = particle or x.pos[0] == "助詞"
+    return False
+
+
 def _not_a_persons_name(name: str) -> bool:
     """A placeholder (名無し, 未定), a police unit or body (岡山県警察), or a kind of organisation."""
     return name in P.NOT_A_NAME or bool(P.POLICE_UNIT.search(name)) or name.endswith(P.ORG_SUFFIXES)
@@ -663,6 +681,9 @@ def _org_span(text: str, b: int, e: int):
     bm = P.ORG_BRANCH.match(text, e)
     if bm and not re.match(r"^(?:勤務|在籍)", text[bm.start():]):
         e = bm.end()
+    dm = P.ORG_DEPARTMENT.match(text, e)
+    if dm:
+        e = dm.end()
     return (b, e, "org_identifying")
 
 
@@ -723,6 +744,10 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()) \
                 and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
+    # a foreign name with a Japanese given name after ・: ロペス・マリア・さくら (the katakana part found above)
+    for m in _KANA_PART_AFTER_DOT.finditer(text):
+        if any(b <= m.start() and m.start("part") - 1 <= e for b, e, t in out if t == "person"):
+            out.append((m.start(), m.end(), "person"))
     # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
     # after a person's role or before a title it is a name
     for t in toks:
@@ -733,8 +758,14 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     for m in P.QUOTED_NAME.finditer(text):
         g = next(k for k in ("name", "kana", "label") if m.group(k))
         name = m.group(g)
-        if name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
-            out.append((m.start(g), m.end(g), "person"))
+        if g == "kana" and _a_clause(toks[bisect_left(starts, m.start(g)):bisect_left(starts, m.end(g))]):
+            continue                        # 「パパにたたかれた」と話す: what was said, not a name
+        b = m.start(g)
+        if "の" in name and _not_a_persons_name(name[:name.rindex("の")]):
+            b += name.rindex("の") + 1     # 「警視庁捜査二課の中島」と名乗る: the unit is who he claimed to be from
+            name = text[b:m.end(g)]
+        if name and name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
+            out.append((b, m.end(g), "person"))
     # ハンドルネーム「黒猫ジロー」: any words; 自称「リュウ」, 「ももち」の名前で活動: words that read as a name
     for m in P.NAME_LABELLED_QUOTED.finditer(text):
         if _not_a_persons_name(m.group("name")):
@@ -777,6 +808,30 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((b, b + len(stem), "person"))                       # ゆうと(くん)
         else:
             out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
+    # a family and a given name with their reading in two parts: 東 トシ（あずま とし）, 一 心（にのまえ しん)
+    for m in _NAME_WITH_SPACED_READING.finditer(text):
+        out.append((m.start("name"), m.end("name"), "person"))
+        out.append((m.start("reading"), m.end("reading"), "person"))
+    # 氏名は + a family and a given name written apart, whatever words they are (氏名は日向 勝利)
+    for m in _LABELLED_FULL_NAME.finditer(text):
+        out.append((m.start("name"), m.end("name"), "person"))
+    # a family name that is also a common word, right after a person's role: 隣人の大石が, 相手の桑原に
+    for x in toks:
+        if x.pos[:2] == ("名詞", "普通名詞") and re.fullmatch(r"[一-龥々ヶ]{2,3}", x.s) and not set(x.s) & _NUMERALS \
+                and re.search(r"の[ 　]?$", text[max(0, x.b - 2):x.b]) and _name_context_before(text, x.b) \
+                and _SURNAME_ALONE_AFTER.match(text, x.e) and x.s not in P.NOT_A_NAME and _also_a_name(x.s):
+            out.append((x.b, x.e, "person"))
+    # a family name Sudachi cuts before 宅/方 the wrong way: 森|本宅 is 森本|宅
+    for k in range(len(toks) - 1):
+        x, y = toks[k], toks[k + 1]
+        if x.is_surname and y.b == x.e and len(y.s) == 2 and y.s[1] in "宅方家" \
+                and _name_context_before(text, x.b) and _also_a_name(x.s + y.s[0]):
+            out.append((x.b, y.b + 1, "person"))
+    # a given name in hiragana Sudachi cuts into pieces, after a family name and a space: 宇佐美 りりあ（15歳）
+    for b, e, kind in list(out):
+        gm = _KANA_GIVEN_NAME.match(text, e) if kind == "person" else None
+        if gm and any(x.is_surname and x.b == b and x.e == e for x in toks[bisect_left(starts, b):][:1]):
+            out.append((b, gm.end(), "person"))
     # 氏名は/口座名義は + the name, when Sudachi does not know it
     for k, t in enumerate(toks):
         if t.is_space or not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
@@ -799,6 +854,15 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     return out
 
 
+_NAME_WITH_SPACED_READING = re.compile(
+    r"(?<![一-龥々ヶ])(?P<name>[一-龥々ヶ]{1,3}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,4})"
+    r"[（(](?P<reading>[ぁ-ゖー]{1,6}[ 　][ぁ-ゖー]{1,6})(?=[）)、,])")
+_LABELLED_FULL_NAME = re.compile(
+    r"(?:氏名|名前|本名)(?:は|が|：|:)[ 　]?(?P<name>[一-龥々ヶ]{1,3}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,4})"
+    r"(?=[ 　]?(?:と|で|、|。|（|\(|さん|様|氏|$))")
+_KANA_PART_AFTER_DOT = re.compile(r"[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})*[・＝](?P<part>[ぁ-ゖ]{2,4}|[一-龥々]{1,3})(?=[（(、，,。はがのをにとも])")
+_SURNAME_ALONE_AFTER = re.compile(r"(?:が|は|に|を|と|から|[ 　]?(?:さん|様|氏)|宅|方)")
+_KANA_GIVEN_NAME = re.compile(r"[ 　][ぁ-ゖー]{2,5}(?=[ 　]?(?:[（(]|さん|様|ちゃん|くん|君))")
 _KATAKANA_JOINED = re.compile(r"(?<![一-龥々ァ-ヶー・])[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})+(?![ァ-ヶー])")
 _QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")
 _NUMERALS = set("〇一二三四五六七八九十百千万")
@@ -872,6 +936,8 @@ def _extend_name(toks: list[_Tok], i: int) -> int:
         after = after_title[:-1] + (r"|が|は|を|に|と|も|から|で)" if spaced else ")")
         # Sudachi keeps a reading with its word (颯（はやて）) and may read a one-kanji name as an adverb
         core = _READING_TAIL.sub("", toks[k].s) if k < n else ""
+        if spaced and k < n and toks[k].s != core and re.fullmatch(r"[一-龥々]{1,3}", core):
+            return k                    # 坂井 猛（いさむ）: a word given its reading after a surname is the given name
         if k < n and (toks[k].pos[0] == "名詞" or spaced and re.fullmatch(r"[一-龥々]{1,2}", core)
                       and toks[k].pos[0] not in ("助詞", "助動詞", "接尾辞")) \
                 and toks[k].pos[1] != "数詞" and not toks[k].is_place \

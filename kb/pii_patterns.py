@@ -68,6 +68,11 @@ PLATE = re.compile(
     r"(?![0-9])"
 )
 
+# a plate read by a witness without its class number: 練馬 ね 53-09 (a known region and the
+# hyphenated serial only, the form of the plate's large digits)
+PLATE_NO_CLASS = re.compile(
+    r"(?P<region>" + "|".join(map(re.escape, PLATE_REGIONS)) + r")[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,2}-[0-9]{2}(?![0-9])")
+
 MOPED_PLATE = re.compile(
     r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])")
 
@@ -80,6 +85,15 @@ def kanji_digits(folded: str) -> str:
     """`folded` with kanji digits as digits and a ・ between two digits as "-" (same length)."""
     out = folded.translate(KANJI_DIGITS)
     return re.sub(r"(?<=[0-9])・(?=[0-9])", "-", out)
+
+
+# a number said aloud and written down with の between its groups: 022の271の5590
+SPOKEN_GROUPS = re.compile(r"(?<=[0-9])の(?=[0-9])")
+
+
+def spoken_groups(folded: str) -> str:
+    """`folded` with a の between two digits as "-" (same length)."""
+    return SPOKEN_GROUPS.sub("-", folded)
 
 
 # ---------------------------------------------------------------- phones abroad and extensions
@@ -107,6 +121,8 @@ AGE = re.compile(
     r"(?<![0-9.,])(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s?[歳才]"
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
+# an infant's age: 生後4か月, 生後十日 (said of a child, never a line the law draws in these texts)
+AGE_INFANT = re.compile(r"生後[ 　]?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[ 　]?(?:か月|カ月|ヶ月|ケ月|箇月|週間?|日)")
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
 # a rough age (45歳位, 60歳くらい): the whole says the age, and in kanji it is someone's (laws never say 三十歳位)
 AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位)")
@@ -132,7 +148,7 @@ ID_CONTEXT = re.compile(
     r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
     r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
     r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号"
-    r"|車台番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
+    r"|車台番号|防犯登録番号|登録番号|許可証番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
     r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>(?:[A-Za-z][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
@@ -140,7 +156,7 @@ ID_CONTEXT = re.compile(
 # an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
 # word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
 SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
-                    r"(?:の)?(?:ID|ＩＤ|アカウント(?:名)?|ユーザー名|ユーザーネーム)[はがを：:\s（(]{0,3}"
+                    r"(?:の|[（(])?(?:ID|ＩＤ|アカウント(?:名)?|ユーザー名|ユーザーネーム)[はがを：:\s（(]{0,3}"
                     r"(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})(?![A-Za-z0-9_@]|[件人名個つ台])")
 # an account name on its own: @kuro_wolf_88 (not the @ of an e-mail address, which is found first),
 # not a mail domain (@debian.org), or an ASCII name in quotes after what it names: 出品者のアカウント「ta9_shop」
@@ -150,6 +166,11 @@ HANDLE = re.compile(r"(?<![A-Za-z0-9._%+\-@])@(?![A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+
 # these labels also name a person in kana or kanji, NAME_LABELLED_QUOTED: the ASCII form is taken here)
 QUOTED_HANDLE = re.compile(r"(?:アカウント(?:名)?|ユーザー名|ユーザーネーム|ハンドルネーム|ハンドル名)(?:は|が|を|：|:)?[ 　]?"
                            r"[「『][ 　]?(?P<id>(?=[A-Za-z0-9_.\-]*[0-9_.])[A-Za-z0-9_][A-Za-z0-9_.\-]{2,29})[ 　]?[」』]")
+# an account's ID after ユーザーID or 会員ID: ユーザーID：sora_take0505; a handle shape with a
+# digit, _ or . in it (ID：なし and ID：admin are not someone's)
+USER_ID = re.compile(r"(?:ユーザー|会員|ログイン|利用者)(?:ID|ＩＤ)[ 　]?[はがを：:][ 　]?"
+                     r"(?P<id>(?=[A-Za-z0-9_.\-]*[0-9_.])(?=[A-Za-z0-9_.\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
+                     r"(?![A-Za-z0-9_@])")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
 PASSPORT = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{7}(?![A-Za-z0-9])")
 MY_NUMBER_CONTEXT = re.compile(r"マイナンバー|個人番号")
@@ -183,7 +204,7 @@ YUCHO = re.compile(r"(?P<num>記号\s?[：:]?\s?[0-9]{5}\s?[-、,]?\s?番号\s?[
 _NUM = r"(?:[0-9]+|[一二三四五六七八九十百千〇]+)"
 ADDRESS_NUMBER = re.compile(
     r" ?(?:"
-    + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:-" + _NUM + r"){0,2}(?:号)?)?"
+    + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:[-の]" + _NUM + r"){0,2}(?:号)?)?"
     r"|" + _NUM + r"番地(?:の?" + _NUM + r"号?)?"
     r"|" + _NUM + r"番" + _NUM + r"号?"
     r"|" + _NUM + r"(?:-" + _NUM + r"){1,3}(?:号)?"
@@ -194,10 +215,10 @@ ADDRESS_NUMBER = re.compile(
 STRONG_ADDRESS_NUMBER = re.compile(r".*(?:丁目|番地|番[0-9]+|号)")
 ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
 BUILDING = re.compile(
-    r"[ 　]?(?:[^\s、。，,（）()「」]{1,20}?[0-9]{1,4}号室"
+    r"[ 　]?(?:[^\s、。，,（）()「」]{1,20}?[ 　]?(?:[0-9]{1,4}|[〇一二三四五六七八九]{1,4})号室"
     r"|[ァ-ヶー一-龥々A-Za-z]{1,15}(?:マンション|ハイツ|アパート|コーポ|荘|ビル|レジデンス|タワー|ハウス|メゾン|ハイム|パレス|コート|団地)"
     r"(?:[ 　]?[0-9]{1,4}(?:号室|号)?)?"
-    r"|[0-9]{1,4}号室)"
+    r"|(?:[0-9]{1,4}|[〇一二三四五六七八九]{1,4})号室)"
 )
 BUILDING_WORDS = ("マンション|ハイツ|アパート|コーポ|荘|ビル|レジデンス|タワー|ハウス|メゾン|ハイム|パレス|コート|団地"
                   "|シャトー|ヴィラ|プラザ|テラス|ヒルズ|フラット|グラン|ドミール|カーサ|ガーデン|寮|社宅")
@@ -209,9 +230,13 @@ PLACE_BUILDING = re.compile(
     r"(?P<place>[一-龥々ヶ]{1,5}[市町村区][一-龥々ヶ]{0,6})の"
     r"(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))[ァ-ヶー一-龥々A-Za-z・]{2,18}[ 　]?[0-9]{1,4}(?:号室|階)")
 # "西大寺の大和屋酒店の裏": a place, の, a named shop, and where beside it (a partial address)
+# (a town may end in kana and a suffix, めじろ台; a shop may start with its kind, クリーニングはやし), and the
+# house there when it is said (…の裏手の平屋)
+SHOP_KIND_FIRST = r"(?:クリーニング|八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|床屋|美容室|理容室|薬局|商店)"
 PLACE_LANDMARK = re.compile(
-    r"(?P<place>[一-龥々ヶ]{2,12})の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘))"
-    r"の(?:裏手?|隣|向かい|斜め向かい|横|前|裏口|駐車場)")
+    r"(?P<place>[一-龥々ヶ]{2,12}(?:[ぁ-ゖ]{2,4}[台町丘野谷])?)の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘)"
+    r"|" + SHOP_KIND_FIRST + r"[ 　]?[一-龥々ヶァ-ヶーぁ-ゖ]{2,8})"
+    r"の(?:裏手?|隣|向かい|斜め向かい|横|前|裏口|駐車場)(?:の(?:家|平屋|一軒家|住宅|民家|アパート|離れ))?")
 POSTAL_CODE = re.compile(r"〒[ 　]?[0-9]{3}-?[0-9]{4}(?![0-9])")
 ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先|住所地)[はがをの：:\s（(、]{0,3}$")
 # after a bare "N丁目": the place is where someone lives, not where something happened
@@ -234,7 +259,7 @@ PERSON_CONTEXT_AFTER = re.compile(
 )
 # A name-like token followed by one of these is a place or an organisation, not a person.
 PLACE_AFTER = re.compile(
-    r"^(?:警察署|警察|署(?!長)|交番|駐在所|分署|市|町|村|区|郡|県|府|駅|線|川|橋|港|通り|公園|インター|方面|地区|地内"
+    r"^(?:[ヶケ](?:丘|岡|谷|崎|原|浜|島|関|森|峰|台)|警察署|警察|署(?!長)|交番|駐在所|分署|市|町|村|区|郡|県|府|駅|線|川|橋|港|通り|公園|インター|方面|地区|地内"
     r"|銀行|信用金庫|支店|病院|医院|クリニック|歯科|大学|高校|高等学校|中学校|小学校|学校|幼稚園|保育園"
     r"|株式会社|有限会社|会社|工務店|商店|商事|建設|産業|運輸|事務所|ビル|マンション|ハイツ|荘|団地|神社|寺)"
 )
@@ -292,7 +317,7 @@ COMPANY_MARKERS = ("株式会社", "有限会社", "合同会社", "合資会社
                    "公益社団法人", "公益財団法人", "社会福祉法人", "医療法人", "学校法人", "特定非営利活動法人",
                    "NPO法人", "(株)", "（株）", "㈱", "(有)", "（有）", "㈲")
 ORG_SUFFIXES = ("酒店", "工業", "製作所", "興業", "薬局", "美容室", "整骨院", "接骨院", "小学校", "中学校", "高等学校", "高校", "大学", "短期大学", "短大", "専門学校", "高等専門学校",
-                "高専", "特別支援学校", "幼稚園", "保育園", "保育所", "こども園", "学院", "学園",
+                "高専", "特別支援学校", "学校", "幼稚園", "保育園", "保育所", "こども園", "学院", "学園",
                 "病院", "医院", "クリニック", "診療所", "歯科", "工務店", "商店", "会社", "工場", "営業所",
                 "事業所", "事務所", "支社", "本社", "商事", "建設", "産業", "運輸", "物流", "ホテル", "旅館",
                 "銀行", "信用金庫", "農協", "組合", "協会", "法人", "センター", "市役所", "役場", "区役所", "店")
@@ -310,8 +335,8 @@ QUOTED_ORG_KIND_AFTER = re.compile(
     r"(?![一-龥々ァ-ヶー])")
 # a quoted name that starts with its kind: 「スナック 夕顔」, 「ホテル・ミラマーレ」
 QUOTED_ORG_KIND_FIRST = re.compile(
-    r"「(?P<name>(?:スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨)"
-    r"[ 　・]?[^「」、。\s]{1,15})」")
+    r"[「“『](?P<name>(?:八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|クリーニング|スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨)"
+    r"[ 　・]?[^「」“”『』、。\s]{1,15})[」”』]")
 # 院 only in the names of clinics and schools (さくら医院, みのり整体院), not 少年院, 寺院, 議院
 QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
 # who founded a school, part of its name (県立真庭北高校, 私立白鷺学園)
@@ -320,11 +345,13 @@ FOUNDER_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "�
 BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
                      "医院", "クリニック", "歯科", "内科", "整骨院", "接骨院", "薬局", "美容室", "理容室", "食堂",
                      "旅館", "金型", "塗装", "設備", "自動車", "農園", "牧場", "不動産", "塾")
+# a department after a company narrows it to a few people: 株式会社エムケイ物流の経理部, …工業株式会社 品質管理課
+ORG_DEPARTMENT = re.compile(r"[ 　]?の?[一-龥ァ-ヶー]{2,8}(?:部|課|係|室)(?![一-龥])")
 ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
 # a grade after a school, with the faculty or course in between: 高校2年, 大学医学部3年, 小学校の六年生
 GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究科|専攻|科))?の?"
-                   r"(?:[0-9０-９一二三四五六]\s?年[0-9０-９一二三四五六七八九十]+組|[0-9０-９一二三四五六]\s?年生"
-                   r"|年[長中少](?:組|クラス|さん)?|[0-9０-９一二三四五六]\s?歳児(?:クラス|組)?"
+                   r"(?:[0-9０-９一二三四五六]\s?年[0-9０-９一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]+組|[0-9０-９一二三四五六]\s?年生"
+                   r"|年[長中少](?:組|クラス|さん)?|[ぁ-ゖァ-ヶー]{2,5}組|[0-9０-９一二三四五六]\s?歳児(?:クラス|組)?"
                    r"|[0-9０-９一二三四五六]\s?年(?![間前後度以目])|[0-9０-９一二三四五六]\s?回生)")
 ORG_TIE_AFTER = re.compile(
     r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|"

@@ -567,3 +567,66 @@ def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence
     a = anonymize("夫の秋山 学が殴った。学は現在も自宅にいる。")
     assert a.text == "夫の〔氏名A〕が殴った。〔氏名A〕は現在も自宅にいる。"
     assert masked_words("兄の秋山 大地が暴れている。人生で大地は初めて見たという。", ["大地は初めて"]) == []
+
+
+# ---------------------------------------------------------------- forms added 2026-12-03 (second round)
+
+@pytest.mark.parametrize("text, expected", [
+    # a building and room after an address, after の or a space, the room in kanji digits
+    ("通報者は倉敷市水島西栄町2丁目のコーポ若葉201号室に住む女性です。", ("address", "倉敷市水島西栄町2丁目のコーポ若葉201号室")),
+    ("住所は岡山市北区奉還町三丁目四番五号 サンライズ奉還 三〇二号室です。",
+     ("address", "岡山市北区奉還町三丁目四番五号 サンライズ奉還 三〇二号室")),
+    # 3の8 after 丁目 as a block number is said aloud
+    ("自宅は津山市山下二丁目5の12です。", ("address", "津山市山下二丁目5の12")),
+    # a partial address by a shop that starts with its kind, and the house there
+    ("相談者は玉野市宇野のクリーニングさかいの裏手の平屋に住む。", ("address", "玉野市宇野のクリーニングさかいの裏手の平屋")),
+    # a number read aloud and written with の between its groups
+    ("連絡先は086の224の7319です。", ("phone", "086の224の7319")),
+    # a witness's plate without the class number
+    ("逃げた車は岡山 せ 12-07 の白い軽です。", ("plate", "岡山 せ 12-07")),
+    # an infant's age and 満 with an age
+    ("生後3か月の女児が泣き止まないとの通報。", ("age", "生後3か月")),
+    ("運転者は満79歳の男性です。", ("age", "満79歳")),
+    # an account ID after the word ID, permit and registration numbers
+    ("ゲームのユーザーID：kenta_0712を乗っ取られた。", ("id_number", "kenta_0712")),
+    ("LINE（ID：miho.k23）で連絡を取っていた。", ("id_number", "miho.k23")),
+    ("猟銃の所持許可証番号3341-0098を確認した。", ("id_number", "3341-0098")),
+    ("自転車の防犯登録番号は「K5512093」です。", ("id_number", "K5512093")),
+    # a class after the grade in letters, a nursery class, a company's department
+    ("被害生徒は市立旭東中学校2年B組の男子です。", ("org_identifying", "市立旭東中学校2年B組")),
+    ("園児はたんぽぽ保育園うさぎ組に通っている。", ("org_identifying", "たんぽぽ保育園うさぎ組")),
+    ("相談者は株式会社オカデン物流の総務部に勤務しています。", ("org_identifying", "株式会社オカデン物流の総務部")),
+    # a given name with its reading, a name with a two-part reading, a name after 氏名は
+    ("所持者の岩井 猛（いさむ）方を訪ねた。", ("person", "岩井 猛（いさむ）")),
+    ("住人の西 マツ（にし まつ）が一人で暮らす。", ("person", "にし まつ")),
+    ("住人の西 マツ（にし まつ）が一人で暮らす。", ("person", "西 マツ")),
+    ("運転者の氏名は朝日 勝利と申告した。", ("person", "朝日 勝利")),
+    # a given name in hiragana Sudachi cuts up, a Japanese name after a foreign one
+    ("補導したのは石田 りりか（16歳）です。", ("person", "石田 りりか")),
+    ("女児のサントス・アナ・ひかり（5歳）を保護した。", ("person", "サントス・アナ・ひかり")),
+    # a family name that is also a common word, right after a role
+    ("隣人の大石が毎晩どなり込んでくる。", ("person", "大石")),
+    # the name after the unit a caller claimed to be from
+    ("「岡山県警察本部の木村」と名乗る男から電話があった。", ("person", "木村")),
+])
+def test_structural_forms_of_the_second_round(text, expected):
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize("text, keep", [
+    # what a child said is not a name; a place ending in ヶ丘 is a place
+    ("男児は「ママにぶたれた」と話している。", ["ママにぶたれた"]),
+    ("現場は緑ヶ丘の公園です。", ["緑ヶ丘"]),
+    # a unit someone claimed to be from stays
+    ("「岡山県警察本部の木村」と名乗る男から電話があった。", ["岡山県警察本部"]),
+    # a count after a role, the street where it happened after 丁目 (not a room), a bare ID word
+    ("加害少年の一人が主犯格です。", ["一人"]),
+    ("現場は倉敷市中央二丁目の市道です。", ["倉敷市中央二丁目"]),
+    ("ユーザーID：なしとの回答でした。", ["なし"]),
+    # digits with の that are not a phone: a block number, a count
+    ("第2の3の事案を検討する。", ["2の3"]),
+    # a department word after a school's name that is a role (生徒の一部)
+    ("県立南高校の一部の生徒が関与した。", ["一部"]),
+])
+def test_second_round_forms_keep_generic_words(text, keep):
+    assert masked_words(text, keep) == []
