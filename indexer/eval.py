@@ -106,6 +106,7 @@ COMPONENTS: dict[str, dict] = {
     "synonyms": {"synonyms": False},
     "everyday": {"everyday": False},
     "readings": {"readings": False},
+    "kana_sentences": {"kana_sentences": False},
     "question_words": {"question_words": False},
     "references": {"references": False},
     "scoping": {"scoping": False},

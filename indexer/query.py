@@ -17,6 +17,7 @@ from whoosh import query as Q
 from indexer.analysis import JapaneseAnalyzer, to_katakana
 from indexer.dictionary import SearchDictionary
 from indexer.readings import ReadingIndex
+from kb.sudachi import tokenize
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Ranking:
     near_min_sim: float = 0.5            # a near word counts from this similarity,
     near_weight: float = 1.0             # at this share of it, for a word used in at most
     near_max_sections: int | None = 0     # this many sections (0: words no text uses; None: any)
+    kana_sentences: bool = True          # a question typed wholly in kana read word by word (kana_sentence)
 
 
 FULL = Ranking()
@@ -64,6 +66,7 @@ QUESTION_WORDS = {"為る", "居る", "有る", "成る", "出来る", "時", "�
 # A word typed in kana for want of kanji: a whole space-separated chunk of 3+ kana (しゅうきゅうび).
 _KANA_WORD = re.compile(r"(?:(?<=\s)|^)[ぁ-ゖァ-ヺー]{3,}(?=\s|$)")
 _ASCII = re.compile(r"[a-z0-9]")
+KANA_SENTENCE = 8                        # kana typed without a space this long is a phrase, not a word
 # Jargon written in katakana (ガサ, ホシ, ブツ) is that word only as written: Sudachi reads it as the
 # common word of the same sound (傘, 星, 物), which a question also contains (もの → 物); and only as a
 # word of its own, not inside a longer katakana word (スリ in スリップ, クスリ).
@@ -188,6 +191,48 @@ class QueryBuilder:
         qs = [Q.Term("reading", p, boost=w) for p in pieces]
         return qs[0] if len(qs) == 1 else Q.And(qs)
 
+    def kana_sentence(self, kana: str, offset: int, words: list[_Word]) -> list[tuple[Concept, list[_Word]]]:
+        """A whole question typed in kana (たいほしてからけんさつにおくるまでの…). Sudachi reads most of
+        its words (たいほ → 逮捕), but cuts some it does not know in kana into pieces (けん|さつ). Of the
+        stretches between its word boundaries that read as an indexed kanji word, as many characters
+        as possible, those that join pieces it cut become concepts of their own (ケンサツ → 検察),
+        with the words inside them; particles, endings and verbs are never such a stretch."""
+        assert self.readings is not None
+        katakana = to_katakana(kana)
+        cuts, pos = [0], 0
+        nouns: list[tuple[int, int]] = []
+        for t in tokenize(kana):
+            end = pos + len(t.surface())
+            if t.part_of_speech()[0] in ("名詞", "接尾辞", "接頭辞"):
+                nouns.append((pos, end))
+            cuts.append(end)
+            pos = end
+
+        def readable(i: int, j: int) -> bool:
+            """i..j joins two or more of Sudachi's pieces, all of them nouns or affixes."""
+            inside = [(a, b) for a, b in nouns if i <= a and b <= j]
+            return len(inside) >= 2 and sum(b - a for a, b in inside) == j - i
+        # best[i]: (characters read as words, -pieces, pieces) up to cut i
+        best: dict[int, tuple[int, int, list[tuple[int, int, str]]]] = {0: (0, 0, [])}
+        for a, i in enumerate(cuts):
+            if i not in best:
+                continue
+            got, neg, pieces = best[i]
+            for j in cuts[a + 1:a + 6]:
+                cand = (got, neg, pieces)                       # skip to j: nothing read
+                word = self.readings.kanji_for(katakana[i:j]) if readable(i, j) else None
+                if word and word not in QUESTION_WORDS:
+                    cand = (got + j - i, neg - 1, pieces + [(i, j, word)])
+                if j not in best or cand[:2] > best[j][:2]:
+                    best[j] = cand
+        out = []
+        for i, j, word in best.get(len(kana), (0, 0, []))[2]:
+            inside = [w for w in words if offset + i <= w.start and w.end <= offset + j]
+            q = self.text_query(word)
+            if q is not None:
+                out.append((Concept(kana[i:j], q, [word]), inside))
+        return out
+
     def plan(self, text: str, dictionary: SearchDictionary) -> QueryPlan:
         text = unicodedata.normalize("NFKC", text)
         plan = QueryPlan(text=text)
@@ -214,6 +259,12 @@ class QueryBuilder:
             for m in _KANA_WORD.finditer(text):
                 if any(s <= m.start() < e for s, e, _ in matches):
                     continue
+                if self.r.kana_sentences and len(m.group()) >= KANA_SENTENCE and self.readings \
+                        and not self.readings.kanji_for(to_katakana(m.group())):
+                    for concept, inside in self.kana_sentence(m.group(), m.start(), words):
+                        plan.concepts.append(concept)
+                        used.update(w.pos for w in inside)
+                    continue              # the rest as Sudachi reads it (たいほ → 逮捕), word by word
                 rq = self.reading_query(m.group())
                 inside = [w for w in words if w.start >= m.start() and w.end <= m.end()]
                 wq = self.words_query([w for w in inside if w.term not in stop])

@@ -37,3 +37,12 @@ def test_whole_word_in_hiragana_finds_what_the_kanji_finds(engine):
     kana, kanji = engine.search("しょくむしつもん"), engine.search("職務質問")
     assert kana.total > 0
     assert keys(kana, 5) == keys(kanji, 5)
+
+
+def test_a_question_typed_wholly_in_kana_reads_words_sudachi_cuts_up(engine):
+    """けんさつ is cut by Sudachi into けん|さつ (冊); read as one indexed word it is 検察."""
+    q = "たいほしてからけんさつにおくるまでのじかんせいげん"
+    terms = [t for c in engine.plan(q).concepts for t in c.terms]
+    assert "検察" in terms and "逮捕" in terms and "時間" in terms
+    assert "仕手" not in terms          # し|て is a verb and a particle, never read as a word
+    assert engine.search(q).hits[0].doc_id == "law-keiji-sosho-ho"
