@@ -601,6 +601,7 @@ def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence
     ("住人の西 マツ（にし まつ）が一人で暮らす。", ("person", "にし まつ")),
     ("住人の西 マツ（にし まつ）が一人で暮らす。", ("person", "西 マツ")),
     ("運転者の氏名は朝日 勝利と申告した。", ("person", "朝日 勝利")),
+    ("少年の氏名は林田 蓮です。", ("person", "林田 蓮")),           # not 林田 蓮です
     # a given name in hiragana Sudachi cuts up, a Japanese name after a foreign one
     ("補導したのは石田 りりか（16歳）です。", ("person", "石田 りりか")),
     ("女児のサントス・アナ・ひかり（5歳）を保護した。", ("person", "サントス・アナ・ひかり")),
