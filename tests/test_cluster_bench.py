@@ -27,3 +27,4 @@ def test_two_nodes_survive_a_killed_one_and_agree_again(tmp_path):
     assert searches > 0 and failed == 0, run.stdout[-2000:]
     assert any("killed (SIGKILL)" in line for line in lines)
     assert any("restarted and found" in line for line in lines)
+    assert any(line.startswith("cut and retried") or "cut and retried:" in line for line in lines)
