@@ -467,9 +467,14 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 end = m.end()
                 bm = max((x for x in (P.BUILDING.match(f, end), P.BUILDING_AFTER_NUMBER.match(f, end)) if x),
                          key=lambda x: x.end(), default=None)
-                # "3丁目の市道" is where, "3丁目のコーポ若葉102号室" a home: の only before a room
-                if bm and (not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]) or bm.group().endswith("号室")):
+                if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
                     end = bm.end()
+                elif f.startswith("の", end):
+                    # "3丁目の市道" is where, "3丁目のコーポ若葉102号室" a home: after の, a named building
+                    # (a building word in its name) and its room
+                    rm = P.BUILDING_AFTER_NUMBER.match(f, end + 1)
+                    if rm and rm.group().endswith("号室"):
+                        end = rm.end()
                 out.append((b, end, "address"))
                 while i < n and toks[i].b < end:
                     i += 1
@@ -561,7 +566,7 @@ def _organisations(text: str, toks: list[_Tok]):
         words = [w for w in words if w not in P.ORG_GENERIC]
         if not words or P.POLICE_UNIT.search(text[toks[k].b:t.e]):
             continue
-        gm = P.GRADE.match(text, t.e)
+        gm = P.GRADE.match(text, t.e) or (P.NURSERY_CLASS.match(text, t.e) if suffix in P.NURSERIES else None)
         # a named place (岡山桃花大学, ハヤシ工務店, さくら病院), not a kind of place (精神科病院); a school
         # with a grade or class after it is one school whatever its words are (白鷺学園高等学校1年2組)
         if not (t.is_proper or any(x.is_proper or re.match(r"^[ァ-ヶーぁ-ゖA-Za-zＡ-Ｚａ-ｚ・]+$", x.s)
@@ -746,6 +751,9 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((m.start(), m.end(), "person"))
     # a foreign name with a Japanese given name after ・: ロペス・マリア・さくら (the katakana part found above)
     for m in _KANA_PART_AFTER_DOT.finditer(text):
+        part = m.group("part")
+        if part in _KINDS_OF_PERSON or part in P.HONORIFICS or part in P.RANKS:
+            continue                     # グエン・バン・ナム・男性, ジョン・スミス・氏
         if any(b <= m.start() and m.start("part") - 1 <= e for b, e, t in out if t == "person"):
             out.append((m.start(), m.end(), "person"))
     # a word with its reading (関（せき）): Sudachi reads the kanji alone, so 関 is a common noun;
@@ -762,7 +770,12 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             continue                        # 「パパにたたかれた」と話す: what was said, not a name
         b = m.start(g)
         if "の" in name and _not_a_persons_name(name[:name.rindex("の")]):
-            b += name.rindex("の") + 1     # 「警視庁捜査二課の中島」と名乗る: the unit is who he claimed to be from
+            # 「警視庁捜査二課の中島」と名乗る: the unit is who he claimed to be from, the name is after it,
+            # and only when it reads as one (「市役所の職員」, 「…の刑事」 name a role)
+            b += name.rindex("の") + 1
+            tail = toks[bisect_left(starts, b):bisect_left(starts, m.end(g))]
+            if not tail or not all(x.is_name or x.is_proper or x.is_oov or _KATAKANA.match(x.s) for x in tail):
+                continue
             name = text[b:m.end(g)]
         if name and name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
             out.append((b, m.end(g), "person"))
@@ -810,17 +823,23 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
     # a family and a given name with their reading in two parts: 東 トシ（あずま とし）, 一 心（にのまえ しん)
     for m in _NAME_WITH_SPACED_READING.finditer(text):
+        if not _also_a_name(m.group("name").split()[0]):
+            continue                     # 住居 侵入（じゅうきょ しんにゅう）: a glossary, not a person
         out.append((m.start("name"), m.end("name"), "person"))
         out.append((m.start("reading"), m.end("reading"), "person"))
-    # 氏名は + a family and a given name written apart, whatever words they are (氏名は日向 勝利)
+    # 氏名は + a family and a given name written apart, whatever nouns they are (氏名は日向 勝利); not a
+    # word for no name (不詳, 不明), a kind of person (不詳 男性) or a clause (一切 言わず)
     for m in _LABELLED_FULL_NAME.finditer(text):
-        out.append((m.start("name"), m.end("name"), "person"))
-    # a family name that is also a common word, right after a person's role: 隣人の大石が, 相手の桑原に
-    for x in toks:
-        if x.pos[:2] == ("名詞", "普通名詞") and re.fullmatch(r"[一-龥々ヶ]{2,3}", x.s) and not set(x.s) & _NUMERALS \
-                and re.search(r"の[ 　]?$", text[max(0, x.b - 2):x.b]) and _name_context_before(text, x.b) \
-                and _SURNAME_ALONE_AFTER.match(text, x.e) and x.s not in P.NOT_A_NAME and _also_a_name(x.s):
-            out.append((x.b, x.e, "person"))
+        inner = [x for x in toks[bisect_left(starts, m.start("name")):bisect_left(starts, m.end("name"))]
+                 if not x.is_space]
+        while inner and inner[-1].pos[0] in ("助詞", "助動詞"):
+            inner.pop()                 # 山田 太郎で、: the particle after the name
+        gap = re.search(r"[ 　]", m.group("name"))
+        space = m.start("name") + (gap.start() if gap else 0)
+        if len(inner) >= 2 and inner[-1].b > space \
+                and all(x.pos[0] in ("名詞", "接尾辞") or x.is_oov for x in inner) \
+                and not any(x.s in P.NOT_A_NAME or x.s in _KINDS_OF_PERSON for x in inner):
+            out.append((inner[0].b, inner[-1].e, "person"))
     # a family name Sudachi cuts before 宅/方 the wrong way: 森|本宅 is 森本|宅
     for k in range(len(toks) - 1):
         x, y = toks[k], toks[k + 1]
@@ -860,8 +879,8 @@ _NAME_WITH_SPACED_READING = re.compile(
 _LABELLED_FULL_NAME = re.compile(
     r"(?:氏名|名前|本名)(?:は|が|：|:)[ 　]?(?P<name>[一-龥々ヶ]{1,3}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,4})(?<!です)(?<!でした)"
     r"(?=[ 　]?(?:と|で|、|。|（|\(|さん|様|氏|$))")
+_KINDS_OF_PERSON = frozenset("男性 女性 男 女 少年 少女 男児 女児 不詳 不明 氏名 名前".split())
 _KANA_PART_AFTER_DOT = re.compile(r"[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})*[・＝](?P<part>[ぁ-ゖ]{2,4}|[一-龥々]{1,3})(?=[（(、，,。はがのをにとも])")
-_SURNAME_ALONE_AFTER = re.compile(r"(?:が|は|に|を|と|から|[ 　]?(?:さん|様|氏)|宅|方)")
 _KANA_GIVEN_NAME = re.compile(r"[ 　][ぁ-ゖー]{2,5}(?=[ 　]?(?:[（(]|さん|様|ちゃん|くん|君))")
 _KATAKANA_JOINED = re.compile(r"(?<![一-龥々ァ-ヶー・])[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})+(?![ァ-ヶー])")
 _QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")

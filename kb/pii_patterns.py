@@ -68,10 +68,10 @@ PLATE = re.compile(
     r"(?![0-9])"
 )
 
-# a plate read by a witness without its class number: 練馬 ね 53-09 (a known region and the
-# hyphenated serial only, the form of the plate's large digits)
+# a plate read by a witness without its class number: 練馬 ね 53-09 (a known region, the kana set
+# apart by spaces as on the plate, and the hyphenated serial only: 大阪で12-15時 is a time)
 PLATE_NO_CLASS = re.compile(
-    r"(?P<region>" + "|".join(map(re.escape, PLATE_REGIONS)) + r")[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,2}-[0-9]{2}(?![0-9])")
+    r"(?P<region>" + "|".join(map(re.escape, PLATE_REGIONS)) + r")[ 　][ぁ-ゖ][ 　][0-9]{1,2}-[0-9]{2}(?![0-9])")
 
 MOPED_PLATE = re.compile(
     r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])")
@@ -121,8 +121,9 @@ AGE = re.compile(
     r"(?<![0-9.,])(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s?[歳才]"
     r"(?!未満|以上|以下|を超|超|に満た|に達|未|から|まで|以後|以降|代|児健|到達|の誕生日を迎え)"
 )
-# an infant's age: 生後4か月, 生後十日 (said of a child, never a line the law draws in these texts)
-AGE_INFANT = re.compile(r"生後[ 　]?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[ 　]?(?:か月|カ月|ヶ月|ケ月|箇月|週間?|日)")
+# an infant's age: 生後4か月, 生後十日 (not a line drawn with it: 生後3か月未満, 生後14日以内, 生後56日を経過)
+AGE_INFANT = re.compile(r"生後[ 　]?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})[ 　]?(?:か月|カ月|ヶ月|ケ月|箇月|週間?|日)"
+                        r"(?!未満|以内|以上|以下|を経過|経過|から|まで|を超|超|に満た|に達)")
 AGE_BEFORE_THRESHOLD = re.compile(r"(?:満|年齢|年齢が)$")
 # a rough age (45歳位, 60歳くらい): the whole says the age, and in kanji it is someone's (laws never say 三十歳位)
 AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位)")
@@ -148,7 +149,7 @@ ID_CONTEXT = re.compile(
     r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
     r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
     r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号"
-    r"|車台番号|防犯登録番号|登録番号|許可証番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
+    r"|車台番号|防犯登録番号|所持許可証番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
     r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>(?:[A-Za-z][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
@@ -169,6 +170,7 @@ QUOTED_HANDLE = re.compile(r"(?:アカウント(?:名)?|ユーザー名|ユー�
 # an account's ID after ユーザーID or 会員ID: ユーザーID：sora_take0505; a handle shape with a
 # digit, _ or . in it (ID：なし and ID：admin are not someone's)
 USER_ID = re.compile(r"(?:ユーザー|会員|ログイン|利用者)(?:ID|ＩＤ)[ 　]?[はがを：:][ 　]?"
+                     r"(?!(?:admin|guest|test|user|default|root|demo)[_.\-]?[0-9]*(?![A-Za-z0-9_.\-]))"
                      r"(?P<id>(?=[A-Za-z0-9_.\-]*[0-9_.])(?=[A-Za-z0-9_.\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
                      r"(?![A-Za-z0-9_@])")
 RESIDENCE_CARD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{8}[A-Z]{2}(?![A-Za-z0-9])")
@@ -204,7 +206,7 @@ YUCHO = re.compile(r"(?P<num>記号\s?[：:]?\s?[0-9]{5}\s?[-、,]?\s?番号\s?[
 _NUM = r"(?:[0-9]+|[一二三四五六七八九十百千〇]+)"
 ADDRESS_NUMBER = re.compile(
     r" ?(?:"
-    + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:[-の]" + _NUM + r"){0,2}(?:号)?)?"
+    + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:[-の]" + _NUM + r"){0,2}(?:号室|号)?)?"
     r"|" + _NUM + r"番地(?:の?" + _NUM + r"号?)?"
     r"|" + _NUM + r"番" + _NUM + r"号?"
     r"|" + _NUM + r"(?:-" + _NUM + r"){1,3}(?:号)?"
@@ -232,7 +234,7 @@ PLACE_BUILDING = re.compile(
 # "西大寺の大和屋酒店の裏": a place, の, a named shop, and where beside it (a partial address)
 # (a town may end in kana and a suffix, めじろ台; a shop may start with its kind, クリーニングはやし), and the
 # house there when it is said (…の裏手の平屋)
-SHOP_KIND_FIRST = r"(?:クリーニング|八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|床屋|美容室|理容室|薬局|商店)"
+SHOP_KIND_FIRST = r"(?:クリーニング|八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|床屋|美容室|理容室)"
 PLACE_LANDMARK = re.compile(
     r"(?P<place>[一-龥々ヶ]{2,12}(?:[ぁ-ゖ]{2,4}[台町丘野谷])?)の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘)"
     r"|" + SHOP_KIND_FIRST + r"[ 　]?[一-龥々ヶァ-ヶーぁ-ゖ]{2,8})"
@@ -345,14 +347,19 @@ FOUNDER_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "�
 BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", "工務店", "工業", "製作所", "興業", "電機", "板金",
                      "医院", "クリニック", "歯科", "内科", "整骨院", "接骨院", "薬局", "美容室", "理容室", "食堂",
                      "旅館", "金型", "塗装", "設備", "自動車", "農園", "牧場", "不動産", "塾")
-# a department after a company narrows it to a few people: 株式会社エムケイ物流の経理部, …工業株式会社 品質管理課
-ORG_DEPARTMENT = re.compile(r"[ 　]?の?[一-龥ァ-ヶー]{2,8}(?:部|課|係|室)(?![一-龥])")
+# a department after a company narrows it to a few people: 株式会社エムケイ物流の経理部に勤務, …工業株式会社
+# 品質管理課の藤原 (a department someone is in, not a room of the place: 会議室, 社長室, の主要部)
+ORG_DEPARTMENT = re.compile(r"[ 　]?の?[一-龥ァ-ヶー]{2,8}(?:部|課|係)(?![一-龥])"
+                            r"(?=[ 　]?(?:に|で)?(?:勤務|勤め|働|所属|在籍)|の|長|員)")
 ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
 # a grade after a school, with the faculty or course in between: 高校2年, 大学医学部3年, 小学校の六年生
 GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究科|専攻|科))?の?"
                    r"(?:[0-9０-９一二三四五六]\s?年[0-9０-９一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]+組|[0-9０-９一二三四五六]\s?年生"
-                   r"|年[長中少](?:組|クラス|さん)?|[ぁ-ゖァ-ヶー]{2,5}組|[0-9０-９一二三四五六]\s?歳児(?:クラス|組)?"
+                   r"|年[長中少](?:組|クラス|さん)?|[0-9０-９一二三四五六]\s?歳児(?:クラス|組)?"
                    r"|[0-9０-９一二三四五六]\s?年(?![間前後度以目])|[0-9０-９一二三四五六]\s?回生)")
+# a nursery's class named in kana: ひまわり保育園きりん組 (after a nursery only: 山陽建設では組立, 南高校では組分け)
+NURSERY_CLASS = re.compile(r"[ぁ-ゖァ-ヶー]{2,5}(?:組|ぐみ)")
+NURSERIES = ("保育園", "保育所", "幼稚園", "こども園")
 ORG_TIE_AFTER = re.compile(
     r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|"
     r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"

@@ -605,8 +605,6 @@ def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence
     # a given name in hiragana Sudachi cuts up, a Japanese name after a foreign one
     ("補導したのは石田 りりか（16歳）です。", ("person", "石田 りりか")),
     ("女児のサントス・アナ・ひかり（5歳）を保護した。", ("person", "サントス・アナ・ひかり")),
-    # a family name that is also a common word, right after a role
-    ("隣人の大石が毎晩どなり込んでくる。", ("person", "大石")),
     # the name after the unit a caller claimed to be from
     ("「岡山県警察本部の木村」と名乗る男から電話があった。", ("person", "木村")),
 ])
@@ -628,6 +626,32 @@ def test_structural_forms_of_the_second_round(text, expected):
     ("第2の3の事案を検討する。", ["2の3"]),
     # a department word after a school's name that is a role (生徒の一部)
     ("県立南高校の一部の生徒が関与した。", ["一部"]),
+    # found by a review of these forms (276 sentences and 450 nouns after a role):
+    # kin and role words after a role are no family names (a rule for 隣人の大石が was dropped for them)
+    ("被害者の長男が警察に通報した。長男は20歳。", ["長男が", "長男は"]),
+    ("被害者の上司から暴言を受け、被疑者の仲間が逃走した。", ["上司", "仲間"]),
+    # a role after the unit a caller claimed to be from
+    ("「警視庁捜査二課の刑事」と名乗る男から電話があった。", ["刑事"]),
+    ("「市役所の職員」と名乗る男が訪ねてきた。", ["職員"]),
+    # a time or a count after a place and a particle is no plate; a line drawn at an infant's age
+    ("大阪で12-15時の間に発生した。", ["12-15"]),
+    ("生後3か月未満の乳児は対象外で、出生届は生後14日以内に出す。", ["生後3か月", "生後14日"]),
+    # a room of a company is not its department; 組 of 組立 after a particle is no class
+    ("株式会社オカデン物流の会議室で事情を聴いた。", ["会議室"]),
+    ("山陽建設では組立作業中の事故が多い。", ["では組"]),
+    # registration numbers of a trade mark or a business
+    ("商標登録番号第5123456号の偽物が売られていた。", ["5123456"]),
+    # after 丁目の only a named building and its room is the home
+    ("倉敷市中央2丁目の市営住宅に住み隣室の305号室とトラブルになった。", ["市営住宅に住み"]),
+    ("岡山駅前の商店街アーケードの横で転倒した。", ["商店街アーケード"]),
+    # 氏名は + a word for no name, a kind of person, a clause, a particle after the name
+    ("氏名は不詳 男性（30歳位）です。", ["不詳 男性"]),
+    ("名前は一切 言わず、立ち去った。", ["一切 言わず"]),
+    ("氏名は山田 太郎で、住所は不定。", ["で、"]),
+    # a kind of person after a name joined by ・, a glossary with a two-part reading, a default account
+    ("ベトナム国籍のグエン・バン・ナム・男性（28歳）を保護した。", ["男性"]),
+    ("罪名は住居 侵入（じゅうきょ しんにゅう）です。", ["住居 侵入"]),
+    ("初期設定のユーザーIDはadmin_01のままだった。", ["admin_01"]),
 ])
 def test_second_round_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
