@@ -69,7 +69,7 @@ def known_ids() -> set[str]:
 
 def test_synonyms_has_the_four_blocks(synonyms):
     assert set(synonyms) == {"groups", "expansions", "everyday", "law_aliases"}
-    assert set(synonyms["everyday"]) == {"acts", "people", "objects", "behaviour"}
+    assert set(synonyms["everyday"]) == {"acts", "people", "objects", "behaviour", "places", "states", "times", "procedures"}
     assert isinstance(synonyms["groups"], list)
     assert isinstance(synonyms["expansions"], dict)
     assert isinstance(synonyms["law_aliases"], dict)
