@@ -881,6 +881,10 @@ _LABELLED_FULL_NAME = re.compile(
     r"(?=[ 　]?(?:と|で|、|。|（|\(|さん|様|氏|$))")
 _KINDS_OF_PERSON = frozenset("男性 女性 男 女 少年 少女 男児 女児 不詳 不明 氏名 名前".split())
 _KANA_PART_AFTER_DOT = re.compile(r"[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})*[・＝](?P<part>[ぁ-ゖ]{2,4}|[一-龥々]{1,3})(?=[（(、，,。はがのをにとも])")
+_QUOTED_ASCII_HANDLE = re.compile(
+    r"[「『][ 　]?(?!www\.)(?P<id>[a-z][a-z0-9]*[_.][a-z0-9_.]*[a-z0-9])"
+    r"(?<!\.pdf)(?<!\.jpg)(?<!\.png)(?<!\.doc)(?<!\.docx)(?<!\.xls)(?<!\.xlsx)(?<!\.txt)(?<!\.csv)(?<!\.zip)"
+    r"(?<!\.html)(?<!\.jp)(?<!\.com)(?<!\.net)(?<!\.org)[ 　]?[」』]")  # files and domains are no one's
 _KANA_GIVEN_NAME = re.compile(r"[ 　][ぁ-ゖー]{2,5}(?=[ 　]?(?:[（(]|さん|様|ちゃん|くん|君))")
 _KATAKANA_JOINED = re.compile(r"(?<![一-龥々ァ-ヶー・])[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})+(?![ァ-ヶー])")
 _QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")
@@ -1301,6 +1305,10 @@ def _uncertain(text: str, f: str, toks: list[_Tok], chosen: list[tuple[int, int,
     for m in P.ROMAJI_WORD.finditer(f):
         if m.group() not in P.ROMAJI_COMMON:
             cands.append((m.start(), m.end(), "person"))
+    # a handle-shaped word in quotes with no keyword before it (ロック画面に「haruka.m」): someone's
+    # account name or a file, a product code: the reviewer decides
+    for m in _QUOTED_ASCII_HANDLE.finditer(f):
+        cands.append((m.start("id"), m.end("id"), "id_number"))
     out: list[tuple[int, int, str]] = []
     taken = _Taken(len(text), chosen)
     for b, e, t in sorted(set(cands)):

@@ -655,3 +655,9 @@ def test_structural_forms_of_the_second_round(text, expected):
 ])
 def test_second_round_forms_keep_generic_words(text, keep):
     assert masked_words(text, keep) == []
+
+
+def test_a_quoted_handle_without_a_keyword_is_left_for_the_reviewer():
+    a = anonymize("拾得したスマートフォンのロック画面に「miki.t」と表示され、添付は「report.pdf」でした。")
+    assert a.spans == [] and "miki.t" in a.text
+    assert [(s.type, s.text) for s in a.review] == [("id_number", "miki.t")]
