@@ -296,8 +296,8 @@ def _phones(f: str):
     # read aloud in kanji digits: 〇九〇・四四一七・二二八三, 〇八六（二三四）五六七八
     if "〇" in f:                      # a number read aloud starts with 〇
         out += [x for x in _numbered_phones(P.kanji_digits(f), f) if "〇" in f[x[0]:x[1]]]
-    if P.SPOKEN_GROUPS.search(f):      # and written down with の between the groups: 022の271の5590
-        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if "の" in f[x[0]:x[1]]]
+    if P.SPOKEN_GROUPS.search(f):      # groups joined by の or dots: 022の271の5590, 080.1234.5678
+        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if re.search(r"[の.]", f[x[0]:x[1]])]
     for m in P.INTL_PHONE.finditer(f):
         if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
             out.append((m.start(), _extension_end(f, m.end()), "phone"))

@@ -87,12 +87,13 @@ def kanji_digits(folded: str) -> str:
     return re.sub(r"(?<=[0-9])・(?=[0-9])", "-", out)
 
 
-# a number said aloud and written down with の between its groups: 022の271の5590
-SPOKEN_GROUPS = re.compile(r"(?<=[0-9])の(?=[0-9])")
+# a number said aloud and written down with の between its groups (022の271の5590), or written with
+# dots (080.1234.5678); a decimal (0.25) never has the digits of a phone number
+SPOKEN_GROUPS = re.compile(r"(?<=[0-9])[の.](?=[0-9])")
 
 
 def spoken_groups(folded: str) -> str:
-    """`folded` with a の between two digits as "-" (same length)."""
+    """`folded` with a の or . between two digits as "-" (same length)."""
     return SPOKEN_GROUPS.sub("-", folded)
 
 

@@ -582,6 +582,7 @@ def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence
     ("相談者は玉野市宇野のクリーニングさかいの裏手の平屋に住む。", ("address", "玉野市宇野のクリーニングさかいの裏手の平屋")),
     # a number read aloud and written with の between its groups
     ("連絡先は086の224の7319です。", ("phone", "086の224の7319")),
+    ("携帯080.3344.7719に連絡した。", ("phone", "080.3344.7719")),
     # a witness's plate without the class number
     ("逃げた車は岡山 せ 12-07 の白い軽です。", ("plate", "岡山 せ 12-07")),
     # an infant's age and 満 with an age
@@ -624,6 +625,7 @@ def test_structural_forms_of_the_second_round(text, expected):
     ("ユーザーID：なしとの回答でした。", ["なし"]),
     # digits with の that are not a phone: a block number, a count
     ("第2の3の事案を検討する。", ["2の3"]),
+    ("呼気0.25mg、IPアドレス192.168.10.21、版0.9.12を確認した。", ["0.25", "192.168.10.21", "0.9.12"]),
     # a department word after a school's name that is a role (生徒の一部)
     ("県立南高校の一部の生徒が関与した。", ["一部"]),
     # found by a review of these forms (276 sentences and 450 nouns after a role):
