@@ -456,6 +456,8 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 break
         b, e = t.b, toks[j].e
         m = P.ADDRESS_NUMBER.match(f, e)
+        if not m and has_admin and P.ADDRESS_CONTEXT_BEFORE.search(f[max(0, b - 10):b]):
+            m = P.BARE_LOT_NUMBER.match(f, e)     # 自宅は真庭市勝山字下町123: a rural lot number
         if m and m.end() > m.start() and not P.NOT_ADDRESS_AFTER.match(f, m.end()):
             number = m.group().strip()
             strong = bool(P.STRONG_ADDRESS_NUMBER.match(number))
@@ -495,6 +497,9 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 out.append((start, end, "address"))
     for m in P.PLACE_BUILDING.finditer(f):
         out.append((m.start(), m.end(), "address"))
+    for m in P.NAMED_BUILDING_ROOM.finditer(f):
+        if not P.GENERIC_BUILDING.match(m.group()):
+            out.append((m.start(), m.end(), "address"))
     places = {x.b for x in toks if x.is_place}
     for m in P.PLACE_LANDMARK.finditer(f):
         if any(m.start() <= b < m.end("place") for b in places):

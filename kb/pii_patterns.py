@@ -74,7 +74,11 @@ PLATE_NO_CLASS = re.compile(
     r"(?P<region>" + "|".join(map(re.escape, PLATE_REGIONS)) + r")[ 　][ぁ-ゖ][ 　][0-9]{1,2}-[0-9]{2}(?![0-9])")
 
 MOPED_PLATE = re.compile(
-    r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])")
+    r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?"
+    r"(?:[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])"
+    # a kana that is also a particle right after the city (岡山市の3の事案, 倉敷市で2の3倍) needs the spaces
+    # of a plate or a full serial
+    r")(?<![のでにはがをともへや][0-9])(?<![のでにはがをともへや][0-9]{2})")
 
 # a phone number written in kanji digits, as read aloud (〇九〇・四四一七・二二八三): the same length with
 # the digits and the ・ between them as PHONE reads them
@@ -210,10 +214,12 @@ ADDRESS_NUMBER = re.compile(
     + KNUM + r"+丁目(?:" + _NUM + r"番地?(?:の?" + _NUM + r"号?)?|" + _NUM + r"(?:[-の]" + _NUM + r"){0,2}(?:号室|号)?)?"
     r"|" + _NUM + r"番地(?:の?" + _NUM + r"号?)?"
     r"|" + _NUM + r"番" + _NUM + r"号?"
-    r"|" + _NUM + r"(?:-" + _NUM + r"){1,3}(?:号)?"
+    r"|" + _NUM + r"(?:[-の]" + _NUM + r"){1,3}(?:号)?"
     r"|" + _NUM + r"番地?"
     r")(?:-[0-9]+)*(?:号室|号)?(?![0-9])"
 )
+# a lot number with nothing after it, where the text says it is someone's home (自宅は…字下町123)
+BARE_LOT_NUMBER = re.compile(r" ?[0-9]{1,5}(?:の[0-9]{1,4})?(?![0-9])")
 # A weak number (bare "12番", "3-7") needs a place name with an administrative unit in front.
 STRONG_ADDRESS_NUMBER = re.compile(r".*(?:丁目|番地|番[0-9]+|号)")
 ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
@@ -232,6 +238,14 @@ BUILDING_AFTER_NUMBER = re.compile(
 PLACE_BUILDING = re.compile(
     r"(?P<place>[一-龥々ヶ]{1,5}[市町村区][一-龥々ヶ]{0,6})の"
     r"(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))[ァ-ヶー一-龥々A-Za-z・]{2,18}[ 　]?[0-9]{1,4}(?:号室|階)")
+# a named building and its room on their own: 桃丘団地3号棟205号, アパート「サンハイツ」105号室 (a room
+# number makes it someone's home; 市営住宅 alone names no building)
+NAMED_BUILDING_ROOM = re.compile(
+    r"(?:(?<![一-龥々ァ-ヶー])[一-龥々ァ-ヶー]{1,10}(?:" + BUILDING_WORDS + r")|(?:アパート|マンション|団地|寮|社宅)?「[^「」、。\s]{1,15}」)"
+    r"[ 　]?(?:[0-9]{1,3}号棟[ 　]?[0-9]{1,4}号室?|[0-9]{1,4}号室)")
+# a kind of building, not its name: 市営住宅, 県営団地, 本社ビル, 市民会館
+GENERIC_BUILDING = re.compile(r"(?:(?:市営|県営|町営|村営|都営|府営|公営)?(?:住宅|団地)|本社|本館|別館|新館|旧館|庁舎|市民|県民|区民|町民)"
+                              r"(?:" + BUILDING_WORDS + r")?[ 　]?[0-9]")
 # "西大寺の大和屋酒店の裏": a place, の, a named shop, and where beside it (a partial address)
 # (a town may end in kana and a suffix, めじろ台; a shop may start with its kind, クリーニングはやし), and the
 # house there when it is said (…の裏手の平屋)
@@ -241,7 +255,7 @@ PLACE_LANDMARK = re.compile(
     r"|" + SHOP_KIND_FIRST + r"[ 　]?[一-龥々ヶァ-ヶーぁ-ゖ]{2,8})"
     r"の(?:裏手?|隣|向かい|斜め向かい|横|前|裏口|駐車場)(?:の(?:家|平屋|一軒家|住宅|民家|アパート|離れ))?")
 POSTAL_CODE = re.compile(r"〒[ 　]?[0-9]{3}-?[0-9]{4}(?![0-9])")
-ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先|住所地)[はがをの：:\s（(、]{0,3}$")
+ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先|住所地|住まい|実家)[はがをの：:\s（(、]{0,3}$")
 # after a bare "N丁目": the place is where someone lives, not where something happened
 # after a bare "N丁目": where something happened, not where someone lives ("現場は…3丁目の市道")
 SCENE_AFTER = re.compile(r"(?:の(?:市道|県道|国道|町道|路上|道路|交差点|駐車場|公園|路地|歩道|河川敷|空き地|店舗|コンビニ|商業施設)"
