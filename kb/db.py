@@ -93,10 +93,12 @@ def database_url(data: Path) -> str:
 
 def _sqlite_pragmas(dbapi_conn, _record):
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")      # readers never wait for the writer
+    cur.execute("PRAGMA busy_timeout=5000")     # first, so that the statements below wait for a lock too
+    cur.execute("PRAGMA journal_mode")
+    if str(cur.fetchone()[0]).lower() != "wal":  # set once per file (it persists); switching takes a lock
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
     cur.execute("PRAGMA synchronous=NORMAL")    # durable across app crashes, fast commits in WAL
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
 
 

@@ -48,11 +48,26 @@ class SQLiteStorage(Storage, MovingWindowSupport):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)    # owner-only, like kb.sqlite3
             os.close(fd)
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA)
-            self._conn, self._pid = conn, os.getpid()
+            self._conn, self._pid = self._open(), os.getpid()
         return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to the counts file in WAL mode with its table. Two workers opening a new file at
+        once can meet in SQLite's lock upgrade (one switching the file to WAL, the other creating the
+        table), where SQLite answers "database is locked" at once instead of waiting: try again."""
+        deadline = time.monotonic() + 10
+        while True:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(SCHEMA)
+                return conn
+            except sqlite3.OperationalError:
+                conn.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
         if amount > limit:
