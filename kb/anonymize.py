@@ -754,6 +754,13 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()) \
                 and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
+    # a name given with と名乗る that the dictionary reads as a place (被害者は桜井と名乗る): a word that is
+    # both a place and a family name is the name where someone calls himself by it (not 警察官と名乗る,
+    # 東京と名乗る: a role, or a place only)
+    for x in toks:
+        if x.is_proper and x.pos[2] == "地名" and P.CALLS_HIMSELF.match(text, x.e) \
+                and not P.POLICE_UNIT.search(x.s) and _also_a_name(x.s):
+            out.append((x.b, x.e, "person"))
     # a foreign name with a Japanese given name after ・: ロペス・マリア・さくら (the katakana part found above)
     for m in _KANA_PART_AFTER_DOT.finditer(text):
         part = m.group("part")

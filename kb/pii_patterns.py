@@ -280,6 +280,8 @@ PLACE_AFTER = re.compile(
     r"|銀行|信用金庫|支店|病院|医院|クリニック|歯科|大学|高校|高等学校|中学校|小学校|学校|幼稚園|保育園"
     r"|株式会社|有限会社|会社|工務店|商店|商事|建設|産業|運輸|事務所|ビル|マンション|ハイツ|荘|団地|神社|寺)"
 )
+# what follows a name someone gives himself: 桜井と名乗る, 福島と称して
+CALLS_HIMSELF = re.compile(r"[ 　]?(?:と|とだけ)(?:名乗|名の|称し|称する|偽)")
 # Words that are never a name even if a dictionary tags them as one, and placeholders for "unknown".
 NOT_A_NAME = frozenset("数人 数名 多数 少数 不詳 不明 黙秘 未確認 不知 非公開 本人 同人 某 氏名 名前 匿名 なし 無し 同上 名無し ナナシ 未定 未設定 カタカナ ひらがな 漢字 ローマ字 英字 片仮名 平仮名".split())
 # a name in quotes after a word that says what someone goes by. A word that names the name itself

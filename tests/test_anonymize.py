@@ -585,6 +585,8 @@ def test_a_given_name_that_is_a_common_word_is_spread_as_the_topic_of_a_sentence
     ("携帯080.3344.7719に連絡した。", ("phone", "080.3344.7719")),
     # a rural lot number where the text says it is a home, a lot number with の, a named building's room
     ("自宅は美作市林野字上町217です。", ("address", "美作市林野字上町217")),
+    # a family name the dictionary reads as a place, where someone calls himself by it
+    ("訪ねてきた男は桜井と名乗った。", ("person", "桜井")),
     ("女性は玉野市築港412の6に住んでいる。", ("address", "玉野市築港412の6")),
     ("相談者は市営住宅（若葉台団地4号棟312号）に住む。", ("address", "若葉台団地4号棟312号")),
     ("被疑者はアパート「コスモ南」207号室に居住。", ("address", "アパート「コスモ南」207号室")),
@@ -633,6 +635,7 @@ def test_structural_forms_of_the_second_round(text, expected):
     ("呼気0.25mg、IPアドレス192.168.10.21、版0.9.12を確認した。", ["0.25", "192.168.10.21", "0.9.12"]),
     # a particle after a city is no moped plate's kana; a kind of building with a room is no home
     ("岡山市の3の事案と倉敷市で2の3倍の件。", ["岡山市の3", "倉敷市で2"]),
+    ("電話の相手は東京と名乗る業者と警察官と名乗る男だった。", ["東京", "警察官"]),
     ("説明会は本社ビル5号室と市営住宅3号棟205号の集会所で行う。", ["本社ビル5号室", "市営住宅3号棟205号"]),
     # a department word after a school's name that is a role (生徒の一部)
     ("県立南高校の一部の生徒が関与した。", ["一部"]),
