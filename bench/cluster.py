@@ -286,10 +286,8 @@ class Load:
         while not self._stop.is_set():
             q = self.queries[k % len(self.queries)]
             k += self.clients
-            ok, why, cut, conn = self._search(conn, q)
-            retried = False
-            if cut:                       # the answer was cut off mid-way (its node died): once more
-                retried = True
+            ok, why, retried, conn = self._search(conn, q)
+            if retried:                   # the answer was cut off mid-way (its node died): once more
                 ok, why, _, conn = self._search(conn, q)
             with self._lock:
                 self.searches += 1

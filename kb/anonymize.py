@@ -845,7 +845,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         inner = [x for x in toks[bisect_left(starts, m.start("name")):bisect_left(starts, m.end("name"))]
                  if not x.is_space]
         while inner and inner[-1].pos[0] in ("助詞", "助動詞"):
-            inner.pop()                 # 山田 太郎で、: the particle after the name
+            inner.pop()                 # 山田 太郎で、, 林田 蓮です: the particle or copula after the name
         gap = re.search(r"[ 　]", m.group("name"))
         space = m.start("name") + (gap.start() if gap else 0)
         if len(inner) >= 2 and inner[-1].b > space \
@@ -889,14 +889,12 @@ _NAME_WITH_SPACED_READING = re.compile(
     r"(?<![一-龥々ヶ])(?P<name>[一-龥々ヶ]{1,3}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,4})"
     r"[（(](?P<reading>[ぁ-ゖー]{1,6}[ 　][ぁ-ゖー]{1,6})(?=[）)、,])")
 _LABELLED_FULL_NAME = re.compile(
-    r"(?:氏名|名前|本名)(?:は|が|：|:)[ 　]?(?P<name>[一-龥々ヶ]{1,3}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,4})(?<!です)(?<!でした)"
+    r"(?:氏名|名前|本名)(?:は|が|：|:)[ 　]?(?P<name>[一-龥々ヶ]{1,3}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,4})"
     r"(?=[ 　]?(?:と|で|、|。|（|\(|さん|様|氏|$))")
 _KINDS_OF_PERSON = frozenset("男性 女性 男 女 少年 少女 男児 女児 不詳 不明 氏名 名前".split())
 _KANA_PART_AFTER_DOT = re.compile(r"[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})*[・＝](?P<part>[ぁ-ゖ]{2,4}|[一-龥々]{1,3})(?=[（(、，,。はがのをにとも])")
-_QUOTED_ASCII_HANDLE = re.compile(
-    r"[「『][ 　]?(?!www\.)(?P<id>[a-z][a-z0-9]*[_.][a-z0-9_.]*[a-z0-9])"
-    r"(?<!\.pdf)(?<!\.jpg)(?<!\.png)(?<!\.doc)(?<!\.docx)(?<!\.xls)(?<!\.xlsx)(?<!\.txt)(?<!\.csv)(?<!\.zip)"
-    r"(?<!\.html)(?<!\.jp)(?<!\.com)(?<!\.net)(?<!\.org)[ 　]?[」』]")  # files and domains are no one's
+_QUOTED_ASCII_HANDLE = re.compile(r"[「『][ 　]?(?P<id>[a-z][a-z0-9]*[_.][a-z0-9_.]*[a-z0-9])[ 　]?[」』]")
+_FILE_OR_DOMAIN = re.compile(r"^www\.|\.(?:pdf|jpg|png|docx?|xlsx?|txt|csv|zip|html|jp|com|net|org)$")
 _KANA_GIVEN_NAME = re.compile(r"[ 　][ぁ-ゖー]{2,5}(?=[ 　]?(?:[（(]|さん|様|ちゃん|くん|君))")
 _KATAKANA_JOINED = re.compile(r"(?<![一-龥々ァ-ヶー・])[ァ-ヶー]{2,}(?:[・＝][ァ-ヶー]{2,})+(?![ァ-ヶー])")
 _QUOTED = re.compile(r"「[^「」、。\s]{1,20}(?:[ 　][^「」、。\s]{1,12})?」")
@@ -1320,7 +1318,8 @@ def _uncertain(text: str, f: str, toks: list[_Tok], chosen: list[tuple[int, int,
     # a handle-shaped word in quotes with no keyword before it (ロック画面に「haruka.m」): someone's
     # account name or a file, a product code: the reviewer decides
     for m in _QUOTED_ASCII_HANDLE.finditer(f):
-        cands.append((m.start("id"), m.end("id"), "id_number"))
+        if not _FILE_OR_DOMAIN.search(m.group("id")):      # files and domains are no one's
+            cands.append((m.start("id"), m.end("id"), "id_number"))
     out: list[tuple[int, int, str]] = []
     taken = _Taken(len(text), chosen)
     for b, e, t in sorted(set(cands)):
