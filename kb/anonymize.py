@@ -164,6 +164,7 @@ def analyse(text: str, use_ner: bool = True) -> Detection:
     chosen = _resolve(cands)
     chosen = _join_postal_codes(folded, chosen)
     chosen = _propagate_persons(text, toks, chosen)
+    chosen = _propagate_organisations(text, chosen)
     chosen = _resolve(chosen + _readings_and_ages(text, folded, chosen))
     chosen = _propagate_persons(text, toks, chosen)
     review = _uncertain(text, folded, toks, chosen, unsure)
@@ -297,7 +298,7 @@ def _phones(f: str):
     if "〇" in f:                      # a number read aloud starts with 〇
         out += [x for x in _numbered_phones(P.kanji_digits(f), f) if "〇" in f[x[0]:x[1]]]
     if P.SPOKEN_GROUPS.search(f):      # groups joined by の or dots: 022の271の5590, 080.1234.5678
-        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if re.search(r"[の.]", f[x[0]:x[1]])]
+        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if re.search(r"[の.・]", f[x[0]:x[1]])]
     for m in P.INTL_PHONE.finditer(f):
         if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
             out.append((m.start(), _extension_end(f, m.end()), "phone"))
@@ -346,6 +347,7 @@ def _plates(f: str):
     # mopeds carry the city's plate: 真庭市あ3321, 岡山市南 か 4409
     out += [(m.start(), m.end(), "plate") for m in P.MOPED_PLATE.finditer(f)]
     out += [(m.start(), m.end(), "plate") for m in P.PLATE_NO_CLASS.finditer(f)]
+    out += [(m.start("plate"), m.end("plate"), "plate") for m in P.PLATE_LABELLED.finditer(f)]
     return out
 
 
@@ -359,6 +361,8 @@ def _birthdates(f: str):
     return out
 
 
+# words before a bracket that hold a count or an item, not a person: その他（3）, 前年（12）, 平成（5）
+_BRACKET_NOT_AGE = re.compile(r"(?:その他|合計|内訳|前年|前回|今回|昨年|今年|年度|月|日|時|分|秒|明治|大正|昭和|平成|令和|番|号線|注|例|問|設問|項目)$")
 _RANGE_MARK = r"[ 　]?(?:[～〜~\-－]|から)[ 　]?"
 _BAND_BEFORE = re.compile(r"[0-9一二三四五六七八九十][歳才]?" + _RANGE_MARK + "$")
 _BAND_AFTER = re.compile(_RANGE_MARK + r"[0-9一二三四五六七八九十]+[歳才]?")
@@ -388,8 +392,9 @@ def _ages(f: str):
             continue  # 満20歳に達した者: a legal threshold
         if not re.match(r"[0-9]", m.group()):
             # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時,
-            # or before words that make it someone's (十五歳と分かり, 三十歳位)
-            bracketed = bool(re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)) \
+            # or before words that make it someone's (十五歳と分かり, 三十歳位), or after whose word it is (本人によれば五歳)
+            said = bool(re.search(r"(?:によれば|によると|自称|推定|見た目)[、 ]?$", f[max(0, m.start() - 8):m.start()]))
+            bracketed = said or bool(re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)) \
                 and bool(re.match(r"[）)、,]", f[m.end():m.end() + 1])) and not f[m.end():m.end() + 3].startswith("、政令")
             if not bracketed and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
                 continue                 # 満十八歳と判明した時点で: the line, said of anyone
@@ -398,6 +403,8 @@ def _ages(f: str):
         out.append((b, about.end() if about else m.end(), "age"))
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_PERSON_WORD.finditer(f)]
+    out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_BARE_BRACKET.finditer(f)
+            if 0 < int(m.group("age")) <= 110 and not _BRACKET_NOT_AGE.search(f, max(0, m.start() - 6), m.start())]
     out += [(m.start(), m.end(), "age") for m in P.AGE_INFANT.finditer(f)]
     return out
 
@@ -424,7 +431,9 @@ def _ids(f: str):
 
 def _accounts(f: str):
     out = [(m.start("num"), m.end("num"), "account") for m in P.ACCOUNT.finditer(f)]
-    out += [(m.start("num"), m.end("num"), "account") for m in P.YUCHO.finditer(f)]
+    for m in P.YUCHO.finditer(f):
+        g = "num" if m.group("num") else "num2"
+        out.append((m.start(g), m.end(g), "account"))
     return out
 
 
@@ -510,6 +519,7 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
 def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A 〒 code is an address, and one with the address right after it (〒710-0899 倉敷市…)."""
     codes = [(m.start(), m.end()) for m in P.POSTAL_CODE.finditer(f)]
+    codes += [(m.start("code"), m.end("code")) for m in P.LABELLED_POSTAL_CODE.finditer(f)]    # 郵便番号719-1131
     if not codes:
         return chosen
     out = []
@@ -518,7 +528,7 @@ def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple
     for b, e in codes:
         if not taken.free(b, e):
             continue
-        nxt = address_at.get(e) or address_at.get(e + 1)
+        nxt = address_at.get(e) or (address_at.get(e + 1) if f[e:e + 1] in (" ", "　") else None)
         if nxt:
             chosen.remove(nxt)
             out.append((b, nxt[1], "address"))
@@ -574,9 +584,11 @@ def _organisations(text: str, toks: list[_Tok]):
         gm = P.GRADE.match(text, t.e) or (P.NURSERY_CLASS.match(text, t.e) if suffix in P.NURSERIES else None)
         # a named place (岡山桃花大学, ハヤシ工務店, さくら病院), not a kind of place (精神科病院); a school
         # with a grade or class after it is one school whatever its words are (白鷺学園高等学校1年2組)
+        school_tie = suffix in _SCHOOLS and bool(P.ORG_TIE_AFTER.match(text, t.e)) \
+            and any(w not in _KINDS_OF_SCHOOL for w in words)
         if not (t.is_proper or any(x.is_proper or re.match(r"^[ァ-ヶーぁ-ゖA-Za-zＡ-Ｚａ-ｚ・]+$", x.s)
-                                   for x in name_toks) or (gm and words)):
-            continue
+                                   for x in name_toks) or ((gm or school_tie) and words)):
+            continue                     # (a school someone attends is one school whatever its words: 明誠台高校の制服)
         b, e = toks[k].b, t.e
         if k > 0 and toks[k - 1].s in P.FOUNDER_PREFIX:
             b = toks[k - 1].b            # 県立真庭北高校: the founder is part of the name
@@ -592,6 +604,11 @@ def _organisations(text: str, toks: list[_Tok]):
         name = m.group("name")
         if name.endswith(P.ORG_SUFFIXES) or any(c in name for c in P.COMPANY_MARKERS):
             continue               # 運送会社「有限会社ハヤセ急便」: the quoted name is the whole name
+        if _FACILITY_KIND.search(text, m.start(), m.start("name") - 1):
+            if _PUBLIC_FOUNDER.match(name) and not re.search(r"学校|スクール|アカデミー", m.group()):
+                continue               # 施設「静岡県立三ケ日青年の家」: a public facility, a place
+            out.append((m.start("name"), m.end("name"), "org_identifying"))   # 特別養護老人ホーム「さくら苑」
+            continue
         k = m.start()
         start = next((x.b for x in toks if x.b <= k < x.e), k)
         out.append((start, m.end(), "org_identifying"))
@@ -609,7 +626,10 @@ def _organisations(text: str, toks: list[_Tok]):
         if _quoted_name_inside(text[m.start() + 1:m.end() - 1], inner, kana=before):
             out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
     out += _org_after_tie(text, toks)
-    return [s for s in out if s]
+    f = P.fold(text)
+    out += [(m.start(), m.end(), "org_identifying") for m in P.HOTEL_ROOM.finditer(f)]
+    # a term a law defines in quotes (「ホテル等内適合営業所」という。) names a kind, not a business
+    return [s for s in out if s and not _DEFINED_TERM.match(text, s[1])]
 
 
 def _a_clause(words: list[_Tok]) -> bool:
@@ -652,6 +672,17 @@ def _org_after_tie(text: str, toks: list[_Tok]):
         run = toks[k:j]
         # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
         kind = any(x.s in P.ORG_SUFFIXES for x in run)
+        if run and run[0].s in _KIND_FIRST_WORDS:
+            # a name in kana Sudachi reads as words (ゲストハウス|もも|た|ろう): up to the punctuation after it
+            km = re.match(r"[ぁ-ゖァ-ヶー一-龥々・A-Za-z]{1,15}?(?=[、。，,\s（(」]|$)", text[run[0].e:])
+            inside = toks[bisect_left([x.b for x in toks], run[0].e):bisect_left([x.b for x in toks], run[0].e + km.end())] \
+                if km else []
+            while inside and inside[-1].pos[0] in ("助詞", "助動詞"):
+                inside.pop()             # ホテル瀬戸内リゾート倉敷|で: the particle after the name
+            end = inside[-1].e if inside and not _a_clause(inside) else run[-1].e
+            if end > run[0].e and not all(x.s in P.ORG_GENERIC for x in run[1:] or [run[0]]):
+                out.append((run[0].b, end, "org_identifying"))
+            continue
         if all(x.is_place or x.pos[0] == "接尾辞" for x in run) \
                 or run and text.startswith("の", run[-1].e) and _names_an_area(run[-1]):
             continue                     # 勤務先は津山市内の…, 宿泊先は湯郷温泉の旅館…: where, not the name
@@ -661,6 +692,15 @@ def _org_after_tie(text: str, toks: list[_Tok]):
             out.append((run[0].b, run[-1].e, "org_identifying"))
     return out
 
+
+# kinds of facility that name no one: only the name in quotes after them identifies
+_FACILITY_KIND = re.compile(r"(?:キャバクラ|ラウンジ|ホーム|施設|学校|スクール|アカデミー|工房|窯元)$")
+_DEFINED_TERM = re.compile(r"」(?:という[。）)]|と総称|と略称)")
+_KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護".split())
+_SCHOOLS = frozenset("小学校 中学校 高等学校 高校 大学 短期大学 短大 専門学校 高等専門学校 高専 特別支援学校 学園 学院".split())
+_PUBLIC_FOUNDER = re.compile(r"[一-龥々ヶ]{0,4}?(?:県立|市立|町立|村立|府立|都立|道立|国立|区立)")
+# kinds of place that stand before their name: ゲストハウスももたろう, ホテル サンライズ
+_KIND_FIRST_WORDS = frozenset("ホテル 旅館 民宿 ゲストハウス ペンション ホステル グループホーム ネットショップ".split())
 
 # Words that make a place name into an area (湯郷温泉, 倉敷駅前, 真庭北部). A Japanese compound takes its
 # kind from its last word: 倉敷食品 is a business, 湯郷温泉 a place.
@@ -751,8 +791,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     starts = [x.b for x in toks]
     for m in _KATAKANA_JOINED.finditer(text):
         parts = toks[bisect_left(starts, m.start()):bisect_left(starts, m.end())]
-        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _name_context_before(text, m.start()) \
-                and any(x.is_proper or x.is_oov for x in parts):
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _NATIONALITY_BEFORE.search(text, 0, m.start()) \
+                or _name_context_before(text, m.start()) and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
     # a name given with と名乗る that the dictionary reads as a place (被害者は桜井と名乗る): a word that is
     # both a place and a family name is the name where someone calls himself by it (not 警察官と名乗る,
@@ -776,7 +816,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((t.b, t.e, "person"))
     # 「みずき」と名乗り, 「ヤマダ」とだけ答え
     for m in P.QUOTED_NAME.finditer(text):
-        g = next(k for k in ("name", "kana", "label") if m.group(k))
+        g = next(k for k in ("name", "kana", "label", "hon") if m.group(k))
         name = m.group(g)
         if g == "kana" and _a_clause(toks[bisect_left(starts, m.start(g)):bisect_left(starts, m.end(g))]):
             continue                        # 「パパにたたかれた」と話す: what was said, not a name
@@ -789,8 +829,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             if not tail or not all(x.is_name or x.is_proper or x.is_oov or _KATAKANA.match(x.s) for x in tail):
                 continue
             name = text[b:m.end(g)]
-        if name and name not in P.NOT_A_NAME and _NAME_CHARS.match(name):
-            out.append((b, m.end(g), "person"))
+        if name and name not in P.NOT_A_NAME and (_NAME_CHARS.match(name) or g == "label" and _ROMAJI_NAME_WORD.fullmatch(name)):
+            out.append((b, m.end(g), "person"))         # 表札は「ＫＯＮＤＯ」: a nameplate in capitals
     # ハンドルネーム「黒猫ジロー」: any words; 自称「リュウ」, 「ももち」の名前で活動: words that read as a name
     for m in P.NAME_LABELLED_QUOTED.finditer(text):
         if _not_a_persons_name(m.group("name")):
@@ -811,8 +851,9 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         if name in P.NOT_RANK_PREFIX or P.POLICE_UNIT.search(name) or re.search(r"[課係隊署部所班室局長]$", name):
             continue
         k = bisect_left(starts, m.start("name"))
-        if k < n and toks[k].b == m.start("name") and (toks[k].is_proper or toks[k].pos[0] == "接頭辞"):
-            out.append((m.start("name"), m.end("name"), "person"))
+        if k < n and toks[k].b == m.start("name") and (toks[k].is_proper or toks[k].pos[0] == "接頭辞"
+                                                       or _also_a_name(name) and _OFFICER_OF_UNIT.search(text, 0, m.start())):
+            out.append((m.start("name"), m.end("name"), "person"))   # 駐在所の林巡査部長: 林 read as a wood
     # 谷 和夫: a family name the dictionary reads as a common word, a space, a given name it knows
     for k in range(2, n):
         y, sp, x = toks[k], toks[k - 1], toks[k - 2]
@@ -867,7 +908,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     for k, t in enumerate(toks):
         if t.is_space or not P.NAME_LABEL.search(text[max(0, t.b - 8):t.b]) or t.b == 0:
             continue
-        if not re.search(r"(?:氏名|名前|名義人?|通称|偽名|本名)(?:は|を|が|：|:)?[ 　]?$", text[max(0, t.b - 8):t.b]):
+        if not re.search(r"(?:氏名|名前|名義人?|通称|偽名|本名|姓|名字|苗字)(?:は|を|が|：|:)?[ 　]?$", text[max(0, t.b - 8):t.b]):
             continue
         j, size = k, 0
         while j < n and size < 12 and (toks[j].is_noun or toks[j].is_space or toks[j].s == "・") \
@@ -882,7 +923,60 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 continue                    # 名義 カ）ミライ商事, ミライ商事（カ: a company's account
             if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
                 out.append((seg[0].b, seg[-1].e, "person"))
+    out += _names_before_an_age(text, toks)
+    # a family name and a katakana given name written together (佐々木トメ, 石井ハル): where a person is meant
+    for k in range(len(toks) - 1):
+        x, y = toks[k], toks[k + 1]
+        if x.is_surname and y.b == x.e and re.fullmatch(r"[ァ-ヶ]{2,3}", y.s) \
+                and not (k + 2 < len(toks) and _KATAKANA.match(toks[k + 2].s)) \
+                and (_name_context_before(text, x.b) or P.PERSON_CONTEXT_AFTER.match(text, y.e)):
+            out.append((x.b, y.e, "person"))
+    # a word both a place and a family name, a space, and a given name the dictionary knows: 岡山 功
+    for k in range(2, len(toks)):
+        y, sp, x = toks[k], toks[k - 1], toks[k - 2]
+        if sp.is_space and len(sp.s) == 1 and x.is_place and _also_a_name(x.s) and re.fullmatch(r"[一-龥々]{1,2}", y.s) \
+                and _given_name(y.s) and re.match(r"[ 　]?(?:[、。，（(はがのをにとでも]|さん|様|氏|$)", text[y.e:y.e + 2]) \
+                and not (k > 2 and toks[k - 3].pos[1] == "数詞"):
+            out.append((x.b, y.e, "person"))
     return out
+
+
+# an officer's unit before his name and rank: 蒜山駐在所の林巡査部長
+_OFFICER_OF_UNIT = re.compile(r"(?:交番|駐在所|警察署|署|課|係|隊|班|本部)の$")
+# a nationality right before katakana names: インドネシア国籍、デウィ・アユ
+_NATIONALITY_BEFORE = re.compile(r"国籍(?:の|、|は|で|，)?[ 　]?$")
+_ROMAJI_NAME_WORD = re.compile(r"[A-ZＡ-Ｚ][A-Za-zＡ-Ｚａ-ｚ]{1,15}")
+# a name right before a bare age in brackets: 小学2年の湊（7）, うめの（84）さん (not a role: 長男（7）)
+_NAME_BEFORE_AGE = re.compile(r"(?<=[、はのが：:「 　])(?P<name>[一-龥々ヶ]{1,3}|[ぁ-ゖ]{2,5})[（(][0-9０-９]{1,3}[）)]")
+
+
+def _names_before_an_age(text: str, toks: list[_Tok]):
+    """A word before a bare age in brackets is a person's name when the dictionary has it as one
+    (湊（7）), or, in hiragana, when an honorific follows (うめの（84）さん); never a word for a role."""
+    out = []
+    starts = [x.b for x in toks]
+    f = P.fold(text)
+    for m in _NAME_BEFORE_AGE.finditer(text):
+        name, b = m.group("name"), m.start("name")
+        if P.AGE_AFTER_PERSON_WORD.match(f, b) or name in _KINDS_OF_PERSON or name in P.NOT_A_NAME \
+                or P.POLICE_UNIT.search(name) or name in P.RANKS:
+            continue
+        if re.fullmatch(r"[ぁ-ゖ]+", name):
+            if not re.match(r"(?:さん|ちゃん|くん|様)", text[m.end():m.end() + 3]):
+                continue
+        else:
+            k = bisect_left(starts, b)
+            if not (k < len(toks) and toks[k].b == b and toks[k].e == m.end("name")
+                    and (toks[k].is_name or _also_a_name(name))):
+                continue
+        out.append((b, m.end("name"), "person"))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _given_name(word: str) -> bool:
+    """True when the dictionary holds `word` as a given name (功, 誠)."""
+    return any(m.part_of_speech()[3] == "名" for m in dictionary().lookup(word))
 
 
 _NAME_WITH_SPACED_READING = re.compile(
@@ -995,7 +1089,7 @@ def _name_context_before(text: str, b: int) -> bool:
     return bool(re.search(
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
         r"|[長次三四五]男|[長次三四五]女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
-        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る"
+        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る|[一-龥]{1,3}者"
         r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
         r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
         r"(?:の|は|が|：|:|、|である)?[ 　]?$",
@@ -1021,6 +1115,7 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
         return chosen
     surnames: set[str] = set()
     given: set[str] = set()
+    parts: set[str] = set()
     starts = [x.b for x in toks]
     for b, e, t in chosen:
         if t != "person":
@@ -1041,10 +1136,16 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
             given.add("".join(x.s for x in inner[1:]))
         elif len(inner) == 1:
             surnames.add(inner[0].s)
+        if _KATAKANA_JOINED.fullmatch(text[b:e]):
+            parts.update(p for p in re.split(r"[・＝]", text[b:e]) if len(p) >= 2)   # デウィ・アユ … デウィさん
     extra = []
     full = sorted((n for n in names if len(_name_key(n)) >= 2), key=len, reverse=True)
     if full:      # one pass over the text for all names (longest first at each position)
         extra += [(m.start(), m.end(), "person") for m in re.finditer("|".join(map(re.escape, full)), text)]
+        # a longer mention of a name replaces a part of it found on its own (うめの … うめ|のさん)
+        longer = [(b, e) for b, e, _ in extra]
+        chosen = [c for c in chosen if not (c[2] == "person" and any(
+            b <= c[0] and c[1] <= e and (b, e) != (c[0], c[1]) for b, e in longer))]
     for k, x in enumerate(toks):
         if x.s in surnames and not P.PLACE_AFTER.match(text[x.e:x.e + 6]) \
                 and not (k > 0 and (toks[k - 1].pos[1] == "数詞" or toks[k - 1].s == "第")) \
@@ -1053,6 +1154,8 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
         elif x.s in given and (re.match(r"^(?:さん|様|ちゃん|君|くん)", text[x.e:x.e + 3])
                                or _given_name_alone(text, x)):
             extra.append((x.b, x.e, "person"))         # the given name alone later: 剛は現在…
+        elif x.s in parts and re.match(r"^(?:さん|様|氏|ちゃん|君|くん|容疑者|被疑者)", text[x.e:x.e + 3]):
+            extra.append((x.b, x.e, "person"))         # one part of a foreign name with a title
     taken = _Taken(len(text), chosen)
     for b, e, t in extra:
         if taken.free(b, e):
@@ -1060,6 +1163,35 @@ def _propagate_persons(text: str, toks: list[_Tok], chosen: list[tuple[int, int,
             taken.take(b, e)
     chosen.sort()
     return chosen
+
+
+def _propagate_organisations(text: str, chosen: list[tuple[int, int, str]]):
+    """Mask every other mention of a found workplace: its name, and a company's name without
+    株式会社 (株式会社ヤマト精工 … 封筒に「ヤマト精工 給与」)."""
+    names = set()
+    for b, e, t in chosen:
+        if t != "org_identifying":
+            continue
+        name = text[b:e]
+        names.add(name)
+        for marker in P.COMPANY_MARKERS:
+            if name.startswith(marker) or name.endswith(marker):
+                names.add(name[len(marker):] if name.startswith(marker) else name[:-len(marker)])
+    names = {n.strip(" 　") for n in names}
+    names = {n for n in names if len(n) >= 3 and n not in P.ORG_GENERIC and not _KATAKANA_WORD_ONLY.fullmatch(n)}
+    if not names:
+        return chosen
+    taken = _Taken(len(text), chosen)
+    for m in re.finditer("|".join(map(re.escape, sorted(names, key=len, reverse=True))), text):
+        if taken.free(m.start(), m.end()):
+            chosen.append((m.start(), m.end(), "org_identifying"))
+            taken.take(m.start(), m.end())
+    chosen.sort()
+    return chosen
+
+
+# a bare katakana word left after 株式会社 may be a common word (株式会社サービス): not spread
+_KATAKANA_WORD_ONLY = re.compile(r"[ァ-ヶー]{1,5}")
 
 
 # a given name alone stands for its person before a case particle (剛は, 剛に), not inside a verb (希望して)
@@ -1230,10 +1362,12 @@ def _name_end(text: str, toks: list[_Tok], e: int) -> int:
 # ============================================================================ around a found name
 
 _AGE_AFTER_NAME = re.compile(
-    r"(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(](?P<age>満?(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])")
+    r"[」』]?(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(](?P<age>満?(?:[0-9]{1,3}|[一二三四五六七八九十]{1,4})(?:歳|才)?)(?=[）)、,])")
 # 伊達 八郎、七十九歳、身長約165センチ: an age listed right after the name
 _AGE_LISTED_AFTER_NAME = re.compile(
     r"[、,][ 　]?(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})[歳才])(?=[、,）)])")
+# an age right before a found name: 農業、七十八歳の藤原勝
+_AGE_BEFORE_NAME = re.compile(r"(?<![0-9一二三四五六七八九十百])(?P<age>(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})[歳才])の$")
 _FULL_NAME_SPACED = re.compile(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}")
 # a full name: kanji family and given name with a space, or katakana parts joined by ・ or ＝
 _FULL_NAME = re.compile(_FULL_NAME_SPACED.pattern + r"|[ァ-ヶー]+(?:[・＝][ァ-ヶー]+)+")
@@ -1258,6 +1392,9 @@ def _readings_and_ages(text: str, f: str, chosen: list[tuple[int, int, str]]):
             or (_FULL_NAME.fullmatch(text[b0:e]) and _AGE_LISTED_AFTER_NAME.match(f, e))
         if am:
             out.append((am.start("age"), am.end("age"), "age"))
+        bm = _AGE_BEFORE_NAME.search(f, max(0, b0 - 8), b0)
+        if bm:
+            out.append((bm.start("age"), bm.end("age"), "age"))     # 七十八歳の藤原勝
     # romaji names as in a passport, when a name cue stands next to them
     for m in P.ROMAJI_WORD.finditer(text):          # one word with a strong cue: KOWALSKIと名乗る, Annaさん
         if m.group() not in P.ROMAJI_COMMON and re.match(r"[ 　]?(?:氏|さん|様|と名乗|と称)", text[m.end():m.end() + 4]):

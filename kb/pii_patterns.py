@@ -73,6 +73,11 @@ PLATE = re.compile(
 PLATE_NO_CLASS = re.compile(
     r"(?P<region>" + "|".join(map(re.escape, PLATE_REGIONS)) + r")[ 　][ぁ-ゖ][ 　][0-9]{1,2}-[0-9]{2}(?![0-9])")
 
+# a plate without its class number where the text says it is one: 車両番号は「岡山 ふ 2210」
+PLATE_LABELLED = re.compile(
+    r"(?:車両番号|ナンバー|ナンバープレート|登録番号)[はがの：:\s「『]{0,3}(?P<plate>(?:" + "|".join(map(re.escape, PLATE_REGIONS))
+    + r")[ 　]?[ぁ-ゖ][ 　]?(?:[0-9]{4}|[0-9]{1,2}-[0-9]{2}))(?![0-9])")
+
 MOPED_PLATE = re.compile(
     r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?"
     r"(?:[ 　]?[ぁ-ゖ][ 　]?[0-9]{1,4}(?![0-9])"
@@ -92,8 +97,8 @@ def kanji_digits(folded: str) -> str:
 
 
 # a number said aloud and written down with の between its groups (022の271の5590), or written with
-# dots (080.1234.5678); a decimal (0.25) never has the digits of a phone number
-SPOKEN_GROUPS = re.compile(r"(?<=[0-9])[の.](?=[0-9])")
+# dots (080.1234.5678, 080・2914・5583); a decimal (0.25) never has the digits of a phone number
+SPOKEN_GROUPS = re.compile(r"(?<=[0-9])[の.・](?=[0-9])")
 
 
 def spoken_groups(folded: str) -> str:
@@ -119,7 +124,7 @@ DATE = re.compile(
 )
 # "生" right after the date marks a birth date; not 生活安全課, 生徒, 生じた ...
 BIRTH_AFTER = re.compile(r"\s?(?:生まれ|出生|生(?![活徒産じず成命存涯前後還息地])|誕生)")
-BIRTH_BEFORE = re.compile(r"(?:生年月日|誕生日|出生日|生まれ)[はがをの：:\s（(、]{0,3}$")
+BIRTH_BEFORE = re.compile(r"(?:生年月日|誕生日|出生日|生まれ)[はがをの：:\s（(、「『]{0,3}$")
 
 # ---------------------------------------------------------------- ages
 AGE = re.compile(
@@ -135,7 +140,8 @@ AGE_ABOUT = re.compile(r"(?:くらい|ぐらい|位)")
 # after a kanji age: it was found out or said by someone (十五歳と分かり, 十六歳と名乗った, 八十二歳と言っている),
 # not a line the law draws (十八歳と言われている)
 PERSONAL_AGE_AFTER = re.compile(AGE_ABOUT.pattern + r"|(?:であること)?(?:と|が)(?:分か|わか|判明|名乗|申告|供述)"
-                                r"|と(?:言って|言い|話して|話し|答え)")
+                                r"|と(?:言って|言い|話して|話し|答え)"
+                                r"|とのこと")
 # an age as a bare number in brackets after a word for one person: 被害少女（15）, 男性（四十二）, 相談者（71）.
 # Words for a group (逮捕者, 負傷者, 関係者, 第三者) carry a count there, and so does any number followed
 # by a counter: 届出人(2)名, 男性(2)名.
@@ -143,6 +149,11 @@ AGE_AFTER_PERSON_WORD = re.compile(
     r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹"
     r"|祖父|祖母|(?:被害|加害|容疑|被疑|相談|通報|申告|経営|運転|同乗|目撃|交際|行方不明)者|(?:同居|知|友|本|保証|依頼)人)"
     r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
+# a bare number in brackets right after a word is how a report gives someone's age (石川誠（34）が), whether
+# or not the name before it is found; not after a word that numbers or counts (第3条（2）, 別表（1）, 計（5）)
+AGE_BARE_BRACKET = re.compile(
+    r"(?<=[一-龥々ぁ-ゖァ-ヶー])(?<![条項号表図計件名人回台円個枚点部巻編章節款目類式欄頁者員等ら達数])"
+    r"[（(](?P<age>[0-9]{1,3})[）)](?=[、,。はがのをとにでもさ]|$)")
 # an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
 # 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
 # 婚姻できる年齢), not someone's; 推定/自称/申告/実年齢 and a person's (被害者年齢) still do.
@@ -154,10 +165,10 @@ ID_CONTEXT = re.compile(
     r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
     r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
     r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号"
-    r"|車台番号|防犯登録番号|所持許可証番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
+    r"|車台番号|防犯登録番号|所持許可証番号|許可証?番号|診察券番号|診察券|受付番号|整理番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
     r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
-    r"(?P<id>(?:[A-Za-z][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
+    r"(?P<id>(?:[A-Za-z0-9][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
 # an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
 # word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
@@ -174,7 +185,7 @@ QUOTED_HANDLE = re.compile(r"(?:アカウント(?:名)?|ユーザー名|ユー�
                            r"[「『][ 　]?(?P<id>(?=[A-Za-z0-9_.\-]*[0-9_.])[A-Za-z0-9_][A-Za-z0-9_.\-]{2,29})[ 　]?[」』]")
 # an account's ID after ユーザーID or 会員ID: ユーザーID：sora_take0505; a handle shape with a
 # digit, _ or . in it (ID：なし and ID：admin are not someone's)
-USER_ID = re.compile(r"(?:ユーザー|会員|ログイン|利用者)(?:ID|ＩＤ)[ 　]?[はがを：:][ 　]?"
+USER_ID = re.compile(r"(?:ユーザー|会員|ログイン|利用者|出品者|落札者|購入者|投稿者)(?:ID|ＩＤ)[ 　]?(?:[はがを：:][ 　]?「?|「)"
                      r"(?!(?:admin|guest|test|user|default|root|demo)[_.\-]?[0-9]*(?![A-Za-z0-9_.\-]))"
                      r"(?P<id>(?=[A-Za-z0-9_.\-]*[0-9_.])(?=[A-Za-z0-9_.\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_.\-]{2,29})"
                      r"(?![A-Za-z0-9_@])")
@@ -205,7 +216,8 @@ ACCOUNT = re.compile(
     r"[\s：:はがのを（(、]{0,3}"
     r"(?P<num>[0-9]{6,8})(?![0-9])"
 )
-YUCHO = re.compile(r"(?P<num>記号\s?[：:]?\s?[0-9]{5}\s?[-、,]?\s?番号\s?[：:]?\s?[0-9]{6,8})(?![0-9])")
+YUCHO = re.compile(r"(?P<num>記号\s?[：:]?\s?[0-9]{5}\s?[-、,]?\s?番号\s?[：:]?\s?[0-9]{6,8})(?![0-9])"
+                   r"|記号番号[はがの：:\s]{0,2}(?P<num2>[0-9]{5}\s?-\s?[0-9]{6,8})(?![0-9])")
 
 # ---------------------------------------------------------------- addresses
 _NUM = r"(?:[0-9]+|[一二三四五六七八九十百千〇]+)"
@@ -232,8 +244,10 @@ BUILDING = re.compile(
 BUILDING_WORDS = ("マンション|ハイツ|アパート|コーポ|荘|ビル|レジデンス|タワー|ハウス|メゾン|ハイム|パレス|コート|団地"
                   "|シャトー|ヴィラ|プラザ|テラス|ヒルズ|フラット|グラン|ドミール|カーサ|ガーデン|寮|社宅")
 # a building and room after a full block number: "… 8番14号 コーポ桃園102", "… 11番地6 サンコート山陽201"
+# (a numbered building: 第2松本荘103, 梅田第9ビル9階)
 BUILDING_AFTER_NUMBER = re.compile(
-    r"[ 　]?(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))[ァ-ヶー一-龥々A-Za-z・]{2,18}[ 　]?[0-9]{1,4}(?:号室|号|階)?(?![0-9])")
+    r"[ 　]?(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))(?:第[0-9]{1,2}(?=[ァ-ヶー一-龥々A-Za-z]))?[ァ-ヶー一-龥々A-Za-z・]{1,18}"
+    r"(?:第[0-9]{1,2}[ァ-ヶー一-龥々A-Za-z]{1,6})?[ 　]?[0-9]{1,4}(?:号室|号|階|F)?(?![0-9ァ-ヶー一-龥々A-Za-z])")
 # "津山市上之町のグランハイツ津山3階": a place, の, a named building and its floor or room
 PLACE_BUILDING = re.compile(
     r"(?P<place>[一-龥々ヶ]{1,5}[市町村区][一-龥々ヶ]{0,6})の"
@@ -243,6 +257,8 @@ PLACE_BUILDING = re.compile(
 NAMED_BUILDING_ROOM = re.compile(
     r"(?:(?<![一-龥々ァ-ヶー])[一-龥々ァ-ヶー]{1,10}(?:" + BUILDING_WORDS + r")|(?:アパート|マンション|団地|寮|社宅)?「[^「」、。\s]{1,15}」)"
     r"[ 　]?(?:[0-9]{1,3}号棟[ 　]?[0-9]{1,4}号室?|[0-9]{1,4}号室)")
+# a guest's hotel and room: ホテル鷲羽ビュー503号室 (a room number makes the stay someone's)
+HOTEL_ROOM = re.compile(r"(?:ホテル|旅館|民宿|ゲストハウス|ペンション|ホステル)[・ 　]?[一-龥々ァ-ヶーA-Za-z]{1,15}?[ 　]?[0-9]{2,4}号室")
 # a kind of building, not its name: 市営住宅, 県営団地, 本社ビル, 市民会館
 GENERIC_BUILDING = re.compile(r"(?:(?:市営|県営|町営|村営|都営|府営|公営)?(?:住宅|団地)|本社|本館|別館|新館|旧館|庁舎|市民|県民|区民|町民)"
                               r"(?:" + BUILDING_WORDS + r")?[ 　]?[0-9]")
@@ -251,10 +267,11 @@ GENERIC_BUILDING = re.compile(r"(?:(?:市営|県営|町営|村営|都営|府営|
 # house there when it is said (…の裏手の平屋)
 SHOP_KIND_FIRST = r"(?:クリーニング|八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|床屋|美容室|理容室)"
 PLACE_LANDMARK = re.compile(
-    r"(?P<place>[一-龥々ヶ]{2,12}(?:[ぁ-ゖ]{2,4}[台町丘野谷])?)の(?P<shop>[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘)"
+    r"(?P<place>[一-龥々ヶ]{2,12}(?:[ぁ-ゖ]{2,4}[台町丘野谷])?)の(?P<shop>「?[一-龥々ヶァ-ヶーぁ-ゖ]{1,10}(?:店|屋|医院|工場|事務所|倉庫|アパート|荘)」?"
     r"|" + SHOP_KIND_FIRST + r"[ 　]?[一-龥々ヶァ-ヶーぁ-ゖ]{2,8})"
     r"の(?:裏手?|隣|向かい|斜め向かい|横|前|裏口|駐車場)(?:の(?:家|平屋|一軒家|住宅|民家|アパート|離れ))?")
 POSTAL_CODE = re.compile(r"〒[ 　]?[0-9]{3}-?[0-9]{4}(?![0-9])")
+LABELLED_POSTAL_CODE = re.compile(r"郵便番号[はがの：:\s]{0,2}(?P<code>[0-9]{3}-[0-9]{4})(?![0-9])")
 ADDRESS_CONTEXT_BEFORE = re.compile(r"(?:住所|住居|居所|在住|居住|自宅|現住所|本籍|所在地|宛先|住所地|住まい|実家)[はがをの：:\s（(、]{0,3}$")
 # after a bare "N丁目": the place is where someone lives, not where something happened
 # after a bare "N丁目": where something happened, not where someone lives ("現場は…3丁目の市道")
@@ -272,12 +289,13 @@ RANKS = ("巡査", "巡査長", "巡査部長", "警部補", "警部", "警視",
          "刑事", "弁護士", "医師", "先生", "教諭", "社長", "店長", "会長", "議員", "検事", "判事",
          "事務官", "技官", "補導員", "相談員")
 PERSON_CONTEXT_AFTER = re.compile(
-    r"[ 　]?(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]|と(?:名乗|名の|称し|称する|判明|答え|申告))"
+    r"[ 　]?(?:" + "|".join(sorted(HONORIFICS + RANKS, key=len, reverse=True)) + r"|[（(][0-9０-９一二三四五六七八九十]{1,3}[歳才]"
+    r"|と(?:名乗|名の|称し|称する|判明|答え|申告))"
 )
 # A name-like token followed by one of these is a place or an organisation, not a person.
 PLACE_AFTER = re.compile(
     r"^(?:[ヶケ](?:丘|岡|谷|崎|原|浜|島|関|森|峰|台)|警察署|警察|署(?!長)|交番|駐在所|分署|市|町|村|区|郡|県|府|駅|線|川|橋|港|通り|公園|インター|方面|地区|地内"
-    r"|銀行|信用金庫|支店|病院|医院|クリニック|歯科|大学|高校|高等学校|中学校|小学校|学校|幼稚園|保育園"
+    r"|銀行|信用金庫|支店|病院|医院|クリニック|歯科|大学|高校|高等学校|中学校|小学校|学校|幼稚園|保育園|宮(?=[のでにへはがを、。])"
     r"|株式会社|有限会社|会社|工務店|商店|商事|建設|産業|運輸|事務所|ビル|マンション|ハイツ|荘|団地|神社|寺)"
 )
 # what follows a name someone gives himself: 桜井と名乗る, 福島と称して
@@ -300,7 +318,9 @@ SELF_STYLED_QUOTED = re.compile(
 QUOTED_NAME = re.compile(r"(?:「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」(?:と|とだけ|とのみ)(?:名乗|称|呼|署名|自称)"
                          r"|「(?P<kana>[ぁ-ゖァ-ヶー]{1,8}(?:[ 　][ぁ-ゖァ-ヶー]{1,8})?)」(?:と|とだけ|とのみ)(?:答え|言|話|書)"
                          # what a name tag, door plate or label reads: 名札には「たかはし はると」
-                         r"|(?:名札|表札|宛名|名刺|記名|署名)[^「」。、]{0,6}「(?P<label>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」)")
+                         r"|(?:名札|表札|宛名|名刺|記名|署名)[^「」。、]{0,6}「(?P<label>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」"
+                         # a quoted name with an honorific after the quotes: 「ゆいな」ちゃん
+                         r"|「(?P<hon>[ぁ-ゖァ-ヶー一-龥々]{1,8})」(?=ちゃん|くん|君|さん|様))")
 # a reading after a name: 王 建国（おう けんこく、…）, KIM MINJUN（キム・ミンジュン）
 NAME_READING = re.compile(r"[ 　]?[（(](?P<reading>[ぁ-ゖー]{1,8}(?:[ 　][ぁ-ゖー]{1,8})?|[ァ-ヶー]{1,10}(?:[・＝ 　][ァ-ヶー]{1,10}){0,3})(?=[、,）)])")
 # two or more capitalised romaji words: a foreign name as written in a passport (Maria SANTOS)
@@ -329,7 +349,7 @@ Holdings Group Company Motor Motors Pharmaceutical Foods Music Fashion Industrie
 _BANK_ENTITY_MARKS = r"(?:カ|ユ|ド|メ|シ|ザイ|シヤ|シャ|ガク|イ|フク|トクヒ|シユウ|ドク|ベン|ゼイ|ノウ|セイキヨウ|ケンポ)"
 BANK_ENTITY_BEFORE = re.compile(_BANK_ENTITY_MARKS + r"[)）]")
 BANK_ENTITY_AFTER = re.compile(r"[ 　]?[(（]" + _BANK_ENTITY_MARKS + r"(?![ァ-ヶー])")
-NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名)(?:は|を|が|：|:|　| )?[ 　]?$")
+NAME_LABEL = re.compile(r"(?:氏名|名前|名義人?|口座名義|通称|偽名|本名|姓|名字|苗字)(?:は|を|が|：|:|　| )?[ 　]?$")
 
 # ---------------------------------------------------------------- organisations (workplace / school)
 COMPANY_MARKERS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "一般社団法人", "一般財団法人",
@@ -342,7 +362,8 @@ ORG_SUFFIXES = ("酒店", "工業", "製作所", "興業", "薬局", "美容室"
                 "銀行", "信用金庫", "農協", "組合", "協会", "法人", "センター", "市役所", "役場", "区役所", "店")
 # a kind of business right before its quoted name: 中華料理店「龍華楼」, 少年野球チーム「倉敷ファイターズ」
 BUSINESS_KIND = re.compile(
-    r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|宿|会社|工場|院|塾|園|館|団))"
+    r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|宿|会社|工場|院|塾|園|館|団"
+    r"|キャバクラ|ラウンジ|ホーム|施設|学校|スクール|アカデミー|工房|窯元))"
     r"「(?P<name>[^「」、。\s]{1,20})」")
 # a quoted shop or company name: 「たまの中央クリニック」, 「カフェ・リヨン表町店」. A shop's tie to what the
 # quotes hold (販売店, 取扱店, 協力店, 対策協力店, 加盟店) makes that a product or a scheme: 「電動キックボード」販売店.
@@ -354,10 +375,14 @@ QUOTED_ORG_KIND_AFTER = re.compile(
     r"(?![一-龥々ァ-ヶー])")
 # a quoted name that starts with its kind: 「スナック 夕顔」, 「ホテル・ミラマーレ」
 QUOTED_ORG_KIND_FIRST = re.compile(
-    r"[「“『](?P<name>(?:八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|クリーニング|スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨)"
+    r"[「“『](?P<name>(?:八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|クリーニング|スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨"
+    r"|ネットショップ|ショップ|ゲストハウス|グループホーム|デイサービス|ペンション)"
     r"[ 　・]?[^「」“”『』、。\s]{1,15})[」”』]")
 # 院 only in the names of clinics and schools (さくら医院, みのり整体院), not 少年院, 寺院, 議院
-QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事))」")
+# (a clinic named with its town after the kind: 「こころのクリニック津山」)
+QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事"
+                        r"|保育園|保育所|幼稚園|こども園|苑|内科|外科|眼科|皮膚科|小児科|耳鼻科)"
+                        r"|[^「」、。\s]{1,12}(?:クリニック|病院|医院)[一-龥々]{1,6})」")
 # who founded a school, part of its name (県立真庭北高校, 私立白鷺学園)
 FOUNDER_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
 # a named business identifies its owner or staff even with no one said to work there
@@ -368,9 +393,9 @@ BUSINESS_SUFFIXES = ("商店", "酒店", "青果店", "鮮魚店", "精肉店", 
 # 品質管理課の藤原 (a department someone is in, not a room of the place: 会議室, 社長室, の主要部)
 ORG_DEPARTMENT = re.compile(r"[ 　]?の?[一-龥ァ-ヶー]{2,8}(?:部|課|係)(?![一-龥])"
                             r"(?=[ 　]?(?:に|で)?(?:勤務|勤め|働|所属|在籍)|の|長|員)")
-ORG_BRANCH = re.compile(r"(?:[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
+ORG_BRANCH = re.compile(r"(?:[ 　]?[一-龥ァ-ヶー]{1,6}(?:支店|支社|営業所|工場|事業所|店|出張所|本店|本社|校|キャンパス))")
 # a grade after a school, with the faculty or course in between: 高校2年, 大学医学部3年, 小学校の六年生
-GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究科|専攻|科))?の?"
+GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究科|専攻|科)|[高中初]等部|中学部|小学部)?の?"
                    r"(?:[0-9０-９一二三四五六]\s?年[0-9０-９一二三四五六七八九十A-Za-zＡ-Ｚａ-ｚ]+組|[0-9０-９一二三四五六]\s?年生"
                    r"|年[長中少](?:組|クラス|さん)?|[0-9０-９一二三四五六]\s?歳児(?:クラス|組)?"
                    r"|[0-9０-９一二三四五六]\s?年(?![間前後度以目])|[0-9０-９一二三四五六]\s?回生)")
@@ -378,14 +403,14 @@ GRADE = re.compile(r"[ 　]?(?:[一-龥ァ-ヶー]{1,10}(?:学部|学科|研究�
 NURSERY_CLASS = re.compile(r"[ぁ-ゖァ-ヶー]{2,5}(?:組|ぐみ)")
 NURSERIES = ("保育園", "保育所", "幼稚園", "こども園")
 ORG_TIE_AFTER = re.compile(
-    r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|"
+    r"[ 　]?(?:に|で|の|へ)?(?:勤務|勤め|働|在学|在籍|通学|通う|通っ|通園|所属|入学|卒業見込|社員|従業員|職員|教諭|教員|制服|"
     r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"
     r"[0-9０-９一二三四五六]年|の[0-9０-９一二三四五六]年)"
 )
-ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先"
+ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|派遣元|バイト先|アルバイト先|(?<![創同])業者|委託先"
                           r"|宿泊先|滞在先|入居先|入院先|通院先)(?:は|が|：|:)[ 　]?")
 ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先"
-                            r"|店名|屋号|社名|店舗名|工房名|事業所名|商号)(?:である)?[はがをの：:\s（(、]{0,3}$")
+                            r"|店名|屋号|社名|店舗名|工房名|事業所名|商号|施設名|(?<![創同])業者名?|派遣元|委託先|販売元)(?:である)?[はがをの：:\s（(、]{0,3}$")
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""
 コンビニ スーパー 飲食 会社 近く 近所 地元 市内 県内 管内 市立 県立 私立 国立 公立 同じ 別の 大手 中小 某 同 当該

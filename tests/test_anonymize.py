@@ -674,3 +674,87 @@ def test_a_quoted_handle_without_a_keyword_is_left_for_the_reviewer():
     a = anonymize("拾得したスマートフォンのロック画面に「miki.t」と表示され、添付は「report.pdf」でした。")
     assert a.spans == [] and "miki.t" in a.text
     assert [(s.type, s.text) for s in a.review] == [("id_number", "miki.t")]
+
+
+# ---------------------------------------------------------------- forms added 2026-12-03 (third round)
+
+@pytest.mark.parametrize("text, expected", [
+    # numbers: a postal code after its label, a floor or a numbered building after the block number
+    ("送り主の郵便番号は700-0822、住所は別紙のとおり。", ("address", "700-0822")),
+    ("事務所は大阪府堺市堺区中町二丁目3番5号 堺第2ビル4階にある。", ("address", "大阪府堺市堺区中町二丁目3番5号 堺第2ビル4階")),
+    ("住所は倉敷市連島町8番3号 第3青葉荘201。", ("address", "倉敷市連島町8番3号 第3青葉荘201")),
+    # phones with middle dots, ゆうちょ 記号番号 as one label, IDs with letters or digit groups first
+    ("娘の携帯は０９０・７７１２・４０５８です。", ("phone", "０９０・７７１２・４０５８")),
+    ("通帳の記号番号１６３４０－１１２２３３４４を確認した。", ("account", "１６３４０－１１２２３３４４")),
+    ("診察券番号はＫ－００４４１２です。", ("id_number", "Ｋ－００４４１２")),
+    ("国際運転免許証の番号は 512-PH-0033172 でした。", ("id_number", "512-PH-0033172")),
+    ("古物商の許可番号は第７２３３１０００５５２１号です。", ("id_number", "７２３３１０００５５２１")),
+    # a birth date quoted after its label; a plate without class where the text says it is one
+    ("保険証に生年月日「昭和二十二年三月五日」とあった。", ("birthdate", "昭和二十二年三月五日")),
+    ("目撃者によると車両番号は「倉敷 ほ 4471」だった。", ("plate", "倉敷 ほ 4471")),
+    # ages said of someone: before the name, at the end of a sentence
+    ("被害者は無職、八十一歳の小松ミツ。", ("age", "八十一歳")),
+    ("男児は名前を言えず、母親によれば四歳。", ("age", "四歳")),
+    # names: a quoted name with an honorific, a name before a bare age, an officer before the rank
+    ("迷子は「みおり」ちゃん（６）と分かった。", ("person", "みおり")),
+    ("迷子は「みおり」ちゃん（６）と分かった。", ("age", "６")),
+    ("通報者の次男、中学１年の湊（１３）が目撃した。", ("person", "湊")),
+    ("独居の女性、すずの（９１）さん方を訪問した。", ("person", "すずの")),
+    ("報告者は玉島交番の林巡査長です。", ("person", "林")),
+    ("入居者は大野キク。面会は家族のみ。", ("person", "大野キク")),
+    ("表札には「ＳＡＴＯ」とだけ書かれていた。", ("person", "ＳＡＴＯ")),
+    ("ベトナム国籍、ファム・ティ・ランが相談に来た。ランさんは帰国を望む。", ("person", "ファム・ティ・ラン")),
+    ("ベトナム国籍、ファム・ティ・ランが相談に来た。ランさんは帰国を望む。", ("person", "ラン")),
+    ("相手は漁業の長野 誠で、船で出ている。", ("person", "長野 誠")),
+    ("女性は「たかこ」と名乗り、その姓は宮下とのこと。", ("person", "宮下")),
+    # workplaces: quoted names after a kind of facility, kind-first names, a hotel room, a uniform
+    ("保育施設「すずらん保育園」の保育士から通報があった。", ("org_identifying", "すずらん保育園")),
+    ("被疑者は「みどりのクリニック倉敷」に通院している。", ("org_identifying", "みどりのクリニック倉敷")),
+    ("有料老人ホーム「やすらぎ苑」の入所者が行方不明。", ("org_identifying", "やすらぎ苑")),
+    ("工房「ガラス舎あおい」から作品が盗まれた。", ("org_identifying", "ガラス舎あおい")),
+    ("通販の表示は「ショップ・ミモザ」でした。", ("org_identifying", "ショップ・ミモザ")),
+    ("回収業者は「エコライン備前」で、代表者は不明。", ("org_identifying", "エコライン備前")),
+    ("宿泊先はゲストハウスうららか。", ("org_identifying", "ゲストハウスうららか")),
+    ("財布にホテルグリーン倉敷駅北706号室のカードキーがあった。", ("org_identifying", "ホテルグリーン倉敷駅北706号室")),
+    ("被害者は明誠台高校の制服を着ていた。", ("org_identifying", "明誠台高校")),
+    ("生徒は私立清心学園中等部２年です。", ("org_identifying", "私立清心学園中等部２年")),
+    ("勤務先は備中信用金庫 玉島支店です。", ("org_identifying", "備中信用金庫 玉島支店")),
+    ("派遣元はジョブリンク岡山です。", ("org_identifying", "ジョブリンク岡山")),
+    # a company found once is masked where its name recurs without 株式会社
+    ("株式会社ミナト精機の社員証があり、封筒にも「ミナト精機 総務」と書かれていた。", ("org_identifying", "ミナト精機")),
+    # a seller's ID at an auction, a landmark shop in quotes
+    ("フリマアプリの出品者ID「kura_shiki22」が同じ品を出している。", ("id_number", "kura_shiki22")),
+    ("被疑者は勝山の「たなか米店」の隣の家に住む。", ("address", "勝山の「たなか米店」の隣の家")),
+    # a bare number in brackets after a word is an age even where the name before it is not found
+    ("同乗していた木ノ下えり（23）が負傷した。", ("age", "23")),
+])
+def test_structural_forms_of_the_third_round(text, expected):
+    assert expected in found(text)
+
+
+def test_a_kana_name_recurring_whole_replaces_the_part_the_dictionary_knows():
+    a = anonymize("独居の女性、すずの（９１）さん方を訪問した。すずのさんは元気だった。")
+    assert [s.text for s in a.spans if s.type == "person"] == ["すずの", "すずの"]
+
+
+@pytest.mark.parametrize("text, keep", [
+    # a term a law defines in quotes, a public facility, a shrine, the founder of a company
+    ("（以下「ホテル等内適合営業所」という。）に該当する。", ["ホテル等内適合営業所"]),
+    ("会場は研修施設「岡山県立青少年の家」です。", ["岡山県立青少年の家"]),
+    ("今村宮の秋祭りで雑踏警備を行う。", ["今村宮"]),
+    ("創業者は会社の沿革を語った。", ["会社"]),
+    # ages the law draws, a role before a bare number, the kind of a facility
+    ("十八歳の者は対象外とする。", ["十八歳"]),
+    ("被害者の長男（７）が通報した。", ["長男"]),
+    ("特別養護老人ホーム「ひまわり荘」の職員です。", ["特別養護老人ホーム"]),
+    # a kind-first word with what someone did after it, a hotel's room on its own
+    ("宿泊先はゲストハウスに泊まったとのこと。", ["ゲストハウス"]),
+    ("ホテルの503号室で事情を聴いた。", ["ホテルの"]),
+    # a country after a nationality and a dot that is no name
+    ("国籍は不明。", ["不明"]),
+    # counts and items in brackets: after a group word, an article, a year or その他
+    ("逮捕者（2）、負傷者（5）、その他（3）の内訳。", ["2）", "5）", "3）"]),
+    ("第3条（2）と令和（5）年度の件数（12）を確認。", ["2）", "5）", "12）"]),
+])
+def test_third_round_forms_keep_generic_words(text, keep):
+    assert masked_words(text, keep) == []
