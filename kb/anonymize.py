@@ -298,7 +298,8 @@ def _phones(f: str):
     if "〇" in f:                      # a number read aloud starts with 〇
         out += [x for x in _numbered_phones(P.kanji_digits(f), f) if "〇" in f[x[0]:x[1]]]
     if P.SPOKEN_GROUPS.search(f):      # groups joined by の or dots: 022の271の5590, 080.1234.5678
-        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if re.search(r"[の.・]", f[x[0]:x[1]])]
+        out += [x for x in _numbered_phones(P.spoken_groups(f), f) if re.search(r"[の.・]", f[x[0]:x[1]])
+                and "局番" not in f[max(0, x[0] - 6):x[0]]]             # 市外局番は086・0862・0863: a list
     for m in P.INTL_PHONE.finditer(f):
         if 8 <= len(re.sub(r"[^0-9]", "", m.group())) <= 15:
             out.append((m.start(), _extension_end(f, m.end()), "phone"))
@@ -361,8 +362,6 @@ def _birthdates(f: str):
     return out
 
 
-# words before a bracket that hold a count or an item, not a person: その他（3）, 前年（12）, 平成（5）
-_BRACKET_NOT_AGE = re.compile(r"(?:その他|合計|内訳|前年|前回|今回|昨年|今年|年度|月|日|時|分|秒|明治|大正|昭和|平成|令和|番|号線|注|例|問|設問|項目)$")
 _RANGE_MARK = r"[ 　]?(?:[～〜~\-－]|から)[ 　]?"
 _BAND_BEFORE = re.compile(r"[0-9一二三四五六七八九十][歳才]?" + _RANGE_MARK + "$")
 _BAND_AFTER = re.compile(_RANGE_MARK + r"[0-9一二三四五六七八九十]+[歳才]?")
@@ -393,7 +392,8 @@ def _ages(f: str):
         if not re.match(r"[0-9]", m.group()):
             # 十九歳 in kanji is nearly always a legal threshold; mask it only inside （…） or after 年齢・当時,
             # or before words that make it someone's (十五歳と分かり, 三十歳位), or after whose word it is (本人によれば五歳)
-            said = bool(re.search(r"(?:によれば|によると|自称|推定|見た目)[、 ]?$", f[max(0, m.start() - 8):m.start()]))
+            said = bool(re.search(r"(?:(?:本人|母親|父親|家族|保護者|同人)(?:によれば|によると|いわく)|自称|推定)[、 ]?$",
+                                  f[max(0, m.start() - 10):m.start()]))
             bracketed = said or bool(re.search(r"(?:年齢|当時|[（(])[はがの：:]?$", before)) \
                 and bool(re.match(r"[）)、,]", f[m.end():m.end() + 1])) and not f[m.end():m.end() + 3].startswith("、政令")
             if not bracketed and (before.endswith("満") or not P.PERSONAL_AGE_AFTER.match(f, m.end())):
@@ -403,8 +403,6 @@ def _ages(f: str):
         out.append((b, about.end() if about else m.end(), "age"))
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_LABEL.finditer(f)]
     out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_AFTER_PERSON_WORD.finditer(f)]
-    out += [(m.start("age"), m.end("age"), "age") for m in P.AGE_BARE_BRACKET.finditer(f)
-            if 0 < int(m.group("age")) <= 110 and not _BRACKET_NOT_AGE.search(f, max(0, m.start() - 6), m.start())]
     out += [(m.start(), m.end(), "age") for m in P.AGE_INFANT.finditer(f)]
     return out
 
@@ -519,7 +517,9 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
 def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A 〒 code is an address, and one with the address right after it (〒710-0899 倉敷市…)."""
     codes = [(m.start(), m.end()) for m in P.POSTAL_CODE.finditer(f)]
-    codes += [(m.start("code"), m.end("code")) for m in P.LABELLED_POSTAL_CODE.finditer(f)]    # 郵便番号719-1131
+    addresses = {b for b, _, t in chosen if t == "address"}
+    codes += [(m.start("code"), m.end("code")) for m in P.LABELLED_POSTAL_CODE.finditer(f)
+              if {m.end() + 1, m.end() + 2} & addresses]     # 郵便番号719-1131、総社市…: the code of that address
     if not codes:
         return chosen
     out = []
@@ -600,19 +600,26 @@ def _organisations(text: str, toks: list[_Tok]):
         if gm:
             e = gm.end()
         out.append(_org_span(text, b, e))
+    starts = [x.b for x in toks]
     for m in P.BUSINESS_KIND.finditer(text):
         name = m.group("name")
         if name.endswith(P.ORG_SUFFIXES) or any(c in name for c in P.COMPANY_MARKERS):
             continue               # 運送会社「有限会社ハヤセ急便」: the quoted name is the whole name
-        if _FACILITY_KIND.search(text, m.start(), m.start("name") - 1):
-            if _PUBLIC_FOUNDER.match(name) and not re.search(r"学校|スクール|アカデミー", m.group()):
-                continue               # 施設「静岡県立三ケ日青年の家」: a public facility, a place
-            out.append((m.start("name"), m.end("name"), "org_identifying"))   # 特別養護老人ホーム「さくら苑」
-            continue
+        if _PUBLIC_FOUNDER.match(name) and not re.search(r"学校|スクール|アカデミー", m.group()):
+            continue                   # 施設「静岡県立三ケ日青年の家」: a public facility, a place
+        if _KIND_OF_FACILITY.search(text, m.start(), m.start("name") - 1):
+            inner = toks[bisect_left(starts, m.start("name")):bisect_left(starts, m.end("name"))]
+            if not _quoted_name_inside(name, inner, kana=True) and not _FACILITY_NAME_END.search(name):
+                continue               # 老人ホーム「入居契約書」, ラウンジ「営業中」: a document or a sign
         k = m.start()
         start = next((x.b for x in toks if x.b <= k < x.e), k)
         out.append((start, m.end(), "org_identifying"))
-    out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG.finditer(text)]
+    for m in P.QUOTED_ORG.finditer(text):
+        name = m.group("name")
+        kind = _KIND_NEEDS_A_NAME.search(name)
+        if kind and not re.search(r"[ぁ-ゖァ-ヶーA-Za-z]", name[:kind.start()]):
+            continue                     # 「心療内科」, 「学童保育所」, 「当クリニック専用駐車場」: kinds, not names
+        out.append((m.start("name"), m.end("name"), "org_identifying"))
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_AFTER.finditer(text)]
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_FIRST.finditer(text)]
     # 「パティスリー・ソレイユ」で働く: a quoted name someone works or studies at
@@ -673,15 +680,17 @@ def _org_after_tie(text: str, toks: list[_Tok]):
         # a name: a proper noun or unknown katakana word, or a kind of place with a katakana name (ホテル サンライズ)
         kind = any(x.s in P.ORG_SUFFIXES for x in run)
         if run and run[0].s in _KIND_FIRST_WORDS:
-            # a name in kana Sudachi reads as words (ゲストハウス|もも|た|ろう): up to the punctuation after it
-            km = re.match(r"[ぁ-ゖァ-ヶー一-龥々・A-Za-z]{1,15}?(?=[、。，,\s（(」]|$)", text[run[0].e:])
-            inside = toks[bisect_left([x.b for x in toks], run[0].e):bisect_left([x.b for x in toks], run[0].e + km.end())] \
-                if km else []
-            while inside and inside[-1].pos[0] in ("助詞", "助動詞"):
-                inside.pop()             # ホテル瀬戸内リゾート倉敷|で: the particle after the name
-            end = inside[-1].e if inside and not _a_clause(inside) else run[-1].e
-            if end > run[0].e and not all(x.s in P.ORG_GENERIC for x in run[1:] or [run[0]]):
-                out.append((run[0].b, end, "org_identifying"))
+            # a name in kana Sudachi reads as words (ゲストハウス|もも|た|ろう): up to the punctuation after it,
+            # less a particle or copula there (…倉敷|で、); a name, not a phrase (ホテル内, 旅館とのこと)
+            km = re.match(r"[ 　]?[ぁ-ゖァ-ヶー一-龥々・A-Za-z]{1,15}?(?=[、。，,\s（(」]|$)", text[run[0].e:])
+            name = _TRAILING_PARTICLE.sub("", km.group()) if km else ""
+            starts = [x.b for x in toks]
+            inside = [x for x in toks[bisect_left(starts, run[0].e):bisect_left(starts, run[0].e + len(name))]
+                      if not x.is_space]
+            if name.strip() and inside and inside[0].pos[0] in ("名詞", "形状詞") and not any(
+                    x.pos[0] in ("助詞", "助動詞", "動詞") or x.s in P.ORG_GENERIC for x in inside) \
+                    and inside[0].s not in _NOT_A_NAME_AFTER_KIND and inside[0].pos[0] != "接尾辞":
+                out.append((run[0].b, run[0].e + len(name), "org_identifying"))
             continue
         if all(x.is_place or x.pos[0] == "接尾辞" for x in run) \
                 or run and text.startswith("の", run[-1].e) and _names_an_area(run[-1]):
@@ -693,13 +702,22 @@ def _org_after_tie(text: str, toks: list[_Tok]):
     return out
 
 
-# kinds of facility that name no one: only the name in quotes after them identifies
-_FACILITY_KIND = re.compile(r"(?:キャバクラ|ラウンジ|ホーム|施設|学校|スクール|アカデミー|工房|窯元)$")
-_DEFINED_TERM = re.compile(r"」(?:という[。）)]|と総称|と略称)")
-_KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護".split())
+_DEFINED_TERM = re.compile(r"」(?:という[。）)]|とは|といい|と呼|と総称|と略称)")
+# kinds whose quoted names must show a name before the kind (たなか内科, ひだまり保育園; not 心療内科)
+_KIND_NEEDS_A_NAME = re.compile(r"(?:保育園|保育所|こども園|苑|内科|外科|眼科|皮膚科|小児科|耳鼻科|クリニック[ 　]?[一-龥々]{1,6}|医院[ 　]?[一-龥々]{1,6})$")
+_FACILITY_NAME_END = re.compile(r"(?<=[ぁ-ゖァ-ヶー一-龥々])(?:苑|荘|園|の郷|の里|の家|ホーム|ハウス)$")
+# kinds of facility added for quoted names: what the quotes hold must read as a name
+_KIND_OF_FACILITY = re.compile(r"(?:キャバクラ|ラウンジ|ホーム|施設|学校|スクール|アカデミー|工房|窯元|農園|農場|牧場|養鶏場|ベーカリー|教会)$")
+_KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護 市立 県立 私立 国立 町立 村立 区立 市 県 立".split())
 _SCHOOLS = frozenset("小学校 中学校 高等学校 高校 大学 短期大学 短大 専門学校 高等専門学校 高専 特別支援学校 学園 学院".split())
 _PUBLIC_FOUNDER = re.compile(r"[一-龥々ヶ]{0,4}?(?:県立|市立|町立|村立|府立|都立|道立|国立|区立)")
 # kinds of place that stand before their name: ゲストハウスももたろう, ホテル サンライズ
+# what follows a kind of lodging when no name does: ホテル内, 旅館業法, ホテル街の一角, 民宿風の建物
+_NOT_A_NAME_AFTER_KIND = frozenset("""
+内 等 街 住まい 未定 客室 本館 別館 新館 経営 経営者 業 業法 業者 運営 会社 風 代 料金 予約 利用 宿泊 施設 建物 一角
+周辺 付近 前 横 裏 側 系 形式 並み 暮らし 生活 勤務 従業員 関係 関係者 事業 事業者 営業 名 側
+""".split())
+_TRAILING_PARTICLE = re.compile(r"(?:です|でした|で|に|は|が|を|へ|と|も|の)$")
 _KIND_FIRST_WORDS = frozenset("ホテル 旅館 民宿 ゲストハウス ペンション ホステル グループホーム ネットショップ".split())
 
 # Words that make a place name into an area (湯郷温泉, 倉敷駅前, 真庭北部). A Japanese compound takes its
@@ -791,7 +809,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     starts = [x.b for x in toks]
     for m in _KATAKANA_JOINED.finditer(text):
         parts = toks[bisect_left(starts, m.start()):bisect_left(starts, m.end())]
-        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or _NATIONALITY_BEFORE.search(text, 0, m.start()) \
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) \
+                or _NATIONALITY_BEFORE.search(text, 0, m.start()) and not any(x.is_place for x in parts) \
                 or _name_context_before(text, m.start()) and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
     # a name given with と名乗る that the dictionary reads as a place (被害者は桜井と名乗る): a word that is
@@ -820,6 +839,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
         name = m.group(g)
         if g == "kana" and _a_clause(toks[bisect_left(starts, m.start(g)):bisect_left(starts, m.end(g))]):
             continue                        # 「パパにたたかれた」と話す: what was said, not a name
+        if g == "hon" and _one_common_word(name):
+            continue                        # 「おまわり」さん, 「シャンシャン」ちゃん: a word, not a name
         b = m.start(g)
         if "の" in name and _not_a_persons_name(name[:name.rindex("の")]):
             # 「警視庁捜査二課の中島」と名乗る: the unit is who he claimed to be from, the name is after it,
@@ -829,7 +850,9 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             if not tail or not all(x.is_name or x.is_proper or x.is_oov or _KATAKANA.match(x.s) for x in tail):
                 continue
             name = text[b:m.end(g)]
-        if name and name not in P.NOT_A_NAME and (_NAME_CHARS.match(name) or g == "label" and _ROMAJI_NAME_WORD.fullmatch(name)):
+        if name and name not in P.NOT_A_NAME and (_NAME_CHARS.match(name) or g == "label" and _ROMAJI_NAME_WORD.fullmatch(name)
+                                                  and "表札" in text[max(0, m.start() - 8):m.start(g)]
+                                                  and P.fold(name) not in P.ROMAJI_COMMON):
             out.append((b, m.end(g), "person"))         # 表札は「ＫＯＮＤＯ」: a nameplate in capitals
     # ハンドルネーム「黒猫ジロー」: any words; 自称「リュウ」, 「ももち」の名前で活動: words that read as a name
     for m in P.NAME_LABELLED_QUOTED.finditer(text):
@@ -852,7 +875,8 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             continue
         k = bisect_left(starts, m.start("name"))
         if k < n and toks[k].b == m.start("name") and (toks[k].is_proper or toks[k].pos[0] == "接頭辞"
-                                                       or _also_a_name(name) and _OFFICER_OF_UNIT.search(text, 0, m.start())):
+                                                       or _also_a_name(name) and _OFFICER_OF_UNIT.search(text, 0, m.start())
+                                                       and name not in "一正平准上下若"):
             out.append((m.start("name"), m.end("name"), "person"))   # 駐在所の林巡査部長: 林 read as a wood
     # 谷 和夫: a family name the dictionary reads as a common word, a space, a given name it knows
     for k in range(2, n):
@@ -917,6 +941,9 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             j += 1
         while j > k and toks[j - 1].is_space:
             j -= 1
+        if j > k and re.search(r"(?:姓|名字|苗字)(?:は|を|が|：|:)?[ 　]?$", text[max(0, t.b - 4):t.b]) \
+                and not re.fullmatch(r"[一-龥々ヶ]{1,4}", text[toks[k].b:toks[j - 1].e]):
+            continue                    # 姓はミドルネームを…: a surname label takes a kanji name only
         if j > k:
             seg = toks[k:j]
             if P.BANK_ENTITY_BEFORE.match(text, seg[0].b) or P.BANK_ENTITY_AFTER.match(text, seg[-1].e):
@@ -927,7 +954,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     # a family name and a katakana given name written together (佐々木トメ, 石井ハル): where a person is meant
     for k in range(len(toks) - 1):
         x, y = toks[k], toks[k + 1]
-        if x.is_surname and y.b == x.e and re.fullmatch(r"[ァ-ヶ]{2,3}", y.s) \
+        if x.is_surname and y.b == x.e and re.fullmatch(r"[ァ-ヶ]{2,3}", y.s) and _given_name(y.s) \
                 and not (k + 2 < len(toks) and _KATAKANA.match(toks[k + 2].s)) \
                 and (_name_context_before(text, x.b) or P.PERSON_CONTEXT_AFTER.match(text, y.e)):
             out.append((x.b, y.e, "person"))
@@ -944,8 +971,10 @@ def _persons(text: str, f: str, toks: list[_Tok]):
 # an officer's unit before his name and rank: 蒜山駐在所の林巡査部長
 _OFFICER_OF_UNIT = re.compile(r"(?:交番|駐在所|警察署|署|課|係|隊|班|本部)の$")
 # a nationality right before katakana names: インドネシア国籍、デウィ・アユ
-_NATIONALITY_BEFORE = re.compile(r"国籍(?:の|、|は|で|，)?[ 　]?$")
-_ROMAJI_NAME_WORD = re.compile(r"[A-ZＡ-Ｚ][A-Za-zＡ-Ｚａ-ｚ]{1,15}")
+_NATIONALITY_BEFORE = re.compile(r"国籍(?:の|、|，)[ 　]?$")
+_COUNT_LIST = re.compile(r"[、,][^、。（(]{1,8}[（(][0-9０-９]")
+_COUNT_LIST_BEFORE = re.compile(r"[（(][0-9０-９]{1,3}[）)][、,]$")
+_ROMAJI_NAME_WORD = re.compile(r"[A-ZＡ-Ｚ]{3,15}")
 # a name right before a bare age in brackets: 小学2年の湊（7）, うめの（84）さん (not a role: 長男（7）)
 _NAME_BEFORE_AGE = re.compile(r"(?<=[、はのが：:「 　])(?P<name>[一-龥々ヶ]{1,3}|[ぁ-ゖ]{2,5})[（(][0-9０-９]{1,3}[）)]")
 
@@ -959,18 +988,25 @@ def _names_before_an_age(text: str, toks: list[_Tok]):
     for m in _NAME_BEFORE_AGE.finditer(text):
         name, b = m.group("name"), m.start("name")
         if P.AGE_AFTER_PERSON_WORD.match(f, b) or name in _KINDS_OF_PERSON or name in P.NOT_A_NAME \
-                or P.POLICE_UNIT.search(name) or name in P.RANKS:
-            continue
+                or P.POLICE_UNIT.search(name) or name in P.RANKS or re.match(r"明治|大正|昭和|平成|令和", name) \
+                or _COUNT_LIST.match(text, m.end()) or _COUNT_LIST_BEFORE.search(text, 0, b):
+            continue                     # 岡山（12）、広島（8）: counts by place, not people
         if re.fullmatch(r"[ぁ-ゖ]+", name):
             if not re.match(r"(?:さん|ちゃん|くん|様)", text[m.end():m.end() + 3]):
                 continue
         else:
             k = bisect_left(starts, b)
-            if not (k < len(toks) and toks[k].b == b and toks[k].e == m.end("name")
+            if not (k < len(toks) and toks[k].b == b and toks[k].e == m.end("name") and not toks[k].is_place
                     and (toks[k].is_name or _also_a_name(name))):
                 continue
         out.append((b, m.end("name"), "person"))
     return out
+
+
+def _one_common_word(text: str) -> bool:
+    """True when the dictionary reads `text` as one word that is not a name (おまわり → お巡り)."""
+    words = tokenize(text)
+    return len(words) == 1 and not words[0].is_oov() and words[0].part_of_speech()[2] != "人名"
 
 
 @lru_cache(maxsize=8192)
@@ -1089,7 +1125,8 @@ def _name_context_before(text: str, b: int) -> bool:
     return bool(re.search(
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
         r"|[長次三四五]男|[長次三四五]女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
-        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る|[一-龥]{1,3}者"
+        r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る|入所者|入居者|利用者|患者|宿泊者|居住者|借受人|契約者"
+        r"|講師|塾長|園長|牧師|住職|職人|店員|従業員|会社員"
         r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
         r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
         r"(?:の|は|が|：|:|、|である)?[ 　]?$",
@@ -1183,6 +1220,8 @@ def _propagate_organisations(text: str, chosen: list[tuple[int, int, str]]):
         return chosen
     taken = _Taken(len(text), chosen)
     for m in re.finditer("|".join(map(re.escape, sorted(names, key=len, reverse=True))), text):
+        if re.match(r"[一-龥々ァ-ヶー]", text[m.end():m.end() + 1]):
+            continue                     # inside a longer word: 岡山運送|業協会
         if taken.free(m.start(), m.end()):
             chosen.append((m.start(), m.end(), "org_identifying"))
             taken.take(m.start(), m.end())

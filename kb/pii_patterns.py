@@ -76,7 +76,7 @@ PLATE_NO_CLASS = re.compile(
 # a plate without its class number where the text says it is one: 車両番号は「岡山 ふ 2210」
 PLATE_LABELLED = re.compile(
     r"(?:車両番号|ナンバー|ナンバープレート|登録番号)[はがの：:\s「『]{0,3}(?P<plate>(?:" + "|".join(map(re.escape, PLATE_REGIONS))
-    + r")[ 　]?[ぁ-ゖ][ 　]?(?:[0-9]{4}|[0-9]{1,2}-[0-9]{2}))(?![0-9])")
+    + r")(?:[ 　][ぁ-ゖ][ 　]|(?![のとでにはがをもや])[ぁ-ゖ])(?:[0-9]{4}|[0-9]{1,2}-[0-9]{2}))(?![0-9]|番|台)")
 
 MOPED_PLATE = re.compile(
     r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,5}[市町村](?:[一-龥]{1,2})?"
@@ -149,11 +149,6 @@ AGE_AFTER_PERSON_WORD = re.compile(
     r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹"
     r"|祖父|祖母|(?:被害|加害|容疑|被疑|相談|通報|申告|経営|運転|同乗|目撃|交際|行方不明)者|(?:同居|知|友|本|保証|依頼)人)"
     r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
-# a bare number in brackets right after a word is how a report gives someone's age (石川誠（34）が), whether
-# or not the name before it is found; not after a word that numbers or counts (第3条（2）, 別表（1）, 計（5）)
-AGE_BARE_BRACKET = re.compile(
-    r"(?<=[一-龥々ぁ-ゖァ-ヶー])(?<![条項号表図計件名人回台円個枚点部巻編章節款目類式欄頁者員等ら達数])"
-    r"[（(](?P<age>[0-9]{1,3})[）)](?=[、,。はがのをとにでもさ]|$)")
 # an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
 # 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
 # 婚姻できる年齢), not someone's; 推定/自称/申告/実年齢 and a person's (被害者年齢) still do.
@@ -165,7 +160,7 @@ ID_CONTEXT = re.compile(
     r"(?:マイナンバー|個人番号|運転免許証?(?:の)?番号|免許証(?:の)?番号|旅券(?:の)?番号|パスポート(?:の)?番号"
     r"|在留カード(?:の)?番号|特別永住者証明書(?:の)?番号|被?保険者(?:証)?(?:の)?番号|保険証(?:の)?番号"
     r"|基礎年金番号|年金番号|住民票コード|社員番号|学籍番号|会員番号|免許番号|証明書番号|カード番号"
-    r"|車台番号|防犯登録番号|所持許可証番号|許可証?番号|診察券番号|診察券|受付番号|整理番号|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
+    r"|車台番号|防犯登録番号|所持許可証番号|許可証?番号|診察券番号|診察券|会員ID|会員ＩＤ|ユーザーID|ユーザーＩＤ|顧客番号|契約者番号|利用者番号"
     r"|旅券|パスポート|免許証|在留カード|保険証|社員証|学生証|受給者証|手帳番号)"
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>(?:[A-Za-z0-9][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
@@ -258,7 +253,9 @@ NAMED_BUILDING_ROOM = re.compile(
     r"(?:(?<![一-龥々ァ-ヶー])[一-龥々ァ-ヶー]{1,10}(?:" + BUILDING_WORDS + r")|(?:アパート|マンション|団地|寮|社宅)?「[^「」、。\s]{1,15}」)"
     r"[ 　]?(?:[0-9]{1,3}号棟[ 　]?[0-9]{1,4}号室?|[0-9]{1,4}号室)")
 # a guest's hotel and room: ホテル鷲羽ビュー503号室 (a room number makes the stay someone's)
-HOTEL_ROOM = re.compile(r"(?:ホテル|旅館|民宿|ゲストハウス|ペンション|ホステル)[・ 　]?[一-龥々ァ-ヶーA-Za-z]{1,15}?[ 　]?[0-9]{2,4}号室")
+HOTEL_ROOM = re.compile(r"(?:ホテル|旅館|民宿|ゲストハウス|ペンション|ホステル)[・ 　]?"
+                        r"(?!(?:客室|本館|別館|新館|旧館|最上階|[0-9一二三四五六七八九十]+階|内|の)[ 　]?[0-9])"
+                        r"[一-龥々ァ-ヶーA-Za-z]{1,15}?[ 　]?[0-9]{2,4}号室")
 # a kind of building, not its name: 市営住宅, 県営団地, 本社ビル, 市民会館
 GENERIC_BUILDING = re.compile(r"(?:(?:市営|県営|町営|村営|都営|府営|公営)?(?:住宅|団地)|本社|本館|別館|新館|旧館|庁舎|市民|県民|区民|町民)"
                               r"(?:" + BUILDING_WORDS + r")?[ 　]?[0-9]")
@@ -320,7 +317,7 @@ QUOTED_NAME = re.compile(r"(?:「(?P<name>[^「」、。，,\s0-9]{1,12}(?:[ 　
                          # what a name tag, door plate or label reads: 名札には「たかはし はると」
                          r"|(?:名札|表札|宛名|名刺|記名|署名)[^「」。、]{0,6}「(?P<label>[^「」、。，,\s0-9]{1,12}(?:[ 　][^「」、。，,\s0-9]{1,8})?)」"
                          # a quoted name with an honorific after the quotes: 「ゆいな」ちゃん
-                         r"|「(?P<hon>[ぁ-ゖァ-ヶー一-龥々]{1,8})」(?=ちゃん|くん|君|さん|様))")
+                         r"|[「『](?P<hon>[ぁ-ゖァ-ヶー]{2,8})[」』](?=ちゃん|くん|君|さん|様))")
 # a reading after a name: 王 建国（おう けんこく、…）, KIM MINJUN（キム・ミンジュン）
 NAME_READING = re.compile(r"[ 　]?[（(](?P<reading>[ぁ-ゖー]{1,8}(?:[ 　][ぁ-ゖー]{1,8})?|[ァ-ヶー]{1,10}(?:[・＝ 　][ァ-ヶー]{1,10}){0,3})(?=[、,）)])")
 # two or more capitalised romaji words: a foreign name as written in a passport (Maria SANTOS)
@@ -342,7 +339,8 @@ ROMAJI_COMMON = frozenset("""JR ATM SNS DV ETC NPO PDF URL GPS USB LINE SIM IC I
 TEL FAX OK NG PTA JA LED LINE Twitter Facebook Instagram Google Amazon Apple iPhone Android Windows
 Police Prefectural National Agency Department Office Station Japan Japanese Bank City University Hospital School
 Center Centre Co Ltd Inc Corporation Hotel Airport Government Ministry Court Prefecture
-Holdings Group Company Motor Motors Pharmaceutical Foods Music Fashion Industries Electric Trading Store Shop Mart""".split())
+Holdings Group Company Motor Motors Pharmaceutical Foods Music Fashion Industries Electric Trading Store Shop Mart
+WELCOME STAFF OPEN CLOSED PRIVATE FAMILY HOME SALE SAMPLE CEO""".split())
 # the legal-entity marks in a bank account holder's katakana name (全銀協の略語): カ 株式会社, ユ 有限会社,
 # ド 合同会社, ザイ 財団法人, シヤ 社団法人, ガク 学校法人, イ 医療法人, フク 社会福祉法人, トクヒ NPO法人 …;
 # written before (カ）ミライ) or after (ミライ（カ) the name, they make the holder a body, not a person
@@ -363,7 +361,8 @@ ORG_SUFFIXES = ("酒店", "工業", "製作所", "興業", "薬局", "美容室"
 # a kind of business right before its quoted name: 中華料理店「龍華楼」, 少年野球チーム「倉敷ファイターズ」
 BUSINESS_KIND = re.compile(
     r"(?:[一-龥々ァ-ヶー]{0,8}(?:店|屋|チーム|クラブ|教室|サークル|スナック|バー|カフェ|喫茶|食堂|旅館|ホテル|宿|会社|工場|院|塾|園|館|団"
-    r"|キャバクラ|ラウンジ|ホーム|施設|学校|スクール|アカデミー|工房|窯元))"
+    r"|キャバクラ|ラウンジ|老人ホーム|グループホーム|介護施設|福祉施設|保育施設|養護施設|日本語学校|専門学校|スクール|アカデミー|工房|窯元"
+    r"|農園|農場|牧場|養鶏場|ベーカリー|教会))"
     r"「(?P<name>[^「」、。\s]{1,20})」")
 # a quoted shop or company name: 「たまの中央クリニック」, 「カフェ・リヨン表町店」. A shop's tie to what the
 # quotes hold (販売店, 取扱店, 協力店, 対策協力店, 加盟店) makes that a product or a scheme: 「電動キックボード」販売店.
@@ -376,13 +375,13 @@ QUOTED_ORG_KIND_AFTER = re.compile(
 # a quoted name that starts with its kind: 「スナック 夕顔」, 「ホテル・ミラマーレ」
 QUOTED_ORG_KIND_FIRST = re.compile(
     r"[「“『](?P<name>(?:八百屋|魚屋|肉屋|酒屋|米屋|花屋|パン屋|クリーニング|スナック|バー|カフェ|喫茶|居酒屋|ホテル|旅館|民宿|美容室|ヘアサロン|サロン|クリニック|レストラン|食堂|ラーメン|焼肉|寿司|鮨"
-    r"|ネットショップ|ショップ|ゲストハウス|グループホーム|デイサービス|ペンション)"
+    r"|(?:ネットショップ|ショップ|ゲストハウス|グループホーム|デイサービス|ペンション)(?=[・ 　][ぁ-ゖァ-ヶーA-Za-z]|[ぁ-ゖ]{2}))"
     r"[ 　・]?[^「」“”『』、。\s]{1,15})[」”』]")
 # 院 only in the names of clinics and schools (さくら医院, みのり整体院), not 少年院, 寺院, 議院
 # (a clinic named with its town after the kind: 「こころのクリニック津山」)
 QUOTED_ORG = re.compile(r"「(?P<name>[^「」、。\s]{1,20}(?:店|屋|医院|整骨院|接骨院|整体院|鍼灸院|治療院|美容院|学院|病院|クリニック|歯科|会社|工業|商店|工務店|ホテル|旅館|食堂|薬局|塾|学園|教室|事務所|建設|産業|商事"
                         r"|保育園|保育所|幼稚園|こども園|苑|内科|外科|眼科|皮膚科|小児科|耳鼻科)"
-                        r"|[^「」、。\s]{1,12}(?:クリニック|病院|医院)[一-龥々]{1,6})」")
+                        r"|[^「」、。\s]{1,12}(?:クリニック|医院)[ 　]?[一-龥々]{1,6})」")
 # who founded a school, part of its name (県立真庭北高校, 私立白鷺学園)
 FOUNDER_PREFIX = ("県立", "市立", "町立", "村立", "府立", "都立", "道立", "私立", "国立", "区立")
 # a named business identifies its owner or staff even with no one said to work there
@@ -407,14 +406,14 @@ ORG_TIE_AFTER = re.compile(
     r"生徒|学生|児童|園児|看護師|医師|店員|事務員|アルバイト|パート|派遣|役員|代表|経営|運転手|講師|院長|社長|店長|"
     r"[0-9０-９一二三四五六]年|の[0-9０-９一二三四五六]年)"
 )
-ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|派遣元|バイト先|アルバイト先|(?<![創同])業者|委託先"
+ORG_TIE_WORD = re.compile(r"(?:勤務先|勤め先|在学先|通学先|学校名|会社名|職場|就業先|雇用主|就職先|派遣先|派遣元|バイト先|アルバイト先|(?<![創同])業者"
                           r"|宿泊先|滞在先|入居先|入院先|通院先)(?:は|が|：|:)[ 　]?")
 ORG_TIE_BEFORE = re.compile(r"(?:勤務先|勤め先|勤務地|在学先|通学先|学校名|会社名|所属|職場|就業先|雇用主|就職先|派遣先|バイト先|アルバイト先"
-                            r"|店名|屋号|社名|店舗名|工房名|事業所名|商号|施設名|(?<![創同])業者名?|派遣元|委託先|販売元)(?:である)?[はがをの：:\s（(、]{0,3}$")
+                            r"|店名|屋号|社名|店舗名|工房名|事業所名|商号|施設名|(?<![創同])業者名?|派遣元)(?:である)?[はがをの：:\s（(、]{0,3}$")
 # Generic words that may stand before an organisation suffix but never make it a name.
 ORG_GENERIC = frozenset("""
 コンビニ スーパー 飲食 会社 近く 近所 地元 市内 県内 管内 市立 県立 私立 国立 公立 同じ 別の 大手 中小 某 同 当該
 通信制 定時制 全日制 普通科 工業科 商業科 近隣 地域 付近 周辺 各
-勤務先 在学 相手 被害 加害 本人 家族 警察 交番 大型 個人 民間 運送 建設 不動産 自動車 系列 系 関連 取引先
+勤務先 在学 相手 被害 加害 本人 家族 警察 交番 大型 個人 民間 運送 建設 不動産 自動車 系列 系 関連 取引先 経由
 """.split())
 POLICE_UNIT = re.compile(r"警察|交番|駐在所|県警|署$|課$|係$|隊$|本部$")
