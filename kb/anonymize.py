@@ -635,6 +635,38 @@ def _organisations(text: str, toks: list[_Tok]):
     out += _org_after_tie(text, toks)
     f = P.fold(text)
     out += [(m.start(), m.end(), "org_identifying") for m in P.HOTEL_ROOM.finditer(f)]
+    starts = [x.b for x in toks]
+    # a shop named right after its kind, without quotes: 居酒屋たぬき, ネイルサロンLuna, 料理店ラ・ステラ
+    for k, x in enumerate(toks[:-1]):
+        if not x.s.endswith(_SHOP_KINDS) or x.pos[0] != "名詞":
+            continue
+        j, parts = k + 1, []
+        while j < len(toks) and toks[j].b == (parts[-1].e if parts else x.e) and (
+                toks[j].s in ("・", "･") or re.fullmatch(r"[ァ-ヶーA-Za-zＡ-Ｚａ-ｚ]+|[ぁ-ゖ]{2,}", toks[j].s)
+                and toks[j].pos[0] == "名詞"):
+            parts.append(toks[j])
+            j += 1
+        name = text[x.e:parts[-1].e] if parts else ""
+        if not name or name[-1] in "・･" or name.endswith(_SHOP_KINDS) or name in P.ORG_GENERIC \
+                or not re.match(r"[のでにはがを、。からへと]", text[parts[-1].e:parts[-1].e + 1]):
+            continue
+        if re.fullmatch(r"[ァ-ヶー]+", name) and not any(p.is_oov or p.is_proper for p in parts):
+            continue                     # スナックバー, サロンケア: a compound of common words
+        out.append((x.e, parts[-1].e, "org_identifying"))       # the name only: 居酒屋 is a kind
+    for m in P.SCHOOL_SHORT.finditer(text):
+        # the name is the nouns right before 中/高/小/大 (本日補導した|東中: not the clause before them)
+        inner = toks[bisect_left(starts, m.start("name")):bisect_left(starts, m.end("name"))]
+        k = len(inner)
+        while k > 0 and inner[k - 1].pos[0] in ("名詞", "接頭辞", "接尾辞") and inner[k - 1].s not in P.ORG_GENERIC:
+            k -= 1
+        if k == len(inner):
+            continue
+        b = inner[k].b
+        name = text[b:m.end("name")]
+        if len(name) < 2 or name in P.NOT_SCHOOL_SHORT or name.endswith(("年中", "途中", "最中")) \
+                or name[:-1] in _KINDS_OF_SCHOOL:
+            continue
+        out.append((b, m.end("grade"), "org_identifying"))       # 倉敷北高2年
     # a term a law defines in quotes (「ホテル等内適合営業所」という。) names a kind, not a business
     return [s for s in out if s and not _DEFINED_TERM.match(text, s[1])]
 
@@ -711,6 +743,7 @@ _KIND_OF_FACILITY = re.compile(r"(?:キャバクラ|ラウンジ|ホーム|施�
 _KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護 市立 県立 私立 国立 町立 村立 区立 市 県 立".split())
 _SCHOOLS = frozenset("小学校 中学校 高等学校 高校 大学 短期大学 短大 専門学校 高等専門学校 高専 特別支援学校 学園 学院".split())
 _PUBLIC_FOUNDER = re.compile(r"[一-龥々ヶ]{0,4}?(?:県立|市立|町立|村立|府立|都立|道立|国立|区立)")
+_SHOP_KINDS = ("居酒屋", "料理店", "サロン", "スナック", "バー", "カフェ", "喫茶店", "美容室", "理容室", "ラウンジ", "パブ")
 # kinds of place that stand before their name: ゲストハウスももたろう, ホテル サンライズ
 # what follows a kind of lodging when no name does: ホテル内, 旅館業法, ホテル街の一角, 民宿風の建物
 _NOT_A_NAME_AFTER_KIND = frozenset("""
@@ -809,7 +842,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     starts = [x.b for x in toks]
     for m in _KATAKANA_JOINED.finditer(text):
         parts = toks[bisect_left(starts, m.start()):bisect_left(starts, m.end())]
-        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) \
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or re.match(r"[（(][0-9０-９]{1,3}[）)]", text[m.end():]) \
                 or _NATIONALITY_BEFORE.search(text, 0, m.start()) and not any(x.is_place for x in parts) \
                 or _name_context_before(text, m.start()) and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
@@ -951,6 +984,28 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
                 out.append((seg[0].b, seg[-1].e, "person"))
     out += _names_before_an_age(text, toks)
+    # a name with its reading after a role or before a cue: 同僚は神田（かんだ）, 従業員の五味（ごみ）
+    for m in _NAME_WITH_READING.finditer(text):
+        name, reading = m.group("name"), m.group("reading")
+        if (_name_context_before(text, m.start()) or P.PERSON_CONTEXT_AFTER.match(text, m.end())
+                or P.CALLS_HIMSELF.match(text, m.end())) and _read_as(name, reading) \
+                and name not in P.NOT_A_NAME and not P.POLICE_UNIT.search(name):
+            out += [(m.start("name"), m.end("name"), "person"), (m.start("reading"), m.end("reading"), "person")]
+    # a name given with what kind of name it is: あやね（源氏名）, ユウ（通称）
+    for m in _NAME_BEFORE_ITS_KIND.finditer(text):
+        b, name = m.start("name"), m.group("name")
+        if name[0] in "のはがをとにも" and len(name) > 2 and re.fullmatch(r"[ぁ-ゖ]+", name):
+            b, name = b + 1, name[1:]          # ネイリストの|あやね
+        if name not in P.NOT_A_NAME and name not in _KINDS_OF_PERSON:
+            out.append((b, m.end("name"), "person"))
+    # a family name and a given name in hiragana written together: 園児は年中組の田口ひなたです
+    for k in range(len(toks) - 1):
+        x, y = toks[k], toks[k + 1]
+        if x.is_surname and y.b == x.e and y.pos[0] == "名詞" and re.fullmatch(r"[ぁ-ゖ]{2,4}", y.s) \
+                and re.match(r"(?:です|、|。|（|\(|さん|ちゃん|くん|が|は|の|と|に|を)", text[y.e:y.e + 2]) \
+                and not (k + 2 < len(toks) and toks[k + 2].b == y.e and re.fullmatch(r"[ぁ-ゖ]+", toks[k + 2].s)
+                         and toks[k + 2].pos[0] == "名詞"):
+            out.append((x.b, y.e, "person"))
     # a family name and a katakana given name written together (佐々木トメ, 石井ハル): where a person is meant
     for k in range(len(toks) - 1):
         x, y = toks[k], toks[k + 1]
@@ -966,6 +1021,19 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 and not (k > 2 and toks[k - 3].pos[1] == "数詞"):
             out.append((x.b, y.e, "person"))
     return out
+
+
+# a kanji name and its reading in hiragana: 神田（かんだ）
+_NAME_WITH_READING = re.compile(r"(?<![一-龥々ヶ])(?P<name>[一-龥々ヶ]{1,4})[（(](?P<reading>[ぁ-ゖー]{2,8})[）)]")
+_NAME_BEFORE_ITS_KIND = re.compile(r"(?P<name>[ぁ-ゖ]{2,8}|[ァ-ヶー]{2,10})[（(](?:源氏名|通称|愛称|あだ名|偽名|仮名|旧姓|ニックネーム)[）)]")
+_HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+def _read_as(word: str, reading: str) -> bool:
+    """True when the dictionary reads `word` as `reading` (五味 → ごみ): the bracket holds its reading."""
+    kana = reading.translate(_HIRAGANA_TO_KATAKANA)
+    return any(m.reading_form() == kana for m in dictionary().lookup(word)) \
+        or "".join(m.reading_form() for m in tokenize(word)) == kana
 
 
 # an officer's unit before his name and rank: 蒜山駐在所の林巡査部長

@@ -725,8 +725,22 @@ def test_a_quoted_handle_without_a_keyword_is_left_for_the_reviewer():
     # a seller's ID at an auction, a landmark shop in quotes
     ("フリマアプリの出品者ID「kura_shiki22」が同じ品を出している。", ("id_number", "kura_shiki22")),
     ("被疑者は勝山の「たなか米店」の隣の家に住む。", ("address", "勝山の「たなか米店」の隣の家")),
-    # a bare number in brackets after a word is an age even where the name before it is not found
-    ("同乗していた木ノ下えり（23）が負傷した。", ("age", "23")),
+    # a small company without 株式会社 and someone's role there; a school's short name with the grade
+    ("相談者は備南精工の工場長で、配達は西大寺運送のドライバーが行う。", ("org_identifying", "備南精工")),
+    ("相談者は備南精工の工場長で、配達は西大寺運送のドライバーが行う。", ("org_identifying", "西大寺運送")),
+    ("補導した少年は西中3年2組の生徒で、姉は倉敷南高1年です。", ("org_identifying", "西中3年2組")),
+    ("補導した少年は西中3年2組の生徒で、姉は倉敷南高1年です。", ("org_identifying", "倉敷南高1年")),
+    ("「ケン」と呼ばれる吉備国際大2年の学生が関与した。", ("org_identifying", "吉備国際大2年")),
+    # a shop named right after its kind; a church, an NPO, a farm in quotes after its kind
+    ("現場は駅前の居酒屋ふくろうで、店主が通報した。", ("org_identifying", "ふくろう")),
+    ("日系人が集まる「エスペランサ教会」の牧師とNPO法人「こもれび」の代表から相談。", ("org_identifying", "エスペランサ教会")),
+    ("日系人が集まる「エスペランサ教会」の牧師とNPO法人「こもれび」の代表から相談。", ("org_identifying", "NPO法人「こもれび」")),
+    # a name with its reading after a role, a name with what kind of name it is
+    ("同僚は芦田（あしだ）という40歳代の男性です。", ("person", "芦田（あしだ）")),
+    ("ホステスのまりな（源氏名）から相談を受けた。", ("person", "まりな")),
+    # a family name and a hiragana given name together; katakana names before a bare age
+    ("園児は年長組の岡本さくらです。", ("person", "岡本さくら")),
+    ("信者のマリア・コスタ（31）が相談に来た。", ("person", "マリア・コスタ")),
 ])
 def test_structural_forms_of_the_third_round(text, expected):
     assert expected in found(text)
@@ -770,6 +784,10 @@ def test_a_kana_name_recurring_whole_replaces_the_part_the_dictionary_knows():
     ("受付番号12345の方、県警本部の郵便番号は700-8512です。", ["12345", "700-8512"]),
     ("市外局番は086・0862・0863などがある。ナンバーは岡山の1234とのこと。", ["086・0862・0863", "岡山の1234"]),
     ("販売元は「任天堂」で、委託先はシステム会社です。交番の一巡査に過ぎない。", ["任天堂", "システム会社", "一巡査"]),
+    # a school's short form that is a word, a kind of school; a compound after a kind of shop; a glossary
+    ("最高3年の懲役で、在学中2年間は県立高2年の女子高2年と同じ。", ["最高3年", "在学中2年", "県立高2年", "女子高2年"]),
+    ("スナックバーで飲み、居酒屋などで働いた。", ["スナックバー", "居酒屋など"]),
+    ("罪名は窃盗（せっとう）です。", ["窃盗"]),
     ("第3条（2）と令和（5）年度の件数（12）を確認。", ["2）", "5）", "12）"]),
 ])
 def test_third_round_forms_keep_generic_words(text, keep):
