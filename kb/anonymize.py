@@ -640,7 +640,8 @@ def _organisations(text: str, toks: list[_Tok]):
     for k, x in enumerate(toks[:-1]):
         if not x.s.endswith(_SHOP_KINDS) or x.pos[0] != "名詞":
             continue
-        j, parts = k + 1, []
+        j = k + 1
+        parts: list[_Tok] = []
         while j < len(toks) and toks[j].b == (parts[-1].e if parts else x.e) and (
                 toks[j].s in ("・", "･") or re.fullmatch(r"[ァ-ヶーA-Za-zＡ-Ｚａ-ｚ]+|[ぁ-ゖ]{2,}", toks[j].s)
                 and toks[j].pos[0] == "名詞"):
