@@ -1069,7 +1069,25 @@ def _names_before_an_age(text: str, toks: list[_Tok]):
                     and (toks[k].is_name or _also_a_name(name))):
                 continue
         out.append((b, m.end("name"), "person"))
+    # a family name the dictionary knows and a given name in kana or kanji right before the bare age:
+    # 同乗していた木ノ下えり（23）, 石井ハル子(82) (the family name starts a word of its own)
+    for m in _BARE_AGE.finditer(text):
+        k = bisect_left(starts, m.start())
+        if _COUNT_LIST.match(text, m.end()) or _COUNT_LIST_BEFORE.search(text, 0, m.start()):
+            continue
+        for i in range(k - 1, max(-1, k - 4), -1):
+            x = toks[i]
+            if x.is_surname and i < k - 1 and (i == 0 or toks[i - 1].e == x.b) \
+                    and all(y.pos[0] in ("名詞", "接尾辞") and not y.is_place and y.pos[1] != "数詞"
+                            and y.s not in P.RANKS and y.s not in P.HONORIFICS and y.s not in _KINDS_OF_PERSON
+                            and re.fullmatch(r"[ぁ-ゖァ-ヶー一-龥々]{1,4}", y.s) for y in toks[i + 1:k]) \
+                    and toks[k - 1].e == m.start():
+                out.append((x.b, m.start(), "person"))
+                break
     return out
+
+
+_BARE_AGE = re.compile(r"[（(][0-9０-９]{1,3}[）)]")
 
 
 def _one_common_word(text: str) -> bool:
