@@ -741,6 +741,9 @@ def test_a_quoted_handle_without_a_keyword_is_left_for_the_reviewer():
     # a family name and a hiragana given name together; katakana names before a bare age
     ("園児は年長組の岡本さくらです。", ("person", "岡本さくら")),
     ("信者のマリア・コスタ（31）が相談に来た。", ("person", "マリア・コスタ")),
+    # a family name the dictionary knows and a given name right before a bare age
+    ("同乗していた木ノ下えり（23）が負傷した。", ("person", "木ノ下えり")),
+    ("同乗していた木ノ下えり（23）が負傷した。", ("age", "23")),
 ])
 def test_structural_forms_of_the_third_round(text, expected):
     assert expected in found(text)
