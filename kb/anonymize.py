@@ -999,6 +999,15 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             b, name = b + 1, name[1:]          # ネイリストの|あやね
         if name not in P.NOT_A_NAME and name not in _KINDS_OF_PERSON:
             out.append((b, m.end("name"), "person"))
+    # a family name the dictionary reads as a place, right after a person's role and の or 、, before a
+    # particle: 運転手、高松から, 実父の前原で (not 被害者は岡山から: は there is the topic, not the name)
+    for x in toks:
+        if x.is_place and len(x.s) >= 2 and _also_a_name(x.s) and not P.POLICE_UNIT.search(x.s) \
+                and re.search(r"[の、][ 　]?$", text[max(0, x.b - 2):x.b]) and _name_context_before(text, x.b) \
+                and re.match(r"(?:は|が|で、|、|。|（|\()" if text[x.b - 1] == "の" else r"(?:から|は|が|に|と|で|を|、|。|（|\()",
+                             text[x.e:x.e + 2]) \
+                and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
+            out.append((x.b, x.e, "person"))
     # a family name and a given name in hiragana written together: 園児は年中組の田口ひなたです
     for k in range(len(toks) - 1):
         x, y = toks[k], toks[k + 1]
@@ -1213,7 +1222,7 @@ def _name_context_before(text: str, b: int) -> bool:
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
         r"|[長次三四五]男|[長次三四五]女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
         r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る|入所者|入居者|利用者|患者|宿泊者|居住者|借受人|契約者"
-        r"|講師|塾長|園長|牧師|住職|職人|店員|従業員|会社員"
+        r"|講師|塾長|園長|牧師|住職|職人|店員|従業員|会社員|運転手|ドライバー|実父|実母|養父|養母|氏名欄"
         r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
         r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
         r"(?:の|は|が|：|:|、|である)?[ 　]?$",

@@ -741,6 +741,11 @@ def test_a_quoted_handle_without_a_keyword_is_left_for_the_reviewer():
     # a family name and a hiragana given name together; katakana names before a bare age
     ("園児は年長組の岡本さくらです。", ("person", "岡本さくら")),
     ("信者のマリア・コスタ（31）が相談に来た。", ("person", "マリア・コスタ")),
+    # a family name the dictionary reads as a place after a role, a title after a name, a label's romaji
+    ("送迎は運転手、津山から説明を受けた。", ("person", "津山")),
+    ("男は実父の前原で、接近禁止の決定はない。", ("person", "前原")),
+    ("「野田院長を出せ」と電話があった。", ("person", "野田")),
+    ("在留カードの氏名欄はPARK JIHOで、番号は別紙。", ("person", "PARK JIHO")),
     # a family name the dictionary knows and a given name right before a bare age
     ("同乗していた木ノ下えり（23）が負傷した。", ("person", "木ノ下えり")),
     ("同乗していた木ノ下えり（23）が負傷した。", ("age", "23")),
@@ -791,6 +796,8 @@ def test_a_kana_name_recurring_whole_replaces_the_part_the_dictionary_knows():
     ("最高3年の懲役で、在学中2年間は県立高2年の女子高2年と同じ。", ["最高3年", "在学中2年", "県立高2年", "女子高2年"]),
     ("スナックバーで飲み、居酒屋などで働いた。", ["スナックバー", "居酒屋など"]),
     ("罪名は窃盗（せっとう）です。", ["窃盗"]),
+    # a place after a role and の before a verb's particle is where, not who
+    ("相談者の長野から来た友人と被害者の広島に住む兄が同行した。", ["長野", "広島"]),
     ("第3条（2）と令和（5）年度の件数（12）を確認。", ["2）", "5）", "12）"]),
 ])
 def test_third_round_forms_keep_generic_words(text, keep):
