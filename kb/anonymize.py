@@ -592,7 +592,11 @@ def _organisations(text: str, toks: list[_Tok]):
         b, e = toks[k].b, t.e
         if k > 0 and toks[k - 1].s in P.FOUNDER_PREFIX:
             b = toks[k - 1].b            # 県立真庭北高校: the founder is part of the name
+        if suffix in P.BUSINESS_LINES and not any(x.is_proper or x.is_place or re.fullmatch(r"[ぁ-ゖ]{2,}", x.s)
+                                                  for x in name_toks):
+            continue                     # トラック運送, タクシー交通, 観光物産: a kind of business, not one
         tied = bool(gm) or bool(P.ORG_TIE_AFTER.match(text, e)) \
+            or (suffix in P.BUSINESS_LINES and bool(P.BUSINESS_ROLE_AFTER.match(text, e))) \
             or bool(P.ORG_TIE_BEFORE.search(text[max(0, b - 12):b])) or _in_person_parenthesis(text, b, e) \
             or (text[b:e].endswith(P.BUSINESS_SUFFIXES) and text[b:e] != t.s)
         if not tied:
@@ -638,8 +642,8 @@ def _organisations(text: str, toks: list[_Tok]):
     starts = [x.b for x in toks]
     # a shop named right after its kind, without quotes: 居酒屋たぬき, ネイルサロンLuna, 料理店ラ・ステラ
     for k, x in enumerate(toks[:-1]):
-        if not x.s.endswith(_SHOP_KINDS) or x.pos[0] != "名詞":
-            continue
+        if x.s not in _SHOP_KINDS or x.pos[0] != "名詞":
+            continue                     # (not ドライバー, メンバー: バー inside a word)
         j = k + 1
         parts: list[_Tok] = []
         while j < len(toks) and toks[j].b == (parts[-1].e if parts else x.e) and (
@@ -647,12 +651,17 @@ def _organisations(text: str, toks: list[_Tok]):
                 and toks[j].pos[0] == "名詞"):
             parts.append(toks[j])
             j += 1
+        if parts and parts[0].s in ("・", "･"):
+            continue
         name = text[x.e:parts[-1].e] if parts else ""
         if not name or name[-1] in "・･" or name.endswith(_SHOP_KINDS) or name in P.ORG_GENERIC \
                 or not re.match(r"[のでにはがを、。からへと]", text[parts[-1].e:parts[-1].e + 1]):
             continue
         if re.fullmatch(r"[ァ-ヶー]+", name) and not any(p.is_oov or p.is_proper for p in parts):
             continue                     # スナックバー, サロンケア: a compound of common words
+        if re.fullmatch(r"[ぁ-ゖ]+", name) and _one_common_word(name) or re.fullmatch(r"[A-Za-zＡ-Ｚａ-ｚ]+", name) \
+                and (len(name) < 3 or P.fold(name).upper() in _ROMAJI_COMMON_UPPER or P.fold(name).isupper()):
+            continue                     # 居酒屋めぐり, カフェごはん, サロンDM, 美容室HP
         out.append((x.e, parts[-1].e, "org_identifying"))       # the name only: 居酒屋 is a kind
     for m in P.SCHOOL_SHORT.finditer(text):
         # the name is the nouns right before 中/高/小/大 (本日補導した|東中: not the clause before them)
@@ -667,6 +676,9 @@ def _organisations(text: str, toks: list[_Tok]):
         if len(name) < 2 or name in P.NOT_SCHOOL_SHORT or name.endswith(("年中", "途中", "最中")) \
                 or name[:-1] in _KINDS_OF_SCHOOL:
             continue
+        if not (re.fullmatch(r"[東西南北][中高小]", name) or any(
+                x.is_proper or x.is_place or re.fullmatch(r"[ぁ-ゖァ-ヶー]{2,}", x.s) for x in inner[k:] if x.e <= m.end("name") - 1)):
+            continue                     # 懲役最大3年, 午前中3年生, 売上高3年, 私大3年: no school's own name
         out.append((b, m.end("grade"), "org_identifying"))       # 倉敷北高2年
     # a term a law defines in quotes (「ホテル等内適合営業所」という。) names a kind, not a business
     return [s for s in out if s and not _DEFINED_TERM.match(text, s[1])]
@@ -744,6 +756,7 @@ _KIND_OF_FACILITY = re.compile(r"(?:キャバクラ|ラウンジ|ホーム|施�
 _KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護 市立 県立 私立 国立 町立 村立 区立 市 県 立".split())
 _SCHOOLS = frozenset("小学校 中学校 高等学校 高校 大学 短期大学 短大 専門学校 高等専門学校 高専 特別支援学校 学園 学院".split())
 _PUBLIC_FOUNDER = re.compile(r"[一-龥々ヶ]{0,4}?(?:県立|市立|町立|村立|府立|都立|道立|国立|区立)")
+_ROMAJI_COMMON_UPPER = frozenset(w.upper() for w in P.ROMAJI_COMMON) | {"WIFI", "HP", "DM", "NG", "OK", "SNS"}
 _SHOP_KINDS = ("居酒屋", "料理店", "サロン", "スナック", "バー", "カフェ", "喫茶店", "美容室", "理容室", "ラウンジ", "パブ")
 # kinds of place that stand before their name: ゲストハウスももたろう, ホテル サンライズ
 # what follows a kind of lodging when no name does: ホテル内, 旅館業法, ホテル街の一角, 民宿風の建物
@@ -843,7 +856,10 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     starts = [x.b for x in toks]
     for m in _KATAKANA_JOINED.finditer(text):
         parts = toks[bisect_left(starts, m.start()):bisect_left(starts, m.end())]
-        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or re.match(r"[（(][0-9０-９]{1,3}[）)]", text[m.end():]) \
+        aged = bool(re.match(r"[（(][0-9０-９]{1,3}[）)]", text[m.end():])) and not _COUNT_LIST.match(text, m.end() + 3) \
+            and not any(x.is_place for x in parts) and any(x.is_oov or x.pos[2] == "人名" for x in parts) \
+            and _name_context_before(text, m.start())
+        if P.PERSON_CONTEXT_AFTER.match(text, m.end()) or aged \
                 or _NATIONALITY_BEFORE.search(text, 0, m.start()) and not any(x.is_place for x in parts) \
                 or _name_context_before(text, m.start()) and any(x.is_proper or x.is_oov for x in parts):
             out.append((m.start(), m.end(), "person"))
@@ -989,29 +1005,31 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     for m in _NAME_WITH_READING.finditer(text):
         name, reading = m.group("name"), m.group("reading")
         if (_name_context_before(text, m.start()) or P.PERSON_CONTEXT_AFTER.match(text, m.end())
-                or P.CALLS_HIMSELF.match(text, m.end())) and _read_as(name, reading) \
+                or P.CALLS_HIMSELF.match(text, m.end())) and _read_as(name, reading) and _also_a_name(name) \
                 and name not in P.NOT_A_NAME and not P.POLICE_UNIT.search(name):
             out += [(m.start("name"), m.end("name"), "person"), (m.start("reading"), m.end("reading"), "person")]
     # a name given with what kind of name it is: あやね（源氏名）, ユウ（通称）
     for m in _NAME_BEFORE_ITS_KIND.finditer(text):
-        b, name = m.start("name"), m.group("name")
-        if name[0] in "のはがをとにも" and len(name) > 2 and re.fullmatch(r"[ぁ-ゖ]+", name):
-            b, name = b + 1, name[1:]          # ネイリストの|あやね
-        if name not in P.NOT_A_NAME and name not in _KINDS_OF_PERSON:
+        b = m.start("name")
+        for x in toks[bisect_left(starts, b - 8):bisect_left(starts, m.end("name"))]:
+            if x.e > b and x.e <= m.end("name") - 2 and x.pos[0] in ("助詞", "助動詞", "動詞"):
+                b = x.e                        # ネイリストの|あやね, 働く|あやね: the name starts after
+        name = text[b:m.end("name")]
+        if name not in P.NOT_A_NAME and name not in _KINDS_OF_PERSON and not _one_common_word(name):
             out.append((b, m.end("name"), "person"))
-    # a family name the dictionary reads as a place, right after a person's role and の or 、, before a
-    # particle: 運転手、高松から, 実父の前原で (not 被害者は岡山から: は there is the topic, not the name)
+    # a family name the dictionary reads as a place, right after a person's role and の, before a copula,
+    # a comma or a bracket: 実父の前原で、 (not 相談者の岡山は, 運転手、熊本から: where they come from)
     for x in toks:
         if x.is_place and len(x.s) >= 2 and _also_a_name(x.s) and not P.POLICE_UNIT.search(x.s) \
-                and re.search(r"[の、][ 　]?$", text[max(0, x.b - 2):x.b]) and _name_context_before(text, x.b) \
-                and re.match(r"(?:は|が|で、|、|。|（|\()" if text[x.b - 1] == "の" else r"(?:から|は|が|に|と|で|を|、|。|（|\()",
-                             text[x.e:x.e + 2]) \
+                and text[x.b - 1:x.b] == "の" and _name_context_before(text, x.b) \
+                and re.match(r"(?:で、|、|（|\()", text[x.e:x.e + 2]) \
                 and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
             out.append((x.b, x.e, "person"))
     # a family name and a given name in hiragana written together: 園児は年中組の田口ひなたです
     for k in range(len(toks) - 1):
         x, y = toks[k], toks[k + 1]
         if x.is_surname and y.b == x.e and y.pos[0] == "名詞" and re.fullmatch(r"[ぁ-ゖ]{2,4}", y.s) \
+                and (y.is_oov or _given_name(y.s)) and re.search(r"[のは、：:][ 　]?$", text[max(0, x.b - 2):x.b]) \
                 and re.match(r"(?:です|、|。|（|\(|さん|ちゃん|くん|が|は|の|と|に|を)", text[y.e:y.e + 2]) \
                 and not (k + 2 < len(toks) and toks[k + 2].b == y.e and re.fullmatch(r"[ぁ-ゖ]+", toks[k + 2].s)
                          and toks[k + 2].pos[0] == "名詞"):
@@ -1035,7 +1053,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
 
 # a kanji name and its reading in hiragana: 神田（かんだ）
 _NAME_WITH_READING = re.compile(r"(?<![一-龥々ヶ])(?P<name>[一-龥々ヶ]{1,4})[（(](?P<reading>[ぁ-ゖー]{2,8})[）)]")
-_NAME_BEFORE_ITS_KIND = re.compile(r"(?P<name>[ぁ-ゖ]{2,8}|[ァ-ヶー]{2,10})[（(](?:源氏名|通称|愛称|あだ名|偽名|仮名|旧姓|ニックネーム)[）)]")
+_NAME_BEFORE_ITS_KIND = re.compile(r"(?P<name>[ぁ-ゖ]{2,8}|[ァ-ヶー]{2,10})[（(](?:源氏名|あだ名|偽名)[）)]")
 _HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
@@ -1222,7 +1240,7 @@ def _name_context_before(text: str, b: int) -> bool:
         r"(?:氏名|名前|名義|巡査部長|巡査長|巡査|警部補|警部|警視|署長|課長|係長|主任|男性|女性|少年|少女|男児|女児"
         r"|[長次三四五]男|[長次三四五]女|夫|妻|息子|娘|母親|父親|兄|弟|姉|妹|相談者|届出人|通報者|被害者|被疑者|容疑者|運転者"
         r"|所有者|使用者|申告者|拾得者|当事者|不明者|持込人|名乗る|入所者|入居者|利用者|患者|宿泊者|居住者|借受人|契約者"
-        r"|講師|塾長|園長|牧師|住職|職人|店員|従業員|会社員|運転手|ドライバー|実父|実母|養父|養母|氏名欄"
+        r"|講師|塾長|園長|牧師|住職|職人|店員|従業員|会社員|実父|実母|養父|養母|氏名欄|信者|会員|部員|留学生|実習生|研修生"
         r"|相手|知人|友人|隣人|同居人|同僚|上司|部下|担任|祖父|祖母|叔父|叔母|伯父|伯母|義父|義母|孫|甥|姪"
         r"|店主|店長|経営者|社長|院長|家主|大家|管理人|先輩|後輩)"
         r"(?:の|は|が|：|:|、|である)?[ 　]?$",
