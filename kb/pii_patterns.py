@@ -148,7 +148,7 @@ PERSONAL_AGE_AFTER = re.compile(AGE_ABOUT.pattern + r"|(?:であること)?(?:�
 AGE_AFTER_PERSON_WORD = re.compile(
     r"(?:男性|女性|少年|少女|男児|女児|児童|生徒|学生|乳児|幼児|男|女|夫|妻|息子|娘|長男|長女|次男|次女|父親|母親|兄|弟|姉|妹"
     r"|祖父|祖母|(?:被害|加害|容疑|被疑|相談|通報|申告|経営|運転|同乗|目撃|交際|行方不明)者|(?:同居|知|友|本|保証|依頼)人)"
-    r"[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
+    r"(?:[A-ZＡ-Ｚ](?![A-Za-zＡ-Ｚａ-ｚ]))?[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
 # an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
 # 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
 # 婚姻できる年齢), not someone's; 推定/自称/申告/実年齢 and a person's (被害者年齢) still do.
@@ -242,7 +242,7 @@ BUILDING_WORDS = ("マンション|ハイツ|アパート|コーポ|荘|ビル|�
 # (a numbered building: 第2松本荘103, 梅田第9ビル9階)
 BUILDING_AFTER_NUMBER = re.compile(
     r"[ 　]?(?=[^\s、。]*?(?:" + BUILDING_WORDS + r"))(?:第[0-9]{1,2}(?=[ァ-ヶー一-龥々A-Za-z]))?[ァ-ヶー一-龥々A-Za-z・]{1,18}"
-    r"(?:第[0-9]{1,2}[ァ-ヶー一-龥々A-Za-z]{1,6})?[ 　]?[0-9]{1,4}(?:号室|号|階|F)?(?![0-9ァ-ヶー一-龥々A-Za-z])")
+    r"(?:第[0-9]{1,2}[ァ-ヶー一-龥々A-Za-z]{1,6})?[ 　]?-?[0-9]{1,4}(?:号室|号|階|F)?(?![0-9ァ-ヶー一-龥々A-Za-z])")
 # "津山市上之町のグランハイツ津山3階": a place, の, a named building and its floor or room
 PLACE_BUILDING = re.compile(
     r"(?P<place>[一-龥々ヶ]{1,5}[市町村区][一-龥々ヶ]{0,6})の"

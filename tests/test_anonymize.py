@@ -743,6 +743,10 @@ def test_a_quoted_handle_without_a_keyword_is_left_for_the_reviewer():
     ("男は実父の前原で、接近禁止の決定はない。", ("person", "前原")),
     ("「野田院長を出せ」と電話があった。", ("person", "野田")),
     ("在留カードの氏名欄はPARK JIHOで、番号は別紙。", ("person", "PARK JIHO")),
+    # a room number with a letter and a hyphen; an age after a lettered placeholder (少年A, 被疑者Ｂ)
+    ("住所は岡山市中区平井6-12-3 グリーンハイツ平井B-203です。", ("address", "岡山市中区平井6-12-3 グリーンハイツ平井B-203")),
+    ("少年A（16）を補導し、被疑者Ｂ（３５）は逃走した。", ("age", "16")),
+    ("少年A（16）を補導し、被疑者Ｂ（３５）は逃走した。", ("age", "３５")),
     # a family name the dictionary knows and a given name right before a bare age
     ("同乗していた木ノ下えり（23）が負傷した。", ("person", "木ノ下えり")),
     ("同乗していた木ノ下えり（23）が負傷した。", ("age", "23")),
