@@ -155,7 +155,7 @@ def analyse(text: str, use_ner: bool = True) -> Detection:
     cands += _birthdates(folded)
     cands += _ages(folded)
     cands += _addresses(text, folded, toks)
-    cands += _organisations(text, toks)
+    cands += _organisations(text, folded, toks)
     cands += _persons(text, folded, toks)
     unsure: list[tuple[int, int, str]] = []
     if use_ner:
@@ -539,9 +539,10 @@ def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple
 
 # ============================================================================ organisations
 
-def _organisations(text: str, toks: list[_Tok]):
+def _organisations(text: str, f: str, toks: list[_Tok]):
     """Companies (株式会社…) and named schools, hospitals, shops tied to a person."""
     out = []
+    starts = [x.b for x in toks]
     n = len(toks)
     for i, t in enumerate(toks):
         marker = t.s in P.COMPANY_MARKERS
@@ -604,7 +605,6 @@ def _organisations(text: str, toks: list[_Tok]):
         if gm:
             e = gm.end()
         out.append(_org_span(text, b, e))
-    starts = [x.b for x in toks]
     for m in P.BUSINESS_KIND.finditer(text):
         name = m.group("name")
         if name.endswith(P.ORG_SUFFIXES) or any(c in name for c in P.COMPANY_MARKERS):
@@ -627,7 +627,6 @@ def _organisations(text: str, toks: list[_Tok]):
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_AFTER.finditer(text)]
     out += [(m.start("name"), m.end("name"), "org_identifying") for m in P.QUOTED_ORG_KIND_FIRST.finditer(text)]
     # 「パティスリー・ソレイユ」で働く: a quoted name someone works or studies at
-    starts = [x.b for x in toks]
     for m in _QUOTED.finditer(text):
         before = bool(P.ORG_TIE_BEFORE.search(text[max(0, m.start() - 12):m.start()]))     # 勤務先の「…」
         if not before and (not P.ORG_TIE_AFTER.match(text, m.end())
@@ -636,10 +635,8 @@ def _organisations(text: str, toks: list[_Tok]):
         inner = toks[bisect_left(starts, m.start() + 1):bisect_left(starts, m.end() - 1)]
         if _quoted_name_inside(text[m.start() + 1:m.end() - 1], inner, kana=before):
             out.append((m.start() + 1, m.end() - 1, "org_identifying"))     # a name, not 「安全運転」
-    out += _org_after_tie(text, toks)
-    f = P.fold(text)
+    out += _org_after_tie(text, toks, starts)
     out += [(m.start(), m.end(), "org_identifying") for m in P.HOTEL_ROOM.finditer(f)]
-    starts = [x.b for x in toks]
     # a shop named right after its kind, without quotes: 居酒屋たぬき, ネイルサロンLuna, 料理店ラ・ステラ
     for k, x in enumerate(toks[:-1]):
         if x.s not in _SHOP_KINDS or x.pos[0] != "名詞":
@@ -712,11 +709,11 @@ def _quoted_name_inside(content: str, inner: list[_Tok], kana: bool) -> bool:
                or kana and x.pos[0] == "名詞" and re.fullmatch(r"[ぁ-ゖー]{2,}", x.s) for x in words)
 
 
-def _org_after_tie(text: str, toks: list[_Tok]):
+def _org_after_tie(text: str, toks: list[_Tok], starts: list[int]):
     """The named place after 勤務先は / 在学先は …: ホテル瀬戸内リゾート倉敷 (a name, not 市内の会社)."""
     out = []
     for m in P.ORG_TIE_WORD.finditer(text):
-        k = bisect_left([x.b for x in toks], m.end())
+        k = bisect_left(starts, m.end())
         j = k
         while j < len(toks) and toks[j].pos[0] in ("名詞", "接尾辞", "接頭辞") and toks[j].pos[1] != "数詞" \
                 and toks[j].e - m.end() <= 25 and not P.POLICE_UNIT.search(toks[j].s):
@@ -729,7 +726,6 @@ def _org_after_tie(text: str, toks: list[_Tok]):
             # less a particle or copula there (…倉敷|で、); a name, not a phrase (ホテル内, 旅館とのこと)
             km = re.match(r"[ 　]?[ぁ-ゖァ-ヶー一-龥々・A-Za-z]{1,15}?(?=[、。，,\s（(」]|$)", text[run[0].e:])
             name = _TRAILING_PARTICLE.sub("", km.group()) if km else ""
-            starts = [x.b for x in toks]
             inside = [x for x in toks[bisect_left(starts, run[0].e):bisect_left(starts, run[0].e + len(name))]
                       if not x.is_space]
             if name.strip() and inside and inside[0].pos[0] in ("名詞", "形状詞") and not any(
@@ -753,9 +749,9 @@ _KIND_NEEDS_A_NAME = re.compile(r"(?:保育園|保育所|こども園|苑|内科
 _FACILITY_NAME_END = re.compile(r"(?<=[ぁ-ゖァ-ヶー一-龥々])(?:苑|荘|園|の郷|の里|の家|ホーム|ハウス)$")
 # kinds of facility added for quoted names: what the quotes hold must read as a name
 _KIND_OF_FACILITY = re.compile(r"(?:キャバクラ|ラウンジ|ホーム|施設|学校|スクール|アカデミー|工房|窯元|農園|農場|牧場|養鶏場|ベーカリー|教会)$")
-_KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護 市立 県立 私立 国立 町立 村立 区立 市 県 立".split())
+_KINDS_OF_SCHOOL = frozenset("他 女子 男子 共学 公立 夜間 進学 名門 母校 志望 工業 商業 農業 看護 市 県 立".split()) | set(P.FOUNDER_PREFIX)
 _SCHOOLS = frozenset("小学校 中学校 高等学校 高校 大学 短期大学 短大 専門学校 高等専門学校 高専 特別支援学校 学園 学院".split())
-_PUBLIC_FOUNDER = re.compile(r"[一-龥々ヶ]{0,4}?(?:県立|市立|町立|村立|府立|都立|道立|国立|区立)")
+_PUBLIC_FOUNDER = re.compile(r"[一-龥々ヶ]{0,4}?(?:" + "|".join(p for p in P.FOUNDER_PREFIX if p != "私立") + ")")
 _ROMAJI_COMMON_UPPER = frozenset(w.upper() for w in P.ROMAJI_COMMON) | {"WIFI", "HP", "DM", "NG", "OK", "SNS"}
 _SHOP_KINDS = ("居酒屋", "料理店", "サロン", "スナック", "バー", "カフェ", "喫茶店", "美容室", "理容室", "ラウンジ", "パブ")
 # kinds of place that stand before their name: ゲストハウスももたろう, ホテル サンライズ
@@ -1000,7 +996,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
                 continue                    # 名義 カ）ミライ商事, ミライ商事（カ: a company's account
             if any(x.is_name or x.is_proper or _KATAKANA.match(x.s) for x in seg if not x.is_space):
                 out.append((seg[0].b, seg[-1].e, "person"))
-    out += _names_before_an_age(text, toks)
+    out += _names_before_an_age(text, f, toks)
     # a name with its reading after a role or before a cue: 同僚は神田（かんだ）, 従業員の五味（ごみ）
     for m in _NAME_WITH_READING.finditer(text):
         name, reading = m.group("name"), m.group("reading")
@@ -1075,12 +1071,11 @@ _ROMAJI_NAME_WORD = re.compile(r"[A-ZＡ-Ｚ]{3,15}")
 _NAME_BEFORE_AGE = re.compile(r"(?<=[、はのが：:「 　])(?P<name>[一-龥々ヶ]{1,3}|[ぁ-ゖ]{2,5})[（(][0-9０-９]{1,3}[）)]")
 
 
-def _names_before_an_age(text: str, toks: list[_Tok]):
+def _names_before_an_age(text: str, f: str, toks: list[_Tok]):
     """A word before a bare age in brackets is a person's name when the dictionary has it as one
     (湊（7）), or, in hiragana, when an honorific follows (うめの（84）さん); never a word for a role."""
     out = []
     starts = [x.b for x in toks]
-    f = P.fold(text)
     for m in _NAME_BEFORE_AGE.finditer(text):
         name, b = m.group("name"), m.start("name")
         if P.AGE_AFTER_PERSON_WORD.match(f, b) or name in _KINDS_OF_PERSON or name in P.NOT_A_NAME \
