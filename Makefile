@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 KB_INDEX_DIR := $(or $(KB_INDEX),instance/index)
 
-.PHONY: install run index test test-fast browser-deps check lint bench clean
+.PHONY: install run index test test-fast browser-deps check lint bench clean train-anonymiser
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# the anonymiser's tagger: the fictional development inquiries, never the blind sets (docs/decisions.md)
+PII_TRAINING = ../shared/eval/pii_dev.jsonl bench/pii_fresh.jsonl bench/pii_fresh2.jsonl \
+	bench/pii_fresh3.jsonl bench/pii_fresh5.jsonl bench/pii_fresh6.jsonl
+train-anonymiser: install
+	$(BIN)/kb train-anonymiser $(PII_TRAINING) --official corpus
 
 clean:
 	rm -rf $(VENV) instance tests/artifacts

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from kb import ner
+from kb import ner, pii_model
 from kb import pii_patterns as P
-from kb.sudachi import MODE_C, chunks, dictionary, is_unknown, tokenize
+from kb.sudachi import MODE_C, also_a_name, chunks, dictionary, is_unknown, tokenize
 
 TYPES = ("person", "address", "phone", "email", "plate", "birthdate", "age", "id_number", "account",
          "org_identifying")
@@ -140,12 +140,12 @@ def detect(text: str) -> list[PiiSpan]:
     return analyse(text).spans
 
 
-def analyse(text: str, use_ner: bool = True) -> Detection:
+def analyse(text: str, use_ner: bool = True, use_tagger: bool = True) -> Detection:
     """Confident and uncertain personal-information spans of `text` (offsets into `text`)."""
     if not text:
         return Detection([], [])
     folded = P.fold(text)
-    toks = _tokens(text)
+    toks = tokens_of(text)
     cands: list[tuple[int, int, str]] = []
     cands += _emails(folded)
     cands += _ids(folded)
@@ -158,9 +158,13 @@ def analyse(text: str, use_ner: bool = True) -> Detection:
     cands += _organisations(text, folded, toks)
     cands += _persons(text, folded, toks)
     unsure: list[tuple[int, int, str]] = []
+    if use_tagger:
+        sure_tagged, unsure = _tagged(text, toks, _resolve(list(cands)))
+        cands += sure_tagged
     if use_ner:
-        sure_ner, unsure = _ner_persons(text, toks, _resolve(list(cands)))
+        sure_ner, unsure_ner = _ner_persons(text, toks, _resolve(list(cands)))
         cands += sure_ner
+        unsure += unsure_ner
     chosen = _resolve(cands)
     chosen = _join_postal_codes(folded, chosen)
     chosen = _propagate_persons(text, toks, chosen)
@@ -277,7 +281,8 @@ def _letter(i: int) -> str:
 
 # ============================================================================ tokens
 
-def _tokens(text: str) -> list[_Tok]:
+def tokens_of(text: str) -> list[_Tok]:
+    """Sudachi words (mode C) of `text` with their offsets and part of speech (OOV flagged)."""
     toks: list[_Tok] = []
     for base, chunk in chunks(text):
         for m in tokenize(chunk, MODE_C):
@@ -761,6 +766,7 @@ _NOT_A_NAME_AFTER_KIND = frozenset("""
 周辺 付近 前 横 裏 側 系 形式 並み 暮らし 生活 勤務 従業員 関係 関係者 事業 事業者 営業 名 側
 """.split())
 _TRAILING_PARTICLE = re.compile(r"(?:です|でした|で|に|は|が|を|へ|と|も|の)$")
+_SHOP_KIND_FIRST = re.compile(r".{0,8}?(?:" + "|".join(_SHOP_KINDS) + r")[ 　]?(?=[^のでにへはがを、。 　].)")
 _KIND_FIRST_WORDS = frozenset("ホテル 旅館 民宿 ゲストハウス ペンション ホステル グループホーム ネットショップ".split())
 
 # Words that make a place name into an area (湯郷温泉, 倉敷駅前, 真庭北部). A Japanese compound takes its
@@ -864,7 +870,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     # 東京と名乗る: a role, or a place only)
     for x in toks:
         if x.is_proper and x.pos[2] == "地名" and P.CALLS_HIMSELF.match(text, x.e) \
-                and not P.POLICE_UNIT.search(x.s) and _also_a_name(x.s):
+                and not P.POLICE_UNIT.search(x.s) and also_a_name(x.s):
             out.append((x.b, x.e, "person"))
     # a foreign name with a Japanese given name after ・: ロペス・マリア・さくら (the katakana part found above)
     for m in _KANA_PART_AFTER_DOT.finditer(text):
@@ -921,7 +927,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             continue
         k = bisect_left(starts, m.start("name"))
         if k < n and toks[k].b == m.start("name") and (toks[k].is_proper or toks[k].pos[0] == "接頭辞"
-                                                       or _also_a_name(name) and _OFFICER_OF_UNIT.search(text, 0, m.start())
+                                                       or also_a_name(name) and _OFFICER_OF_UNIT.search(text, 0, m.start())
                                                        and name not in "一正平准上下若"):
             out.append((m.start("name"), m.end("name"), "person"))   # 駐在所の林巡査部長: 林 read as a wood
     # 谷 和夫: a family name the dictionary reads as a common word, a space, a given name it knows
@@ -946,7 +952,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
             out.append((b, m.end("name"), "person"))                       # あっくん: the nickname
     # a family and a given name with their reading in two parts: 東 トシ（あずま とし）, 一 心（にのまえ しん)
     for m in _NAME_WITH_SPACED_READING.finditer(text):
-        if not _also_a_name(m.group("name").split()[0]):
+        if not also_a_name(m.group("name").split()[0]):
             continue                     # 住居 侵入（じゅうきょ しんにゅう）: a glossary, not a person
         out.append((m.start("name"), m.end("name"), "person"))
         out.append((m.start("reading"), m.end("reading"), "person"))
@@ -967,7 +973,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     for k in range(len(toks) - 1):
         x, y = toks[k], toks[k + 1]
         if x.is_surname and y.b == x.e and len(y.s) == 2 and y.s[1] in "宅方家" \
-                and _name_context_before(text, x.b) and _also_a_name(x.s + y.s[0]):
+                and _name_context_before(text, x.b) and also_a_name(x.s + y.s[0]):
             out.append((x.b, y.b + 1, "person"))
     # a given name in hiragana Sudachi cuts into pieces, after a family name and a space: 宇佐美 りりあ（15歳）
     for b, e, kind in list(out):
@@ -1001,7 +1007,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     for m in _NAME_WITH_READING.finditer(text):
         name, reading = m.group("name"), m.group("reading")
         if (_name_context_before(text, m.start()) or P.PERSON_CONTEXT_AFTER.match(text, m.end())
-                or P.CALLS_HIMSELF.match(text, m.end())) and _read_as(name, reading) and _also_a_name(name) \
+                or P.CALLS_HIMSELF.match(text, m.end())) and _read_as(name, reading) and also_a_name(name) \
                 and name not in P.NOT_A_NAME and not P.POLICE_UNIT.search(name):
             out += [(m.start("name"), m.end("name"), "person"), (m.start("reading"), m.end("reading"), "person")]
     # a name given with what kind of name it is: あやね（源氏名）, ユウ（通称）
@@ -1016,7 +1022,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     # a family name the dictionary reads as a place, right after a person's role and の, before a copula,
     # a comma or a bracket: 実父の前原で、 (not 相談者の岡山は, 運転手、熊本から: where they come from)
     for x in toks:
-        if x.is_place and len(x.s) >= 2 and _also_a_name(x.s) and not P.POLICE_UNIT.search(x.s) \
+        if x.is_place and len(x.s) >= 2 and also_a_name(x.s) and not P.POLICE_UNIT.search(x.s) \
                 and text[x.b - 1:x.b] == "の" and _name_context_before(text, x.b) \
                 and re.match(r"(?:で、|、|（|\()", text[x.e:x.e + 2]) \
                 and not P.PLACE_AFTER.match(text[x.e:x.e + 6]):
@@ -1040,7 +1046,7 @@ def _persons(text: str, f: str, toks: list[_Tok]):
     # a word both a place and a family name, a space, and a given name the dictionary knows: 岡山 功
     for k in range(2, len(toks)):
         y, sp, x = toks[k], toks[k - 1], toks[k - 2]
-        if sp.is_space and len(sp.s) == 1 and x.is_place and _also_a_name(x.s) and re.fullmatch(r"[一-龥々]{1,2}", y.s) \
+        if sp.is_space and len(sp.s) == 1 and x.is_place and also_a_name(x.s) and re.fullmatch(r"[一-龥々]{1,2}", y.s) \
                 and _given_name(y.s) and re.match(r"[ 　]?(?:[、。，（(はがのをにとでも]|さん|様|氏|$)", text[y.e:y.e + 2]) \
                 and not (k > 2 and toks[k - 3].pos[1] == "数詞"):
             out.append((x.b, y.e, "person"))
@@ -1088,7 +1094,7 @@ def _names_before_an_age(text: str, f: str, toks: list[_Tok]):
         else:
             k = bisect_left(starts, b)
             if not (k < len(toks) and toks[k].b == b and toks[k].e == m.end("name") and not toks[k].is_place
-                    and (toks[k].is_name or _also_a_name(name))):
+                    and (toks[k].is_name or also_a_name(name))):
                 continue
         out.append((b, m.end("name"), "person"))
     # a family name the dictionary knows and a given name in kana or kanji right before the bare age:
@@ -1226,7 +1232,7 @@ def _given_name_word(t: _Tok, core: str) -> bool:
     """Before a bare particle only a word that can be a given name ends a spaced full name: one the
     dictionary holds as a name (大地, 海斗) or does not know, or one with its reading (颯（はやて）);
     伊藤 署員が, 佐藤 担当が are a surname and a role."""
-    return t.is_oov or t.is_proper or t.s != core or _also_a_name(core)
+    return t.is_oov or t.is_proper or t.s != core or also_a_name(core)
 
 
 def _name_context_before(text: str, b: int) -> bool:
@@ -1386,6 +1392,9 @@ class _Taken:
     def free(self, b: int, e: int) -> bool:
         return not any(self._bits[b:e])
 
+    def covered(self, b: int, e: int) -> bool:
+        return all(self._bits[b:e])
+
     def take(self, b: int, e: int) -> None:
         self._bits[b:e] = b"\x01" * (e - b)
 
@@ -1413,7 +1422,7 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
                 continue
             if x.s in _NAME_CUES:
                 hit = taken.free(x.b - 1, x.b) if x.b > 0 else True
-            elif x.pos[0] == "名詞" and x.pos[1] != "数詞" and _also_a_name(x.s) and _name_context_before(text, x.b):
+            elif x.pos[0] == "名詞" and x.pos[1] != "数詞" and also_a_name(x.s) and _name_context_before(text, x.b):
                 hit = True            # 交際相手の桑原: a surname Sudachi reads as a common word, after a role
             elif x.is_place:
                 hit = bool(re.match(r"[ 　](?![0-9０-９])|(?:さん|様|氏|君|くん|ちゃん|[（(])", text[x.e:x.e + 3]))
@@ -1424,30 +1433,35 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
             yield b, text[b:e]
 
 
-@lru_cache(maxsize=8192)
-def _also_a_name(word: str) -> bool:
-    """True when the dictionary also holds `word` as a person's name (桑原, 大石: common words too)."""
-    return any(m.part_of_speech()[2] == "人名" for m in dictionary().lookup(word))
-
-
 # proper nouns that are never a person: eras, names of laws, bare numbers and letters
 _NOT_NAME_PROPER = re.compile(r"明治|大正|昭和|平成|令和|.+(?:法|法令|条例|規則|規程|条約|政令|省令)|[0-9０-９A-Za-z.,、。・ー-]+")
 _NAME_CUES = frozenset(("さん", "様", "氏", "君", "くん", "ちゃん", "容疑者", "被疑者", "被告人", "名義", "名乗") + P.RANKS)
 
 
 def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
-    """GiNZA's Person entities, split into confident ones and ones for the reviewer (「要確認」).
+    """GiNZA's Person entities, split into confident ones and ones for the reviewer (「要確認」)."""
+    ents = [(x.start, x.end, False) for x in ner.entities(_ner_pieces(text, toks, found)) if x.label in ner.PERSON_LABELS]
+    return _checked_names(text, toks, ents)
 
-    Confident: the dictionary also tags a name inside, or a name cue stands next to it, or it has
-    the shape of a full name (two parts with a space, katakana joined by ・). The rest are uncertain."""
-    sure, unsure = [], []
+
+def _checked_names(text: str, toks: list[_Tok], proposed: Iterable[tuple[int, int, bool]], shapes: bool = True):
+    """Names proposed by a trained model (GiNZA, the tagger), trimmed and checked by structure, split
+    into confident ones and ones for the reviewer (「要確認」).
+
+    Dropped: ranks, places and units (…港, …駐在所), numbered items, pieces of a word, one character
+    with nothing that marks a name. Confident: the model is sure (the third item), or the
+    dictionary tags a name inside, or a name cue stands next to it, or it has the shape of a full name
+    (two parts with a space, katakana joined by ・) unless `shapes` is off. The rest are uncertain."""
+    sure: list[tuple[int, int, str]] = []
+    unsure: list[tuple[int, int, str]] = []
     starts = [x.b for x in toks]
-    for ent in ner.entities(_ner_pieces(text, toks, found)):
-        if ent.label not in ner.PERSON_LABELS:
-            continue
-        b, e = ent.start, ent.end
+    for start, end, trusted in proposed:
+        b, e = start, end
         while b < e and text[b] in " 　・「（(":
             b += 1
+        kin = P.KIN_BEFORE_NAME.match(text, b, e)
+        if kin:
+            b = kin.end()
         while e > b and text[e - 1] in " 　・」）)":
             e -= 1
         # GiNZA sometimes takes a title along (警部補西川): keep the name only
@@ -1470,7 +1484,7 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
         while e > b and text[e - 1] in " 　":
             e -= 1
         name = text[b:e]
-        if text[ent.start:ent.end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
+        if text[start:end].strip(" 　") in P.RANKS or len(name) < 2 and not any(
                 x.is_name for x in toks if b <= x.b < e) and not P.PERSON_CONTEXT_AFTER.match(text, e):
             continue                  # 警部補 read as a person, or one character left after the title
         if any(set(part) <= _NUMERALS for part in re.split(r"[ 　・]", name) if part) \
@@ -1491,11 +1505,127 @@ def _ner_persons(text: str, toks: list[_Tok], found: list[tuple[int, int, str]])
             or _quoted(text, b, e) or bool(re.search(r"(?:" + "|".join(P.RANKS) + r")(?:の|[ 　])?$", text[max(0, b - 6):b]))
         shaped = bool(re.fullmatch(r"[一-龥々ヶ]{1,4}[ 　][一-龥々ヶぁ-ゖァ-ヶー]{1,5}|[ァ-ヶー]+(?:[・＝][ァ-ヶー]+)+"
                                    r"|[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)+", name))
-        if (tagged and len(name) >= 2) or cue or shaped:
+        if (tagged and len(name) >= 2) or cue or (shaped and shapes) or trusted:
             sure.append((b, e, "person"))
         else:
             unsure.append((b, e, "person"))
     return sure, unsure
+
+
+# The tagger's confidence (its weakest word's marginal probability) from which a proposal that passes
+# the checks is masked without review; below it the reviewer decides (docs/decisions.md).
+TAGGER_SURE = 0.8
+_HOUSE_NUMBER = re.compile(r"番地|[0-9０-９一二三四五六七八九十]+(?:番|号)|[0-9０-９]+[-－][0-9０-９]+")
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百]")
+_AGE_SHAPE = re.compile(r"[0-9０-９]{1,3}|[一二三四五六七八九十百]{1,4}[歳才]|[0-9０-９]{1,3}[歳才]")
+_DATE_SHAPE = re.compile(r"年.*月.*日")
+_ROMAJI = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_KATAKANA_DOTTED = re.compile(r"[ァ-ヶー]+(?:・[ァ-ヶー]+)+")
+# someone's tie to a workplace later in the clause: …の厨房で働く, …の夜勤職員
+_TIE_IN_CLAUSE = re.compile(r"[^、。「」]{0,8}?(?:(?:で|に)(?:働|勤め|勤務|在籍|通っ|通う)|の(?:[一-龥]{0,3})"
+                            r"(?:職員|従業員|店員|店長|店主|社長|経営者|園長|院長|校長|教諭|先生|生徒|児童|園児|講師))")
+_ROMAJI_ONLY = re.compile(r"[A-Za-z0-9._\-]+")
+# a place that someone comes from or lives in: 長野から来た友人, 広島に住む兄
+_PLACE_USE_AFTER = re.compile(r"(?:から(?:来|引っ越|転居|上京)|に(?:住|在住|転居)|在住|出身|の出身)")
+_GRADE_END = re.compile(r"[0-9０-９一二三四五六][年](?:[0-9０-９一二三四五六七八九十]+組)?$")
+# quotes after these hold a nickname, which bodies and products carry too (愛称は「みらい交通」)
+_NICKNAME_BEFORE = re.compile(r"(?:愛称|通称|呼称|商品名|製品名|品名|題名|件名)[はがを：:]?[ 　]?「?$")
+
+
+def _tagged(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
+    """The trained tagger's proposals (kb.pii_model) where no found span is, checked by structure and
+    split into confident ones and ones for the reviewer.
+
+    - names: the checks of GiNZA's names (an unsure one is confident only beside a cue); katakana
+      joined by ・ only when a part is a name or unknown and the last is no common noun (デジタル・カメラ,
+      アメリカ・カナダ, ディズニー・リゾート), never right before a katakana noun (吉田カバン); romaji only
+      for review;
+    - workplaces: never a police unit, a law, one dictionary word or a class the law names with 等
+      (「つきまとい等」), nor quoted after 愛称/通称; confident in quotes (the tagger found its edges)
+      or with someone's tie after it (…で働く, …の厨房で働く, …の店長) or a grade (倉敷北高2年);
+    - addresses: confident only down to a house number (番, 号), never the scene of an event;
+    - numbers, which the rules find by form, and ages: only for review."""
+    taken = _Taken(len(text), found)
+    starts = [x.b for x in toks]
+    names: list[tuple[int, int, bool]] = []
+    sure: list[tuple[int, int, str]] = []
+    unsure: list[tuple[int, int, str]] = []
+    for p in pii_model.propose(toks):
+        b, e = p.start, p.end
+        while b < e and text[b] in " 　「『（(":
+            b += 1
+        while e > b and text[e - 1] in " 　」』）)":
+            e -= 1
+        if e - b < 1 or not taken.free(b, e):
+            continue
+        confident = p.confidence >= TAGGER_SURE
+        span = text[b:e]
+        inner = toks[bisect_left(starts, b):bisect_left(starts, e)]
+        if p.kind == "PER":
+            head, _, last = span.rpartition("・")
+            if _KATAKANA_DOTTED.fullmatch(head) and not _KATAKANA.match(last):
+                e = b + len(head)                         # グエン・バン・ナム・男性: the word after is no name
+            parts = [x for x in inner if x.e <= e and x.s != "・"]
+            if _KATAKANA_DOTTED.fullmatch(text[b:e]) and parts and (
+                    not any(x.is_name or x.is_oov for x in parts) or _common_noun(parts[-1])):
+                continue                                  # デジタル・カメラ, アメリカ・カナダ, ディズニー・リゾート
+            words = [x for x in inner if x.e <= e and not x.is_space]
+            if words and all(x.is_place for x in words) and _PLACE_USE_AFTER.match(text, e) \
+                    or P.BANK_ENTITY_AFTER.match(text, e):
+                continue                                  # 長野から来た友人; ミライトレード（カ: a company's account
+            after = toks[bisect_left(starts, e)] if bisect_left(starts, e) < len(toks) else None
+            if after is not None and after.b == e and _KATAKANA.match(after.s) and _common_noun(after):
+                continue                                  # 吉田カバン: a name inside a shop's or a brand's name
+            if _ROMAJI.search(text[b:e]):
+                unsure.append((b, e, "person"))           # 「admin」, Tokyo Tower: the reviewer decides
+                continue
+            names.append((b, e, confident))
+        elif p.kind == "ORG":
+            kind = _SHOP_KIND_FIRST.match(span)
+            if kind:                      # a shop's name after its kind (ネイルサロンLuna): the kind stays
+                b, span = b + kind.end(), span[kind.end():]
+            inner = toks[bisect_left(starts, b):bisect_left(starts, e)]
+            if len(span) < 2 or P.POLICE_UNIT.search(span) or _NOT_NAME_PROPER.fullmatch(span) \
+                    or span in P.NOT_A_NAME or span.endswith("等") or _one_common_word(span) \
+                    or not any(_own_name_word(x) for x in inner):
+                continue                                  # 通信制高校3年, 県道岡山赤穂線: no name of its own
+            opening = text.rfind("「", b, e)
+            if opening >= 0 and text.startswith("」", e):
+                e += 1                            # キャバクラ「クラブ・ルナ」: the kind and its quoted name
+            if _quoted(text, b, e) or opening >= 0 and text.startswith("」", e - 1):
+                q = text.rfind("「", max(0, b - 1), e)
+                if _NICKNAME_BEFORE.search(text, max(0, q - 8), q):
+                    continue
+                tied = True
+            else:
+                tied = bool(P.ORG_TIE_AFTER.match(text, e) or P.BUSINESS_ROLE_AFTER.match(text, e)
+                            or _TIE_IN_CLAUSE.match(text, e) or _GRADE_END.search(span))
+            if _PUBLIC_FOUNDER.match(span) and not (P.ORG_TIE_AFTER.match(text, e) or _GRADE_END.search(span)) \
+                    or _ROMAJI_ONLY.fullmatch(span):
+                tied = False                              # 岡山県立青少年の家 as a venue; 「admin」
+            (sure if tied else unsure).append((b, e, "org_identifying"))
+        elif p.kind == "LOC":
+            if P.POLICE_UNIT.search(span) or P.SCENE_AFTER.match(text, e):
+                continue
+            (sure if confident and _HOUSE_NUMBER.search(span) else unsure).append((b, e, "address"))
+        elif _NUMERAL.search(span):
+            number = "age" if _AGE_SHAPE.fullmatch(span) else "birthdate" if _DATE_SHAPE.search(span) else "id_number"
+            unsure.append((b, e, number))
+    named_sure, named_unsure = _checked_names(text, toks, [n for n in names if n[2]])
+    # a name the tagger is unsure of is confident beside a cue, not by its shape alone
+    weak_sure, weak_unsure = _checked_names(text, toks, [n for n in names if not n[2]], shapes=False)
+    return sure + named_sure + weak_sure, unsure + named_unsure + weak_unsure
+
+
+def _own_name_word(t: _Tok) -> bool:
+    """A word that can make a workplace's name its own: a proper noun that is no place, an unknown word,
+    katakana, romaji, or a hiragana noun (こむぎ畑, ひだまり保育園)."""
+    return (t.is_proper and not t.is_place) or t.is_oov or bool(_KATAKANA.match(t.s)) \
+        or bool(re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", t.s)) or t.pos[0] == "名詞" and bool(re.fullmatch(r"[ぁ-ゖー]{2,}", t.s))
+
+
+def _common_noun(t: _Tok) -> bool:
+    return t.pos[1] == "普通名詞" and not t.is_oov
 
 
 def _name_end(text: str, toks: list[_Tok], e: int) -> int:

@@ -58,3 +58,9 @@ PLACEHOLDER_WORD_ID = 0x0FFFFFFF
 def is_unknown(m) -> bool:
     """True for a word the dictionary does not hold: OOV, or a joined katakana placeholder."""
     return m.is_oov() or m.word_id() == PLACEHOLDER_WORD_ID
+
+
+@lru_cache(maxsize=8192)
+def also_a_name(word: str) -> bool:
+    """True when the dictionary also holds `word` as a person's name (桑原, 大石: common words too)."""
+    return any(m.part_of_speech()[2] == "人名" for m in dictionary().lookup(word))

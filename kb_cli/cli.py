@@ -408,6 +408,32 @@ def eval_cmd(file, verbose, compare, ablate):
     click.echo(metrics(results).row("ALL"))
 
 
+@main.command("train-anonymiser")
+@click.argument("files", nargs=-1, required=True, type=click.File("r", encoding="utf-8"))
+@click.option("--official", "official", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="a corpus whose official texts (laws, rules, notices) are read as text with no personal data")
+@click.option("--every", default=2, show_default=True, help="take every N-th section of the official texts")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="where to write the model "
+              "(default: the one the anonymiser uses, kb/models/pii_crf.bin)")
+def train_anonymiser_cmd(files, official, every, out):
+    """Train the anonymiser's tagger on labelled fictional inquiries (FILES: JSON Lines with 'text'
+    and 'pii' [{type, text}]; every occurrence of an item's text is a span of its type)."""
+    from kb import pii_model, pii_training
+    examples: list = []
+    try:
+        for f in files:
+            examples += pii_training.inquiry_examples(f, f.name)
+    except pii_training.TrainingDataError as e:
+        _fail(f"{e}; nothing was trained")
+    inquiries = len(examples)
+    if official:
+        examples += pii_training.official_examples(official, every)
+    path = out or pii_model.MODEL_PATH
+    pii_training.train(examples, path)
+    click.echo(f"trained on {inquiries} inquiries from {len(files)} files and {len(examples) - inquiries} "
+               f"sections of official texts: {path}")
+
+
 # The most the desk's form takes in one inquiry (kb.desk: question 5,000 + answer 10,000).
 ANONYMIZE_MAX_CHARS = 15_000
 

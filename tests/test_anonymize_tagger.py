@@ -1,0 +1,113 @@
+"""The anonymiser's trained tagger (kb/pii_model.py, the shipped model kb/models/pii_crf.bin).
+
+The sentences are fictional and written for these tests, in forms no hand-written rule names: the
+tagger has to carry over what it learned from the words around names and workplaces.
+"""
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb import anonymize as A
+from kb import pii_model
+from kb_cli.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def masked(text, **kw):
+    return {s.text for s in A.analyse(text, **kw).spans}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("管理人の大石から、駐輪場の自転車が壊されたと通報。", "大石"),
+    ("送迎車の運転手、高松から相談がありました。", "高松"),
+    ("相談者は農家の大森で、畑の作物が盗まれたとのこと。", "大森"),
+    ("関係者は「みどり農園」の経営者とみられる。", "みどり農園"),
+])
+def test_the_tagger_finds_what_no_rule_names(text, expected):
+    assert expected not in masked(text, use_tagger=False)
+    assert expected in masked(text)
+
+
+def test_a_relation_before_the_name_stays():
+    text = "家出したのは高校1年の娘・ひなたで、友人宅にいる可能性がある。"
+    assert masked(text) == {"ひなた"}
+    assert A.anonymize(text).text.count("娘・") == 1
+
+
+def test_a_shop_s_kind_stays_and_its_name_goes():
+    out = A.anonymize("ネイルサロンLunaで働くネイリストの女性から相談。")
+    assert "ネイルサロン" in out.text and "Luna" not in out.text
+
+
+@pytest.mark.parametrize("text", [
+    "第三条　この法律において「少年」とは、二十歳に満たない者をいう。",
+    "警察官は、異常な挙動その他周囲の事情から合理的に判断して何らかの犯罪を犯し、若しくは犯そうとしていると疑うに足りる相当な理由のある者を停止させて質問することができる。",
+    "昭和六十年度以降の各年度において、同項の規定により交付すべき額を算定する。",
+    "ストーカー規制法の「つきまとい等」に当たるか御教示ください。",
+    "小川沿いの市道で見物客が転倒した。",
+])
+def test_legal_language_and_places_are_not_masked(text):
+    assert masked(text) == set()
+
+
+def test_an_unsure_proposal_is_left_to_the_reviewer(monkeypatch):
+    text = "相談者は農家の大森で、畑の作物が盗まれたとのこと。"
+    monkeypatch.setattr(A, "TAGGER_SURE", 1.01)        # the tagger is never sure enough on its own
+    found = A.analyse(text)
+    assert "大森" not in {s.text for s in found.spans}
+    assert "大森" in {s.text for s in found.review}
+
+
+def test_an_unsure_name_beside_a_cue_is_masked(monkeypatch):
+    monkeypatch.setattr(A, "TAGGER_SURE", 1.01)
+    assert "大石" in masked("管理人の大石から、駐輪場の自転車が壊されたと通報。")   # 管理人の: a role before it
+
+
+def test_romaji_from_the_tagger_is_only_for_review():
+    found = A.analyse("アカウント「admin」は管理者用です。")
+    assert not found.spans
+
+
+def test_the_shipped_model_is_in_the_package():
+    assert pii_model.MODEL_PATH == ROOT / "kb" / "models" / "pii_crf.bin"
+    assert pii_model.MODEL_PATH.stat().st_size > 10_000
+
+
+def _lines(n):
+    names = ["大石", "高松", "杉浦", "岩佐", "浜口", "松葉", "北条", "長谷部"]
+    roles = ["管理人", "店主", "同僚", "知人"]
+    return [json.dumps({"id": f"t{i}", "fictional": True,
+                        "text": f"{roles[i % 4]}の{names[i % 8]}から、昨夜の件で相談がありました。",
+                        "pii": [{"type": "person", "text": names[i % 8]}]}, ensure_ascii=False)
+            for i in range(n)]
+
+
+def test_train_anonymiser_writes_a_model_that_tags(tmp_path):
+    data = tmp_path / "train.jsonl"
+    data.write_text("\n".join(_lines(24)) + "\n", encoding="utf-8")
+    out = tmp_path / "model.bin"
+    shipped = pii_model.MODEL_PATH.read_bytes()
+    result = CliRunner().invoke(main, ["train-anonymiser", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "trained on 24 inquiries" in result.output
+    import pycrfsuite
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(out))
+    words = A.tokens_of("知人の岩佐から相談がありました。")
+    tags = tagger.tag(pii_model.features(words))
+    assert [w.s for w, t in zip(words, tags, strict=True) if t != "O"] == ["岩佐"]
+    assert pii_model.MODEL_PATH.read_bytes() == shipped        # --out leaves the shipped model alone
+
+
+def test_train_anonymiser_refuses_a_line_without_labels(tmp_path):
+    data = tmp_path / "train.jsonl"
+    data.write_text(_lines(1)[0] + "\n" + json.dumps({"text": "ラベルのない行"}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    out = tmp_path / "model.bin"
+    result = CliRunner().invoke(main, ["train-anonymiser", str(data), "--out", str(out)])
+    assert result.exit_code != 0
+    assert "train.jsonl:2" in result.output and "nothing was trained" in result.output
+    assert not out.exists()
