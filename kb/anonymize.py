@@ -124,6 +124,7 @@ _KANJI_WORD = re.compile(r"^[一-龥々ヶ]+$")
 # words for a line of business: not a name on their own (運送 and 建設 are in P.ORG_GENERIC), but the end
 # of a company's name next to its marker (株式会社岡南建設, 吉備南運送株式会社)
 _LINE_OF_BUSINESS = frozenset("建設 運送 不動産 自動車 産業 物流 運輸 工業 商事 電機".split())
+_LINE_OF_BUSINESS_WORDS = tuple(sorted(_LINE_OF_BUSINESS))
 _BLOCK_WORD = re.compile(r"^(?:" + P.KNUM + r"+丁目|丁目|番地|番|号)")
 
 
@@ -766,7 +767,7 @@ _NOT_A_NAME_AFTER_KIND = frozenset("""
 周辺 付近 前 横 裏 側 系 形式 並み 暮らし 生活 勤務 従業員 関係 関係者 事業 事業者 営業 名 側
 """.split())
 _TRAILING_PARTICLE = re.compile(r"(?:です|でした|で|に|は|が|を|へ|と|も|の)$")
-_SHOP_KIND_FIRST = re.compile(r".{0,8}?(?:" + "|".join(_SHOP_KINDS) + r")[ 　]?(?=[^のでにへはがを、。 　].)")
+_SHOP_KIND_FIRST = re.compile(r".{0,8}?(?:" + "|".join(_SHOP_KINDS) + r")[ 　]?(?=[^のでにへはがを、。 　「].)")
 _KIND_FIRST_WORDS = frozenset("ホテル 旅館 民宿 ゲストハウス ペンション ホステル グループホーム ネットショップ".split())
 
 # Words that make a place name into an area (湯郷温泉, 倉敷駅前, 真庭北部). A Japanese compound takes its
@@ -1520,13 +1521,20 @@ _NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百]")
 _AGE_SHAPE = re.compile(r"[0-9０-９]{1,3}|[一二三四五六七八九十百]{1,4}[歳才]|[0-9０-９]{1,3}[歳才]")
 _DATE_SHAPE = re.compile(r"年.*月.*日")
 _ROMAJI = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_JAPANESE = re.compile(r"[一-龥々ァ-ヶぁ-ゖ]")
 _KATAKANA_DOTTED = re.compile(r"[ァ-ヶー]+(?:・[ァ-ヶー]+)+")
 # someone's tie to a workplace later in the clause: …の厨房で働く, …の夜勤職員
 _TIE_IN_CLAUSE = re.compile(r"[^、。「」]{0,8}?(?:(?:で|に)(?:働|勤め|勤務|在籍|通っ|通う)|の(?:[一-龥]{0,3})"
-                            r"(?:職員|従業員|店員|店長|店主|社長|経営者|園長|院長|校長|教諭|先生|生徒|児童|園児|講師))")
+                            r"(?:職員|従業員|店員|店長|店主|社長|経営者|園長|院長|校長|教諭|先生|生徒|児童|園児|講師))"
+                            # someone's role or department there: …の牧師, …の准教授, …の営業担当, …の医事課
+                            r"|の[一-龥ァ-ヶー]{0,5}(?:長|員|師|者|生|士|主|手|職|担当|課|部|係|ヘルパー|スタッフ|オーナー|"
+                            r"マネージャー|住職|杜氏)(?![一-龥ァ-ヶー])")
+_TITLES = frozenset(P.RANKS + P.HONORIFICS + ("",))
+_PASSPORT_NAME = re.compile(r"[A-Z]{2,}(?:[ 　][A-Z][A-Z-]+){1,3}")
 _ROMAJI_ONLY = re.compile(r"[A-Za-z0-9._\-]+")
 # a place that someone comes from or lives in: 長野から来た友人, 広島に住む兄
-_PLACE_USE_AFTER = re.compile(r"(?:から(?:来|引っ越|転居|上京)|に(?:住|在住|転居)|在住|出身|の出身)")
+_PLACE_USE_AFTER = re.compile(r"(?:から(?:来|戻|帰|引っ越|転居|転勤|転入|上京|出張|通勤|通学|移)|に(?:住|在住|転居|転勤|赴任)"
+                              r"|在住|出身|の出身|方面)")
 _GRADE_END = re.compile(r"[0-9０-９一二三四五六][年](?:[0-9０-９一二三四五六七八九十]+組)?$")
 # quotes after these hold a nickname, which bodies and products carry too (愛称は「みらい交通」)
 _NICKNAME_BEFORE = re.compile(r"(?:愛称|通称|呼称|商品名|製品名|品名|題名|件名)[はがを：:]?[ 　]?「?$")
@@ -1536,91 +1544,169 @@ def _tagged(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
     """The trained tagger's proposals (kb.pii_model) where no found span is, checked by structure and
     split into confident ones and ones for the reviewer.
 
-    - names: the checks of GiNZA's names (an unsure one is confident only beside a cue); katakana
-      joined by ・ only when a part is a name or unknown and the last is no common noun (デジタル・カメラ,
-      アメリカ・カナダ, ディズニー・リゾート), never right before a katakana noun (吉田カバン); romaji only
-      for review;
-    - workplaces: never a police unit, a law, one dictionary word or a class the law names with 等
-      (「つきまとい等」), nor quoted after 愛称/通称; confident in quotes (the tagger found its edges)
-      or with someone's tie after it (…で働く, …の厨房で働く, …の店長) or a grade (倉敷北高2年);
-    - addresses: confident only down to a house number (番, 号), never the scene of an event;
-    - numbers, which the rules find by form, and ages: only for review."""
+    A name or a workplace may widen a found one (浜口 → 浜口 ゆいな), a name not by a title alone. Names and workplaces: see
+    `_tagged_name` and `_tagged_workplace`. Addresses are confident only down to a house number (番, 号),
+    never the scene of an event. An age is confident only right by a name; numbers, which the rules
+    find by form, only for review."""
     taken = _Taken(len(text), found)
     starts = [x.b for x in toks]
     names: list[tuple[int, int, bool]] = []
     sure: list[tuple[int, int, str]] = []
     unsure: list[tuple[int, int, str]] = []
+    ages: list[tuple[int, int, str]] = []
     for p in pii_model.propose(toks):
         b, e = p.start, p.end
         while b < e and text[b] in " 　「『（(":
             b += 1
         while e > b and text[e - 1] in " 　」』）)":
             e -= 1
-        if e - b < 1 or not taken.free(b, e):
+        if e - b < 1 or not taken.free(b, e) and not _widens(found, b, e, KIND_TYPES.get(p.kind)):
             continue
         confident = p.confidence >= TAGGER_SURE
         span = text[b:e]
-        inner = toks[bisect_left(starts, b):bisect_left(starts, e)]
         if p.kind == "PER":
-            head, _, last = span.rpartition("・")
-            if _KATAKANA_DOTTED.fullmatch(head) and not _KATAKANA.match(last):
-                e = b + len(head)                         # グエン・バン・ナム・男性: the word after is no name
-            parts = [x for x in inner if x.e <= e and x.s != "・"]
-            if _KATAKANA_DOTTED.fullmatch(text[b:e]) and parts and (
-                    not any(x.is_name or x.is_oov for x in parts) or _common_noun(parts[-1])):
-                continue                                  # デジタル・カメラ, アメリカ・カナダ, ディズニー・リゾート
-            words = [x for x in inner if x.e <= e and not x.is_space]
-            if words and all(x.is_place for x in words) and _PLACE_USE_AFTER.match(text, e) \
-                    or P.BANK_ENTITY_AFTER.match(text, e):
-                continue                                  # 長野から来た友人; ミライトレード（カ: a company's account
-            after = toks[bisect_left(starts, e)] if bisect_left(starts, e) < len(toks) else None
-            if after is not None and after.b == e and _KATAKANA.match(after.s) and _common_noun(after):
-                continue                                  # 吉田カバン: a name inside a shop's or a brand's name
-            if _ROMAJI.search(text[b:e]):
-                unsure.append((b, e, "person"))           # 「admin」, Tokyo Tower: the reviewer decides
-                continue
-            names.append((b, e, confident))
+            name = _tagged_name(text, toks, starts, b, e, confident)
+            if name == "review":
+                unsure.append((b, e, "person"))
+            elif name:
+                names.append(name)
         elif p.kind == "ORG":
-            kind = _SHOP_KIND_FIRST.match(span)
-            if kind:                      # a shop's name after its kind (ネイルサロンLuna): the kind stays
-                b, span = b + kind.end(), span[kind.end():]
-            inner = toks[bisect_left(starts, b):bisect_left(starts, e)]
-            if len(span) < 2 or P.POLICE_UNIT.search(span) or _NOT_NAME_PROPER.fullmatch(span) \
-                    or span in P.NOT_A_NAME or span.endswith("等") or _one_common_word(span) \
-                    or not any(_own_name_word(x) for x in inner):
-                continue                                  # 通信制高校3年, 県道岡山赤穂線: no name of its own
-            opening = text.rfind("「", b, e)
-            if opening >= 0 and text.startswith("」", e):
-                e += 1                            # キャバクラ「クラブ・ルナ」: the kind and its quoted name
-            if _quoted(text, b, e) or opening >= 0 and text.startswith("」", e - 1):
-                q = text.rfind("「", max(0, b - 1), e)
-                if _NICKNAME_BEFORE.search(text, max(0, q - 8), q):
-                    continue
-                tied = True
-            else:
-                tied = bool(P.ORG_TIE_AFTER.match(text, e) or P.BUSINESS_ROLE_AFTER.match(text, e)
-                            or _TIE_IN_CLAUSE.match(text, e) or _GRADE_END.search(span))
-            if _PUBLIC_FOUNDER.match(span) and not (P.ORG_TIE_AFTER.match(text, e) or _GRADE_END.search(span)) \
-                    or _ROMAJI_ONLY.fullmatch(span):
-                tied = False                              # 岡山県立青少年の家 as a venue; 「admin」
-            (sure if tied else unsure).append((b, e, "org_identifying"))
+            org = _tagged_workplace(text, toks, starts, b, e)
+            if org:
+                (sure if org[2] else unsure).append((org[0], org[1], "org_identifying"))
         elif p.kind == "LOC":
-            if P.POLICE_UNIT.search(span) or P.SCENE_AFTER.match(text, e):
+            if P.POLICE_UNIT.search(span) or P.SCENE_AFTER.match(text, e) or not _JAPANESE.search(span):
                 continue
             (sure if confident and _HOUSE_NUMBER.search(span) else unsure).append((b, e, "address"))
         elif _NUMERAL.search(span):
             number = "age" if _AGE_SHAPE.fullmatch(span) else "birthdate" if _DATE_SHAPE.search(span) else "id_number"
-            unsure.append((b, e, number))
+            (ages if number == "age" and confident else unsure).append((b, e, number))
     named_sure, named_unsure = _checked_names(text, toks, [n for n in names if n[2]])
     # a name the tagger is unsure of is confident beside a cue, not by its shape alone
     weak_sure, weak_unsure = _checked_names(text, toks, [n for n in names if not n[2]], shapes=False)
+    found_persons = [(b, e) for b, e, t in found if t == "person"]
+    # a found name widened only by a title or an honorific (ジョン・スミス氏) stays as found
+    named_sure = [x for x in named_sure + weak_sure if not any(
+        x[0] <= fb and fe <= x[1] and (text[x[0]:fb] + text[fe:x[1]]).strip(" 　") in _TITLES for fb, fe in found_persons)]
+    weak_sure = []
+    persons = found_persons + [(b, e) for b, e, _ in named_sure]
+    for b, e, t in ages:       # an age right by a name is that person's (坂本トメ、七十八歳); others: review
+        (sure if _by_a_name(text, b, e, persons) else unsure).append((b, e, t))
     return sure + named_sure + weak_sure, unsure + named_unsure + weak_unsure
 
 
+def _tagged_name(text: str, toks: list[_Tok], starts: list[int], b: int, e: int, confident: bool):
+    """A name the tagger proposes, for `_checked_names` as (start, end, trusted); "review" for romaji
+    (「admin」, Tokyo Tower); None when its structure says it is no one's name:
+
+    - katakana joined by ・ whose parts are all words that are no names (デジタル・カメラ, アメリカ・カナダ);
+      a word after the last ・ that is no katakana is cut (…・男性);
+    - a place that someone comes from or lives in (長野から来た, 熊本から転勤), a company's account
+      (ミライトレード（カ）, a company by its line of business (ヤマト運輸);
+    - a name right before a katakana noun: part of a shop's or a brand's name (吉田カバン).
+    A proposal made only of common words (通則, スライド) or ending in one after ・ (ディズニー・リゾート,
+    チャン・ティ・ラン) is trusted only beside a cue; romaji only in capitals as in a passport (KIM MINJUN)."""
+    span = text[b:e]
+    inner = toks[bisect_left(starts, b):bisect_left(starts, e)]
+    head, _, last = span.rpartition("・")
+    if _KATAKANA_DOTTED.fullmatch(head) and not _KATAKANA.match(last):
+        e = b + len(head)
+    parts = [x for x in inner if x.e <= e and x.s != "・"]
+    dotted = bool(_KATAKANA_DOTTED.fullmatch(text[b:e])) and bool(parts)
+    if dotted and not any(x.is_name or x.is_oov for x in parts):
+        return None
+    words = [x for x in inner if x.e <= e and not x.is_space]
+    if words and all(x.is_place for x in words) and _PLACE_USE_AFTER.match(text, e) or P.BANK_ENTITY_AFTER.match(text, e) \
+            or text[b:e].endswith(P.BUSINESS_LINES + _LINE_OF_BUSINESS_WORDS):
+        return None
+    k = bisect_left(starts, e)
+    if k < len(toks) and toks[k].b == e and _KATAKANA.match(toks[k].s) and _common_noun(toks[k]):
+        return None
+    if _ROMAJI.search(text[b:e]):
+        return (b, e, True) if confident and _PASSPORT_NAME.fullmatch(text[b:e]) else "review"
+    plain = all(_common_noun(x) and not also_a_name(x.s) for x in words)
+    return b, e, confident and not plain and not (dotted and _common_noun(parts[-1]))
+
+
+def _tagged_workplace(text: str, toks: list[_Tok], starts: list[int], b: int, e: int):
+    """A workplace the tagger proposes as (start, end, confident), or None.
+
+    A shop's kind before its name stays (ネイルサロンLuna → Luna). Dropped: a police unit, a law, one
+    dictionary word, a class the law names with 等 (「つきまとい等」), a name with no word of its own
+    (通信制高校3年, 県道岡山赤穂線), quotes after 愛称/通称. Confident with a kind before its quotes
+    (キャバクラ「クラブ・ルナ」), a tie word before it (勤務先は, 店名は), someone's tie after it (…で働く,
+    …の厨房で働く, …の店長) or a grade (倉敷北高2年); quoted alone it may be a title (「…マニュアル」,
+    「…キャンペーン」): the reviewer decides. A public body's facility (岡山県立青少年の家) only with a
+    tie after it, and romaji alone (「admin」) never."""
+    if text[b - 1:b] == "「" and text.startswith("」", e) and not _NAMES_ITS_KIND.search(text, b, e):
+        k = bisect_left(starts, b - 1)       # リサイクルショップ「エコマート」: the kind and the quotes
+        while k > 0 and toks[k - 1].e == toks[k].b and b - 1 - toks[k - 1].b <= 10 and _kind_word(toks[k - 1]):
+            k -= 1
+        if k < bisect_left(starts, b - 1):
+            b, e = toks[k].b, e + 1
+    span = text[b:e]
+    kind = _SHOP_KIND_FIRST.match(span)
+    if kind:
+        b, span = b + kind.end(), span[kind.end():]
+    name_start = b + span.find("「") + 1           # after a kind, the name is what the quotes hold
+    name = text[name_start:e]
+    inner = toks[bisect_left(starts, name_start):bisect_left(starts, e)]
+    if len(name) < 2 or P.POLICE_UNIT.search(span) or _NOT_NAME_PROPER.fullmatch(name) \
+            or name in P.NOT_A_NAME or name.endswith("等") or _one_common_word(name) \
+            or not any(_own_name_word(x) for x in inner):
+        return None
+    opening = text.rfind("「", b, e)
+    if opening >= 0 and text.startswith("」", e):
+        e += 1
+    after = e + 1 if text.startswith("」", e) else e
+    tied = bool(P.ORG_TIE_AFTER.match(text, after) or P.BUSINESS_ROLE_AFTER.match(text, after)
+                or _TIE_IN_CLAUSE.match(text, after) or _GRADE_END.search(span)
+                or P.ORG_TIE_BEFORE.search(text, max(0, b - 13), b - 1 if text[b - 1:b] == "「" else b))
+    if _quoted(text, b, e) or opening >= 0 and text.startswith("」", e - 1):
+        q = text.rfind("「", max(0, b - 1), e)
+        if _NICKNAME_BEFORE.search(text, max(0, q - 8), q):
+            return None
+        tied = tied or opening > b              # a kind before the quotes: 窯元「陶房ひなた」
+    if _PUBLIC_FOUNDER.match(span[span.find("「") + 1:]) and not (P.ORG_TIE_AFTER.match(text, after) or _GRADE_END.search(span)) \
+            or _ROMAJI_ONLY.fullmatch(span):
+        tied = False
+    return b, e, tied
+
+
+_AGE_AFTER_A_NAME = re.compile(r"(?:さん|様|氏|君|くん|ちゃん)?[ 　]?[（(、,][ 　]?(?:満|推定|当時)?")
+_AGE_BEFORE_A_NAME = re.compile(r"[）)]?の|[、,][ 　]?")
+
+
+def _by_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) -> bool:
+    """True when the age text[b:e] follows a found name with only a bracket or a comma between
+    (井口トキ、八十二歳; 湊（7）) or stands before one with の (七十八歳の藤原勝)."""
+    return any(0 <= b - pe <= 6 and _AGE_AFTER_A_NAME.fullmatch(text, pe, b)
+               or 0 <= pb - e <= 3 and _AGE_BEFORE_A_NAME.fullmatch(text, e, pb) for pb, pe in persons)
+
+
+KIND_TYPES = {"PER": "person", "ORG": "org_identifying"}
+# a quoted name that says its own kind, or a legal name: the word before the quotes only describes it
+# (保育施設「すずらん保育園」, 運送会社「有限会社ハヤセ急便」)
+_NAMES_ITS_KIND = re.compile("(?:" + "|".join(P.COMPANY_MARKERS) + ")|(?:" + "|".join(
+    P.ORG_SUFFIXES + P.NURSERIES + P.BUSINESS_SUFFIXES + ("病院", "医院", "クリニック", "学校", "学園", "学院")) + ")$")
+
+
+def _widens(found: list[tuple[int, int, str]], b: int, e: int, kind: str | None) -> bool:
+    """True when every found span that [b, e) overlaps lies inside it and is of type `kind` (浜口 in
+    浜口 ゆいな, 丸栄工業 in 解体業「丸栄工業」)."""
+    overlapping = [(fb, fe, t) for fb, fe, t in found if fb < e and b < fe]
+    return bool(overlapping) and all(b <= fb and fe <= e and t == kind for fb, fe, t in overlapping)
+
+
+def _kind_word(t: _Tok) -> bool:
+    """A word of a kind of place written before a quoted name (総合病院「…」, リサイクルショップ「…」)."""
+    return t.pos[0] == "名詞" and t.pos[1] == "普通名詞" and not t.is_place and not P.POLICE_UNIT.search(t.s)
+
+
 def _own_name_word(t: _Tok) -> bool:
-    """A word that can make a workplace's name its own: a proper noun that is no place, an unknown word,
+    """A word that can make a workplace's name its own: a proper noun (水島臨海化成), an unknown word,
     katakana, romaji, or a hiragana noun (こむぎ畑, ひだまり保育園)."""
-    return (t.is_proper and not t.is_place) or t.is_oov or bool(_KATAKANA.match(t.s)) \
+    return t.is_proper or t.is_oov or bool(_KATAKANA.match(t.s)) \
         or bool(re.match(r"[A-Za-zＡ-Ｚａ-ｚ]", t.s)) or t.pos[0] == "名詞" and bool(re.fullmatch(r"[ぁ-ゖー]{2,}", t.s))
 
 

@@ -98,3 +98,10 @@ def test_anonymiser_bench_reports_every_set_per_type_and_the_2000_character_medi
         assert re.search(rf"^person\s+{NUMBER} \(\d+/\d+\)\s+{NUMBER} \(\d+/\d+\)$", block, re.M), out
         assert re.search(r"^keep-words masked: \d+ of \d+; 要確認 spans: \d+$", block, re.M), out
     assert re.search(rf"2,000-character inquiry: median {NUMBER} ms", out), out
+
+
+def test_tagger_bench_scores_a_held_out_set_with_and_without_the_tagger():
+    out = bench("pii_tagger_cv.py", "--every", "8", "bench/pii_fresh2.jsonl")
+    block = out.split("pii_fresh2.jsonl (60 texts", 1)[1]
+    for label in ("rules:", "+ tagger:"):
+        assert re.search(rf"{re.escape(label)}\s+recall {NUMBER}\s+precision {NUMBER}\s+keep-words masked \d+", block), out
