@@ -1530,6 +1530,9 @@ _TIE_IN_CLAUSE = re.compile(r"[^、。「」]{0,8}?(?:(?:で|に)(?:働|勤め|�
                             r"|の[一-龥ァ-ヶー]{0,5}(?:長|員|師|者|生|士|主|手|職|担当|課|部|係|ヘルパー|スタッフ|オーナー|"
                             r"マネージャー|住職|杜氏)(?![一-龥ァ-ヶー])")
 _TITLES = frozenset(P.RANKS + P.HONORIFICS + ("",))
+# what may follow a one-character name (林は, 陳さん, 森（45）, 辻、): a particle, a title, a bracket, punctuation
+_AFTER_A_SHORT_NAME = re.compile(r"[はがのにをともへや、。，．,.（(「」 　]|さん|様|氏|君|くん|ちゃん|容疑者|被疑者|巡査|警部|$")
+_STRUCTURE_BEFORE = re.compile(r"第[0-9０-９一二三四五六七八九十百]+(?:編|章|節|款)[ 　]*$")
 _PASSPORT_NAME = re.compile(r"[A-Z]{2,}(?:[ 　][A-Z][A-Z-]+){1,3}")
 _ROMAJI_ONLY = re.compile(r"[A-Za-z0-9._\-]+")
 # a place that someone comes from or lives in: 長野から来た友人, 広島に住む兄
@@ -1603,7 +1606,8 @@ def _tagged_name(text: str, toks: list[_Tok], starts: list[int], b: int, e: int,
       a word after the last ・ that is no katakana is cut (…・男性);
     - a place that someone comes from or lives in (長野から来た, 熊本から転勤), a company's account
       (ミライトレード（カ）, a company by its line of business (ヤマト運輸);
-    - a name right before a katakana noun: part of a shop's or a brand's name (吉田カバン).
+    - a name right before a katakana noun: part of a shop's or a brand's name (吉田カバン);
+    - the title after a law's 第…編/章/節 (第一章 通則); one character inside a word (張込).
     A proposal made only of common words (通則, スライド) or ending in one after ・ (ディズニー・リゾート,
     チャン・ティ・ラン) is trusted only beside a cue; romaji only in capitals as in a passport (KIM MINJUN)."""
     span = text[b:e]
@@ -1622,6 +1626,10 @@ def _tagged_name(text: str, toks: list[_Tok], starts: list[int], b: int, e: int,
     k = bisect_left(starts, e)
     if k < len(toks) and toks[k].b == e and _KATAKANA.match(toks[k].s) and _common_noun(toks[k]):
         return None
+    if e - b == 1 and not _AFTER_A_SHORT_NAME.match(text, e):
+        return None                           # 張込等: one character inside a word
+    if _STRUCTURE_BEFORE.search(text, max(0, b - 8), b):
+        return None                           # 第一章 通則: a heading of a law, however the dictionary reads it
     if _ROMAJI.search(text[b:e]):
         return (b, e, True) if confident and _PASSPORT_NAME.fullmatch(text[b:e]) else "review"
     plain = all(_common_noun(x) and not also_a_name(x.s) for x in words)
@@ -1631,7 +1639,8 @@ def _tagged_name(text: str, toks: list[_Tok], starts: list[int], b: int, e: int,
 def _tagged_workplace(text: str, toks: list[_Tok], starts: list[int], b: int, e: int):
     """A workplace the tagger proposes as (start, end, confident), or None.
 
-    A shop's kind before its name stays (ネイルサロンLuna → Luna). Dropped: a police unit, a law, one
+    A shop's kind before its name stays (ネイルサロンLuna → Luna), and so does a kind before a name that
+    says its own kind or is a legal name (建設会社「大和田工務店」, …業者有限会社オオタ金属). Dropped: a police unit, a law, one
     dictionary word, a class the law names with 等 (「つきまとい等」), a name with no word of its own
     (通信制高校3年, 県道岡山赤穂線), quotes after 愛称/通称. Confident with a kind before its quotes
     (キャバクラ「クラブ・ルナ」), a tie word before it (勤務先は, 店名は), someone's tie after it (…で働く,
@@ -1645,6 +1654,12 @@ def _tagged_workplace(text: str, toks: list[_Tok], starts: list[int], b: int, e:
         if k < bisect_left(starts, b - 1):
             b, e = toks[k].b, e + 1
     span = text[b:e]
+    quote = span.find("「")
+    if quote > 0 and _NAMES_ITS_KIND.search(text, b + quote + 1, e - (text[e - 1] == "」")):
+        b, span = b + quote + 1, span[quote + 1:]          # 建設会社「大和田工務店」: the name says its kind
+    marker = _COMPANY_MARKER.search(span, 1)
+    if marker and all(_common_noun(x) for x in toks[bisect_left(starts, b):bisect_left(starts, b + marker.start())]):
+        b, span = b + marker.start(), span[marker.start():]   # 金属スクラップ業者有限会社オオタ金属
     kind = _SHOP_KIND_FIRST.match(span)
     if kind:
         b, span = b + kind.end(), span[kind.end():]
@@ -1687,6 +1702,7 @@ def _by_a_name(text: str, b: int, e: int, persons: list[tuple[int, int]]) -> boo
 KIND_TYPES = {"PER": "person", "ORG": "org_identifying"}
 # a quoted name that says its own kind, or a legal name: the word before the quotes only describes it
 # (保育施設「すずらん保育園」, 運送会社「有限会社ハヤセ急便」)
+_COMPANY_MARKER = re.compile("|".join(P.COMPANY_MARKERS))
 _NAMES_ITS_KIND = re.compile("(?:" + "|".join(P.COMPANY_MARKERS) + ")|(?:" + "|".join(
     P.ORG_SUFFIXES + P.NURSERIES + P.BUSINESS_SUFFIXES + ("病院", "医院", "クリニック", "学校", "学園", "学院")) + ")$")
 
