@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import kb.anonymize as A  # noqa: E402
-from bench.anonymize_eval import occurrences  # noqa: E402
+from bench.anonymize_eval import evaluate  # noqa: E402
 from kb import pii_model, pii_training  # noqa: E402
 
 # the sets `make train-anonymiser` trains on (pii_fresh4 stays blind)
@@ -47,23 +47,15 @@ def rule_spans(records: list[dict], rules_from: Path | None) -> list[list[tuple[
 
 
 def score(records: list[dict], spans: list[list[tuple[int, int]]]) -> str:
-    found = total = ok = masked = keep = 0
-    missed: dict[str, int] = {}
-    for rec, sp in zip(records, spans, strict=True):
-        text, expected = rec["text"], []
-        for item in rec.get("pii", []):
-            occ = occurrences(text, item["text"])
-            expected += occ
-            hit = bool(occ) and all(any(b2 <= b and e <= e2 for b2, e2 in sp) for b, e in occ)
-            found, total = found + hit, total + 1
-            if not hit:
-                t = A.TYPE_ALIASES.get(item["type"], item["type"])
-                missed[t] = missed.get(t, 0) + 1
-        masked += len(sp)
-        ok += sum(any(b2 < e and b < e2 for b, e in expected) for b2, e2 in sp)
-        keep += sum(any(b2 < e and b < e2 for b, e in occurrences(text, w) for b2, e2 in sp) for w in rec.get("keep", []))
+    """Recall, precision and keep-words of the given spans, counted as bench/anonymize_eval.py counts."""
+    by_text = {r["text"]: [A.PiiSpan(b, e, "masked", r["text"][b:e]) for b, e in sp]
+               for r, sp in zip(records, spans, strict=True)}
+    r = evaluate(records, detect=lambda text: A.Detection(by_text[text], []))
+    missed = {t: r["total"][t] - r["found"][t] for t in r["total"] if r["found"][t] < r["total"][t]}
     miss = ", ".join(f"{t} {n}" for t, n in sorted(missed.items(), key=lambda x: -x[1]))
-    return f"recall {found / total:.3f}  precision {ok / max(1, masked):.3f}  keep-words masked {keep}  missed: {miss}"
+    found, total = sum(r["found"].values()), sum(r["total"].values())
+    return (f"recall {found / total:.3f}  precision {sum(r['pred_ok'].values()) / max(1, sum(r['pred_all'].values())):.3f}"
+            f"  keep-words masked {r['keep_masked']}  missed: {miss}")
 
 
 def main(argv: list[str]) -> int:

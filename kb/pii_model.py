@@ -48,29 +48,24 @@ class Proposal(NamedTuple):
     confidence: float  # the lowest marginal probability of the span's words
 
 
+# a word's script: kanji, hiragana, katakana, digits, latin letters, punctuation; M for a mixture
+_SHAPES = [(re.compile(pattern), shape) for pattern, shape in (
+    (r"[一-龥々〆ヶ]+", "K"), (r"[ぁ-ゖー]+", "H"), (r"[ァ-ヶー・]+", "T"), (r"[0-9]+", "D"), (r"[A-Za-z]+", "A"),
+    (r"\W+", "P"))]
+
+
 def _shape(s: str) -> str:
-    if re.fullmatch(r"[一-龥々〆ヶ]+", s):
-        return "K"
-    if re.fullmatch(r"[ぁ-ゖー]+", s):
-        return "H"
-    if re.fullmatch(r"[ァ-ヶー・]+", s):
-        return "T"
-    if re.fullmatch(r"[0-9]+", s):
-        return "D"
-    if re.fullmatch(r"[A-Za-z]+", s):
-        return "A"
-    if re.fullmatch(r"\W+", s):
-        return "P"
-    return "M"
+    return next((shape for pattern, shape in _SHAPES if pattern.fullmatch(s)), "M")
 
 
-def _word(w: Word, at: str) -> dict[str, str | bool]:
+def _word(w: Word) -> dict[str, str | bool]:
+    """The features of one word, without the prefix that places it in a window."""
     s = unicodedata.normalize("NFKC", w.s)
     p = w.pos
-    f: dict[str, str | bool] = {at + "w": s, at + "p01": p[0] + p[1], at + "p2": p[2], at + "p3": p[3],
-                                at + "shape": _shape(s), at + "oov": p[-1] == "oov"}
+    f: dict[str, str | bool] = {"w": s, "p01": p[0] + p[1], "p2": p[2], "p3": p[3], "shape": _shape(s),
+                                "oov": p[-1] == "oov"}
     if p[0] == "名詞" and p[2] != "人名" and also_a_name(w.s):
-        f[at + "alsoname"] = True      # 森, 桑原: common words the dictionary also holds as names
+        f["alsoname"] = True      # 森, 桑原: common words the dictionary also holds as names
     return f
 
 
@@ -87,16 +82,17 @@ def features(words: Sequence[Word]) -> list[dict[str, str | bool | float]]:
             depth += 1
         elif w.s == "。":
             depth = 0
+    own = [_word(w) for w in words]            # each word's features once, then placed in each window
     out: list[dict[str, str | bool | float]] = []
     n = len(words)
-    for i, w in enumerate(words):
+    for i in range(n):
         s = surfaces[i]
-        f: dict[str, str | bool | float] = {"bias": 1.0, **_word(w, ""), "len": str(min(len(s), 5)),
+        f: dict[str, str | bool | float] = {"bias": 1.0, **own[i], "len": str(min(len(s), 5)),
                                             "c0": s[:1], "cz": s[-1:], "cz2": s[-2:], "inq": inside[i]}
         for d in (-2, -1, 1, 2):
             j = i + d
             if 0 <= j < n:
-                f.update(_word(words[j], f"{d}:"))
+                f.update({f"{d}:{k}": v for k, v in own[j].items()})
             else:
                 f[f"{d}:edge"] = True
         if i > 1:
