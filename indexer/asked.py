@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+from kb.asked_seeds import read_seeds
 from kb.document import Document, DocumentError, read_document
 from kb.store import atomic_write, document_paths
 
@@ -48,7 +49,7 @@ def asked_map(corpus: Path, received_before: dt.date | None = None,
               docs: list[Document] | None = None, clicks: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
     """Section key → wordings of the public inquiries that cite it as their basis (optionally only
     those received before a date: the time split of docs/search-quality.md), then the queries
-    officers opened it from (`clicks`)."""
+    officers opened it from (`clicks`), then its expected questions (kb.asked_seeds)."""
     if docs is None:
         docs = []
         for path in document_paths(corpus):
@@ -71,4 +72,6 @@ def asked_map(corpus: Path, received_before: dt.date | None = None,
             out.setdefault(str(key), []).append(wording)
     for key, queries in (clicks or {}).items():
         out.setdefault(key, []).extend(queries)
+    for key, wordings in read_seeds(corpus).wordings.items():
+        out.setdefault(key, []).extend(wordings)
     return out

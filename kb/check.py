@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.anchors import DOC_LINK_TARGET, split_key
+from kb.asked_seeds import read_seeds
 from kb.crossrefs import Library, build_library, document_names, resolve_references
 from kb.document import MAX_SECTION_CHARS, Document, DocumentError, read_document
 from kb.store import document_paths
@@ -72,7 +73,18 @@ def check_corpus(corpus: Path, aliases: dict[str, str], today: dt.date | None = 
     library = build_library(docs, aliases)
     for d in docs:
         _check_document(d, library, report, today, by_id)
+    _check_seeds(corpus, library, report)
     return report
+
+
+def _check_seeds(corpus: Path, library: Library, report: Report) -> None:
+    """Expected questions (kb.asked_seeds) that cannot be read or name no section of the corpus."""
+    seeds = read_seeds(corpus)
+    for p in seeds.problems:
+        report.add("error", p.path, None, p.message)
+    for key, (path, section) in seeds.sections.items():
+        doc_id, _ = split_key(key)
+        _check_target(Path(path), f"{section}:", doc_id, section, library, report)
 
 
 def _check_document(d: Document, library: Library, report: Report, today, by_id) -> None:

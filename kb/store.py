@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kb.document import KIND_DIRS, Document, DocumentError, read_document
 
-SKIP_DIRS = {"dictionary"}
+SKIP_DIRS = {"dictionary", "asked"}      # the search dictionary, expected questions (YAML)
 
 
 @dataclass
