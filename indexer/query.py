@@ -39,7 +39,10 @@ class Ranking:
     scoping: bool = True                 # a named law, rule or 通達 lifts its own sections
     scope_boost: float = 0.0             # 0: its sections first (a tier); >0: their scores × this
     priors: bool = True                  # section weights (kind, validity, 附則)
-    asked_as_weight: float = 0.3         # officers' wordings of questions a section answered
+    asked_as_max: bool = True            # a word in both text and 「asked as」 counts once, the better
+    #                                      of the two (summed, seeded sections drew unseeded questions)
+    asked_as_weight: float = 0.7         # officers' wordings of questions a section answered (and its
+    #                                      expected questions, corpus/asked/): 0.3 → 0.7 measured (docs/search-quality.md)
     and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
     coverage_weight: float = 0.5         # >0: the top hits re-ordered by the share of the query
     coverage_depth: int = 30             # they cover (indexer.rerank), mixed in at this weight
@@ -66,6 +69,7 @@ QUESTION_WORDS = {"為る", "居る", "有る", "成る", "出来る", "時", "�
 # A word typed in kana for want of kanji: a whole space-separated chunk of 3+ kana (しゅうきゅうび).
 _KANA_WORD = re.compile(r"(?:(?<=\s)|^)[ぁ-ゖァ-ヺー]{3,}(?=\s|$)")
 _ASCII = re.compile(r"[a-z0-9]")
+_HIRAGANA = re.compile(r"[ぁ-ゖー]+")
 KANA_SENTENCE = 8                        # kana typed without a space this long is a phrase, not a word
 # Jargon written in katakana (ガサ, ホシ, ブツ) is that word only as written: Sudachi reads it as the
 # common word of the same sound (傘, 星, 物), which a question also contains (もの → 物); and only as a
@@ -153,7 +157,9 @@ class QueryBuilder:
         qs = [Q.Term(f, term, boost=b * weight) for f, b in self.r.fields]
         if self.r.asked_as_weight:
             qs.append(Q.Term("asked", term, boost=self.r.asked_as_weight * weight))
-        return qs[0] if len(qs) == 1 else Q.Or(qs)
+        if len(qs) == 1:
+            return qs[0]
+        return Q.DisjunctionMax(qs) if self.r.asked_as_max else Q.Or(qs)
 
     def words_query(self, words: list[_Word], weight: float = 1.0) -> Q.Query | None:
         """All words of a phrase (each in any field), plus a phrase bonus in body and heading."""
@@ -233,8 +239,23 @@ class QueryBuilder:
                 out.append((Concept(kana[i:j], q, [word]), inside))
         return out
 
+    def as_kanji(self, text: str, dictionary: SearchDictionary) -> str:
+        """Words typed wholly in hiragana that read as one indexed word (しょくむしつもん → 職務質問)
+        written in kanji, so that the dictionary meets them as it meets the kanji (職質); a
+        dictionary key in kana (けいさつてちょう) stays, and katakana is left as typed (ガサ is
+        jargon, not 傘)."""
+        if not (self.r.readings and self.readings):
+            return text
+
+        def kanji(m: re.Match) -> str:
+            word = m.group()
+            if not _HIRAGANA.fullmatch(word) or word in dictionary.expansions:
+                return word
+            return self.readings.kanji_for(to_katakana(word)) or word if self.readings else word
+        return _KANA_WORD.sub(kanji, text)
+
     def plan(self, text: str, dictionary: SearchDictionary) -> QueryPlan:
-        text = unicodedata.normalize("NFKC", text)
+        text = self.as_kanji(unicodedata.normalize("NFKC", text), dictionary)
         plan = QueryPlan(text=text)
         words = analyze_words(text, self.r.subunit_weight)
         stop = QUESTION_WORDS if self.r.question_words else set()

@@ -266,6 +266,19 @@ class _Leaf:
                 total += p.scores
             ids = np.flatnonzero(common)
             acc.add(ids, total[ids])
+        elif cls is Q.DisjunctionMax:
+            # the best alternative counts, plus tiebreak × the others (Whoosh's own DisMax matcher
+            # takes the max of its two sides even when they stand on different documents)
+            parts = [self.evaluate(sub, factor * q.boost) for sub in q.subqueries]
+            if not parts:
+                return acc
+            hit = np.logical_or.reduce([p.hit for p in parts])
+            stacked = np.vstack([p.scores for p in parts])
+            best = stacked.max(axis=0)
+            if q.tiebreak:
+                best = best + q.tiebreak * (stacked.sum(axis=0) - best)
+            ids = np.flatnonzero(hit)
+            acc.add(ids, best[ids])
         elif q is Q.NullQuery or cls is type(Q.NullQuery):
             pass
         else:
@@ -279,7 +292,7 @@ def supported(q) -> bool:
         return True
     if cls is Q.Or:
         return not q.scale and not q.minmatch and all(supported(s) for s in q.subqueries)
-    if cls is Q.And:
+    if cls in (Q.And, Q.DisjunctionMax):
         return all(supported(s) for s in q.subqueries)
     return False
 
