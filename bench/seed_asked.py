@@ -37,12 +37,19 @@ class Sections:
         self.rows = [(f["key"], f.get("doc_id", ""), squash(f.get("body", "")), f.get("order") or 0)
                      for f in searcher.all_stored_fields()]
         self.order = {k: o for k, _, _, o in self.rows}
+        self.heading = {f["key"]: squash(f.get("heading", "")) for f in searcher.all_stored_fields()}
 
     def answering(self, case: dict) -> list[str]:
-        """Keys of the sections holding an expected phrase; [] when none or more than three."""
+        """Keys of the sections holding an expected phrase (of those, the one whose heading is the
+        line's `article` when several do); [] when none or more than three."""
         phrases = [squash(e) for e in case.get("expect") or [] if e]
         keys = [k for k, doc, text, _ in self.rows
                 if (not case.get("doc") or doc == case["doc"]) and any(x in text for x in phrases)]
+        article = squash(case.get("article", ""))
+        named = [k for k in keys if article and (self.heading[k] == article
+                                                 or self.heading[k].startswith(article + "（"))]
+        if len(keys) > 1 and len(named) == 1:
+            return named
         return keys if len(keys) <= 3 else []
 
 

@@ -41,8 +41,8 @@ class Ranking:
     priors: bool = True                  # section weights (kind, validity, 附則)
     asked_as_max: bool = True            # a word in both text and 「asked as」 counts once, the better
     #                                      of the two (summed, seeded sections drew unseeded questions)
-    asked_as_weight: float = 0.7         # officers' wordings of questions a section answered (and its
-    #                                      expected questions, corpus/asked/): 0.3 → 0.7 measured (docs/search-quality.md)
+    asked_as_weight: float = 1.0         # officers' wordings of questions a section answered (and its
+    #                                      expected questions, corpus/asked/): 0.3 → 1.0 measured (docs/search-quality.md)
     and_first: int = 0                   # >0: all concepts required unless that finds fewer hits
     coverage_weight: float = 0.5         # >0: the top hits re-ordered by the share of the query
     coverage_depth: int = 30             # they cover (indexer.rerank), mixed in at this weight

@@ -45,4 +45,6 @@ def test_a_question_typed_wholly_in_kana_reads_words_sudachi_cuts_up(engine):
     terms = [t for c in engine.plan(q).concepts for t in c.terms]
     assert "検察" in terms and "逮捕" in terms and "時間" in terms
     assert "仕手" not in terms          # し|て is a verb and a particle, never read as a word
-    assert engine.search(q).hits[0].doc_id == "law-keiji-sosho-ho"
+    # the time limits of 刑訴法 第二百三条 ff. (犯罪捜査規範 第135条, the report when they are missed,
+    # may come first: officers ask it in the same words)
+    assert "law-keiji-sosho-ho" in [h.doc_id for h in engine.search(q).hits[:3]]
