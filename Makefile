@@ -57,7 +57,7 @@ lint: install
 # the anonymiser's tagger: the fictional development inquiries, never the blind sets (docs/decisions.md)
 PII_TRAINING = ../shared/eval/pii_dev.jsonl bench/pii_fresh.jsonl bench/pii_fresh2.jsonl \
 	bench/pii_fresh3.jsonl bench/pii_fresh5.jsonl bench/pii_fresh6.jsonl bench/pii_train1.jsonl bench/pii_train2.jsonl \
-	bench/pii_train3.jsonl bench/pii_train4.jsonl
+	bench/pii_train3.jsonl bench/pii_train4.jsonl bench/pii_train5.jsonl bench/pii_train6.jsonl
 train-anonymiser: install
 	$(BIN)/kb train-anonymiser $(PII_TRAINING) --official corpus
 

@@ -28,7 +28,7 @@ from kb import pii_model, pii_training  # noqa: E402
 
 # the sets `make train-anonymiser` trains on (pii_fresh4 stays blind)
 DEVELOPMENT = [ROOT.parent / "shared" / "eval" / "pii_dev.jsonl"] + [
-    ROOT / "bench" / f"pii_{name}.jsonl" for name in ("fresh", "fresh2", "fresh3", "fresh5", "fresh6", "train1", "train2", "train3", "train4")]
+    ROOT / "bench" / f"pii_{name}.jsonl" for name in ("fresh", "fresh2", "fresh3", "fresh5", "fresh6", "train1", "train2", "train3", "train4", "train5", "train6")]
 
 _OLD_SPANS = """
 import json, sys

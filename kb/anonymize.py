@@ -158,6 +158,7 @@ def analyse(text: str, use_ner: bool = True, use_tagger: bool = True) -> Detecti
     cands += _addresses(text, folded, toks)
     cands += _organisations(text, folded, toks)
     cands += _persons(text, folded, toks)
+    cands += _named_after_kin(text, toks)
     unsure: list[tuple[int, int, str]] = []
     if use_tagger:
         sure_tagged, unsure = _tagged(text, toks, _resolve(list(cands)))
@@ -1060,6 +1061,32 @@ _NAME_BEFORE_ITS_KIND = re.compile(r"(?P<name>[ぁ-ゖ]{2,8}|[ァ-ヶー]{2,10})
 _HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
+def _named_after_kin(text: str, toks: list[_Tok]):
+    """A name written after a relation and a middle dot (娘・ひなた, 夫・健一): the words up to the next
+    particle or sign, when they have a name's shape (a name in the dictionary, kana, an unknown word
+    or a word the dictionary also holds as a name); another relation or a role (父・母, 祖母・同居人)
+    is none."""
+    out = []
+    starts = [x.b for x in toks]
+    for m in P.KIN_BEFORE_NAME.finditer(text):
+        k = bisect_left(starts, m.end())
+        run: list[_Tok] = []
+        while k < len(toks) and len(run) < 3 and toks[k].pos[0] == "名詞" and toks[k].pos[1] != "数詞" \
+                and (not run or run[-1].e == toks[k].b):
+            run.append(toks[k])
+            k += 1
+        word = text[run[0].b:run[-1].e] if run else ""
+        kin = P.KIN_BEFORE_NAME.match(word + "・x")
+        if not run or kin and kin.end() == len(word) + 1 or len(word) > 8:
+            continue
+        if all(x.is_name or x.is_oov or _KANA_NAME.fullmatch(x.s) or also_a_name(x.s) for x in run):
+            out.append((run[0].b, run[-1].e, "person"))
+    return out
+
+
+_KANA_NAME = re.compile(r"[ぁ-ゖァ-ヺー]{2,}")
+
+
 def _read_as(word: str, reading: str) -> bool:
     """True when the dictionary reads `word` as `reading` (五味 → ごみ): the bracket holds its reading."""
     kana = reading.translate(_HIRAGANA_TO_KATAKANA)
@@ -1644,7 +1671,8 @@ def _tagged_workplace(text: str, toks: list[_Tok], starts: list[int], b: int, e:
     dictionary word, a class the law names with 等 (「つきまとい等」), a name with no word of its own
     (通信制高校3年, 県道岡山赤穂線), quotes after 愛称/通称. Confident with a kind before its quotes
     (キャバクラ「クラブ・ルナ」), a tie word before it (勤務先は, 店名は), someone's tie after it (…で働く,
-    …の厨房で働く, …の店長) or a grade (倉敷北高2年); quoted alone it may be a title (「…マニュアル」,
+    …の厨房で働く, …の店長) or a grade (倉敷北高2年), unless every word of it is an ordinary word
+    (トラック運送 may describe a business); quoted alone it may be a title (「…マニュアル」,
     「…キャンペーン」): the reviewer decides. A public body's facility (岡山県立青少年の家) only with a
     tie after it, and romaji alone (「admin」) never."""
     if text[b - 1:b] == "「" and text.startswith("」", e) and not _NAMES_ITS_KIND.search(text, b, e):
@@ -1685,6 +1713,8 @@ def _tagged_workplace(text: str, toks: list[_Tok], starts: list[int], b: int, e:
     if _PUBLIC_FOUNDER.match(span[span.find("「") + 1:]) and not (P.ORG_TIE_AFTER.match(text, after) or _GRADE_END.search(span)) \
             or _ROMAJI_ONLY.fullmatch(span):
         tied = False
+    if opening < 0 and all(_common_noun(x) and not also_a_name(x.s) for x in inner):
+        tied = False          # ordinary words may describe a business (トラック運送のドライバー): the reviewer decides
     return b, e, tied
 
 
