@@ -5,11 +5,13 @@ when the line names one); a phrase found in more than three sections says too li
 question is left out. Reference questions (警職法2条) are left out: the citation already jumps to
 its article. Run on the current index after `kb index`:
 
-    .venv/bin/python bench/seed_asked.py bench/search_train*.jsonl
+    .venv/bin/python bench/seed_asked.py bench/search_train*.jsonl --exclude-near ../shared/eval/dev.jsonl \
+        bench/search_fresh*.jsonl
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
@@ -76,6 +78,21 @@ def seed_files(cases: list[dict], sections: Sections) -> tuple[dict[str, dict[st
             for doc_id, by_section in sorted(per_doc.items())}, left
 
 
+def near_copies(cases: list[dict], others: list[dict], ratio: float = 0.8) -> list[dict]:
+    """The cases whose wording is nearly that of a question in `others` (difflib ratio ≥ `ratio`):
+    an evaluation question must not be in the index by chance."""
+    wordings = [o["query"] for o in others]
+    out = []
+    for case in cases:
+        m = difflib.SequenceMatcher(b=case["query"], autojunk=False)
+        for w in wordings:
+            m.set_seq1(w)
+            if m.real_quick_ratio() >= ratio and m.quick_ratio() >= ratio and m.ratio() >= ratio:
+                out.append(case)
+                break
+    return out
+
+
 def write_seeds(per_doc: dict[str, dict[str, list[str]]], folder: Path) -> None:
     for doc_id, by_section in per_doc.items():
         body = yaml.safe_dump({"document": doc_id, "fictional": True, "sections": by_section},
@@ -87,10 +104,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, help="folder to write (default: the corpus's asked/)")
+    ap.add_argument("--exclude-near", nargs="*", type=Path, default=[],
+                    help="question sets (evaluation) whose near copies are left out")
     a = ap.parse_args()
     p = paths()
     sections = Sections(SearchEngine(p.index, p.dictionary).searcher())
     cases = read_cases(a.files)
+    near = near_copies(cases, read_cases(a.exclude_near)) if a.exclude_near else []
+    cases = [c for c in cases if c not in near]
+    if near:
+        print(f"{len(near)} questions left out: near copies of a question in {', '.join(map(str, a.exclude_near))}")
     per_doc, left = seed_files(cases, sections)
     out = a.out or p.corpus / ASKED_FOLDER
     write_seeds(per_doc, out)

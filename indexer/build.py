@@ -392,7 +392,7 @@ def rollback(corpus: Path, home: Path) -> tuple[str, int]:
             since = info.get("started") or gen_dir.stat().st_mtime
             changes = changed_since(corpus, read_catalog(gen_dir), since)
             if changes:
-                apply_documents(gen_dir, read_changes(corpus, changes))
+                apply_documents(gen_dir, read_changes(corpus, changes), asked_map(corpus, clicks=read_clicks(home)))
             generations.rollback(home)
             return target, len(changes)
 

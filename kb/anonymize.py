@@ -158,11 +158,13 @@ def analyse(text: str, use_ner: bool = True, use_tagger: bool = True) -> Detecti
     cands += _addresses(text, folded, toks)
     cands += _organisations(text, folded, toks)
     cands += _persons(text, folded, toks)
-    cands += _named_after_kin(text, toks)
-    unsure: list[tuple[int, int, str]] = []
+    kin_sure, kin_unsure = _named_after_kin(text, toks)
+    cands += kin_sure
+    unsure: list[tuple[int, int, str]] = list(kin_unsure)
     if use_tagger:
-        sure_tagged, unsure = _tagged(text, toks, _resolve(list(cands)))
+        sure_tagged, unsure_tagged = _tagged(text, toks, _resolve(list(cands)))
         cands += sure_tagged
+        unsure += unsure_tagged
     if use_ner:
         sure_ner, unsure_ner = _ner_persons(text, toks, _resolve(list(cands)))
         cands += sure_ner
@@ -1062,11 +1064,12 @@ _HIRAGANA_TO_KATAKANA = {c: c + 0x60 for c in range(ord("ぁ"), ord("ゖ") + 1)}
 
 
 def _named_after_kin(text: str, toks: list[_Tok]):
-    """A name written after a relation and a middle dot (娘・ひなた, 夫・健一): the words up to the next
-    particle or sign, when they have a name's shape (a name in the dictionary, kana, an unknown word
-    or a word the dictionary also holds as a name); another relation or a role (父・母, 祖母・同居人)
-    is none."""
-    out = []
+    """(sure, for review): a name written after a relation and a middle dot (夫・健一, 娘・ひなた): the
+    words up to the next particle or sign. Sure when the dictionary holds them as a name, does not know
+    them or also holds them as one; kana otherwise goes to the reviewer (ひなた, but also ヘルパー);
+    another relation or a role (父・母, 祖母・同居人) is none."""
+    sure: list[tuple[int, int, str]] = []
+    unsure: list[tuple[int, int, str]] = []
     starts = [x.b for x in toks]
     for m in P.KIN_BEFORE_NAME.finditer(text):
         k = bisect_left(starts, m.end())
@@ -1079,9 +1082,11 @@ def _named_after_kin(text: str, toks: list[_Tok]):
         kin = P.KIN_BEFORE_NAME.match(word + "・x")
         if not run or kin and kin.end() == len(word) + 1 or len(word) > 8:
             continue
-        if all(x.is_name or x.is_oov or _KANA_NAME.fullmatch(x.s) or also_a_name(x.s) for x in run):
-            out.append((run[0].b, run[-1].e, "person"))
-    return out
+        if all(x.is_name or x.is_oov or also_a_name(x.s) and not _KANA_NAME.fullmatch(x.s) for x in run):
+            sure.append((run[0].b, run[-1].e, "person"))
+        elif all(x.is_name or x.is_oov or also_a_name(x.s) or _KANA_NAME.fullmatch(x.s) for x in run):
+            unsure.append((run[0].b, run[-1].e, "person"))     # kana: a name (ひなた) or a word (ヘルパー)
+    return sure, unsure
 
 
 _KANA_NAME = re.compile(r"[ぁ-ゖァ-ヺー]{2,}")

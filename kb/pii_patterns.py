@@ -151,7 +151,7 @@ AGE_AFTER_PERSON_WORD = re.compile(
     r"(?:[A-ZＡ-Ｚ](?![A-Za-zＡ-Ｚａ-ｚ]))?[（(](?P<age>[0-9]{1,3}|[一二三四五六七八九十]{1,4})[）)、,](?![名件人個本台組点])")
 # a relation written before a name with ・ (娘・ひなた, 長男・大翔): the relation is no part of the name
 KIN_BEFORE_NAME = re.compile(r"(?:夫|妻|息子|娘|長男|長女|次男|次女|三男|三女|父|母|父親|母親|兄|弟|姉|妹|祖父|祖母|孫|"
-                             r"叔父|叔母|伯父|伯母|義父|義母|甥|姪)・(?=.)")
+                             r"叔父|叔母|伯父|伯母|義父|義母|甥|姪|いとこ|おじ|おば)・(?=.)")
 # an age given as a bare number after 年齢: 年齢は十四と答えた, 年齢：32、 (not 年齢は20代, 年齢20歳未満).
 # 年齢 at the end of a compound or after a verb names a kind of age (成年年齢, 刑事責任年齢, 平均年齢,
 # 婚姻できる年齢), not someone's; 推定/自称/申告/実年齢 and a person's (被害者年齢) still do.

@@ -140,3 +140,16 @@ def test_train_anonymiser_refuses_a_line_without_labels(tmp_path):
     assert result.exit_code != 0
     assert "train.jsonl:2" in result.output and "nothing was trained" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text, masked, review", [
+    ("夫・健一から暴力を受けていると相談。", {"健一"}, set()),
+    ("長男・次男が家の前で喧嘩をしていた。", set(), set()),
+    ("夫・いとこと三人で来所した。", set(), set()),
+    ("祖母・同居人の男性が通報した。", set(), set()),
+    ("母・ヘルパーが交代で見守っている。", set(), {"ヘルパー"}),
+])
+def test_after_a_relation_and_a_dot_only_a_name_is_masked(text, masked, review):
+    found = A.analyse(text)
+    assert {s.text for s in found.spans} == masked
+    assert {s.text for s in found.review} == review
