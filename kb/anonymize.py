@@ -169,6 +169,7 @@ def analyse(text: str, use_ner: bool = True, use_tagger: bool = True) -> Detecti
         sure_ner, unsure_ner = _ner_persons(text, toks, _resolve(list(cands)))
         cands += sure_ner
         unsure += unsure_ner
+    cands += _labelled_ids(folded, cands)
     chosen = _resolve(cands)
     chosen = _join_postal_codes(folded, chosen)
     chosen = _propagate_persons(text, toks, chosen)
@@ -436,6 +437,19 @@ def _ids(f: str):
     return out
 
 
+def _labelled_ids(f: str, found: list[tuple[int, int, str]]):
+    """Numbers a label calls a person's (患者番号 P-00917) that no rule of a known kind (phone, account,
+    licence ...) has taken."""
+    taken = _Taken(len(f), found)
+    out = []
+    for m in P.LABELLED_ID.finditer(f):
+        b, e = m.span("id")
+        if sum(c.isdigit() for c in m.group("id")) >= 4 and taken.free(b, e) \
+                and not P.NOT_PERSONAL_NUMBER_LABEL.match(m.group("label")):
+            out.append((b, e, "id_number"))
+    return out
+
+
 def _accounts(f: str):
     out = [(m.start("num"), m.end("num"), "account") for m in P.ACCOUNT.finditer(f)]
     for m in P.YUCHO.finditer(f):
@@ -445,6 +459,21 @@ def _accounts(f: str):
 
 
 # ============================================================================ addresses
+
+def _building_end(f: str, end: int) -> int:
+    """The end of the building and room that follow a block number ending at `end`, if any."""
+    bm = max((x for x in (P.BUILDING.match(f, end), P.BUILDING_AFTER_NUMBER.match(f, end)) if x),
+             key=lambda x: x.end(), default=None)
+    if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
+        return bm.end()
+    if f.startswith("の", end):
+        # "3丁目の市道" is where, "3丁目のコーポ若葉102号室" a home: after の, a named building
+        # (a building word in its name) and its room
+        rm = P.BUILDING_AFTER_NUMBER.match(f, end + 1)
+        if rm and rm.group().endswith("号室"):
+            return rm.end()
+    return end
+
 
 def _addresses(text: str, f: str, toks: list[_Tok]):
     """A place name followed by a block number (丁目・番地・号, 1-2-3), plus building and room."""
@@ -482,17 +511,7 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                     and (P.SCENE_AFTER.match(f, m.end()) or P.SCENE_BEFORE.search(f, max(0, b - 8), b)):
                 strong = has_admin = False      # "総社市中央3丁目の市道": where it happened, not a home
             if strong or has_admin or context:
-                end = m.end()
-                bm = max((x for x in (P.BUILDING.match(f, end), P.BUILDING_AFTER_NUMBER.match(f, end)) if x),
-                         key=lambda x: x.end(), default=None)
-                if bm and not re.match(r"\s*(?:の|在住|方)", f[end:end + 3]):
-                    end = bm.end()
-                elif f.startswith("の", end):
-                    # "3丁目の市道" is where, "3丁目のコーポ若葉102号室" a home: after の, a named building
-                    # (a building word in its name) and its room
-                    rm = P.BUILDING_AFTER_NUMBER.match(f, end + 1)
-                    if rm and rm.group().endswith("号室"):
-                        end = rm.end()
+                end = _building_end(f, m.end())
                 out.append((b, end, "address"))
                 while i < n and toks[i].b < end:
                     i += 1
@@ -511,6 +530,10 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                 if bm:
                     end = bm.end()
                 out.append((start, end, "address"))
+    for m in P.TOWN_BLOCK.finditer(f):
+        nm = P.ADDRESS_NUMBER.match(f, m.end())
+        if nm and not P.NOT_ADDRESS_AFTER.match(f, nm.end()):
+            out.append((m.start(), _building_end(f, nm.end()), "address"))
     for m in P.PLACE_BUILDING.finditer(f):
         out.append((m.start(), m.end(), "address"))
     for m in P.NAMED_BUILDING_ROOM.finditer(f):
@@ -548,6 +571,12 @@ def _join_postal_codes(f: str, chosen: list[tuple[int, int, str]]) -> list[tuple
 
 # ============================================================================ organisations
 
+@lru_cache(maxsize=8192)
+def _org_suffix(word: str) -> str | None:
+    """The first of the kinds of organisation (…中学校, …病院) that `word` ends with, if any."""
+    return next((s for s in P.ORG_SUFFIXES if word.endswith(s)), None)
+
+
 def _organisations(text: str, f: str, toks: list[_Tok]):
     """Companies (株式会社…) and named schools, hospitals, shops tied to a person."""
     out = []
@@ -555,7 +584,7 @@ def _organisations(text: str, f: str, toks: list[_Tok]):
     n = len(toks)
     for i, t in enumerate(toks):
         marker = t.s in P.COMPANY_MARKERS
-        suffix = next((s for s in P.ORG_SUFFIXES if t.s.endswith(s)), None)
+        suffix = _org_suffix(t.s)
         if not marker and not suffix:
             continue
         if marker:
@@ -1437,6 +1466,18 @@ class _Taken:
 _SENTENCE = re.compile(r"[^。\n！？!?]+[。！？!?\n]?")
 
 
+_NER_CONTEXT = 20     # characters of the sentence on either side of a possible name that GiNZA reads
+
+
+def _word_edge(text: str, i: int, limit: int, step: int) -> int:
+    """`i` moved outwards to the nearest punctuation or space, at most 8 characters and never past `limit`."""
+    for _ in range(8):
+        if i == limit or text[i - (step < 0)] in "、，,。 　・「」（）()":
+            return i
+        i += step
+    return i
+
+
 def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
     """The sentences worth GiNZA's time: those with a possible name the rules have not covered (a
     name or unknown word, a proper noun, a place name standing where a name would, or a name cue).
@@ -1447,8 +1488,8 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
     for m in _SENTENCE.finditer(text):
         b, e = m.span()
         k = bisect_left(starts, b)
-        hit = False
-        while not hit and k < len(toks) and toks[k].b < e:
+        pieces: list[list[int]] = []
+        while k < len(toks) and toks[k].b < e:
             x = toks[k]
             k += 1
             if not taken.free(x.b, x.b + 1):
@@ -1462,8 +1503,14 @@ def _ner_pieces(text: str, toks: list[_Tok], found: list[tuple[int, int, str]]):
             else:
                 hit = (x.is_proper or x.is_oov) and x.s not in P.NOT_A_NAME and x.pos[1] != "数詞" \
                     and not _NOT_NAME_PROPER.fullmatch(x.s)
-        if hit:
-            yield b, text[b:e]
+            if hit:
+                lo, hi = _word_edge(text, max(b, x.b - _NER_CONTEXT), b, -1), _word_edge(text, min(e, x.e + _NER_CONTEXT), e, 1)
+                if pieces and lo <= pieces[-1][1]:
+                    pieces[-1][1] = hi
+                else:
+                    pieces.append([lo, hi])
+        for lo, hi in pieces:
+            yield lo, text[lo:hi]
 
 
 # proper nouns that are never a person: eras, names of laws, bare numbers and letters

@@ -16,6 +16,7 @@ read at every index build. `kb check` reports a file that names no document or s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -24,6 +25,7 @@ from kb.anchors import section_key
 
 ASKED_FOLDER = "asked"
 MAX_WORDING_CHARS = 300
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml's parser when PyYAML has it
 
 
 @dataclass
@@ -44,13 +46,20 @@ def seed_paths(corpus: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+@lru_cache(maxsize=256)
+def _parsed(path: Path, stamp: tuple[int, int]) -> object:
+    """One file's YAML, parsed once per version (mtime, size): every publish reads the wordings."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
+
+
 def read_seeds(corpus: Path) -> Seeds:
     """Every expected question of the corpus; a malformed file or entry is reported in
     `problems` and left out, the rest is read."""
     out = Seeds()
     for path in seed_paths(corpus):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            st = path.stat()
+            data = _parsed(path, (st.st_mtime_ns, st.st_size))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             out.problems.append(SeedProblem(str(path), f"unreadable expected questions: {e}"))
             continue

@@ -31,9 +31,13 @@ def _model():
             if _nlp is None:
                 # imported here: spaCy takes a second to import, and most `kb` commands never need it
                 import spacy  # noqa: PLC0415
+                from thinc.api import use_ops  # noqa: PLC0415
 
-                _nlp = spacy.load("ja_ginza", exclude=["parser", "compound_splitter", "bunsetu_recognizer",
-                                                       "morphologizer"])
+                # numpy's BLAS multiplies the layers' matrices about twice as fast as blis on the
+                # machines we measured (bench/anonymize_eval.py); the results are the same
+                with use_ops("numpy", use_blis=False):
+                    _nlp = spacy.load("ja_ginza", exclude=["parser", "compound_splitter", "bunsetu_recognizer",
+                                                           "morphologizer"])
     return _nlp
 
 

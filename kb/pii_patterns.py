@@ -168,6 +168,17 @@ ID_CONTEXT = re.compile(
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>(?:[A-Za-z0-9][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
+# any other number a label calls a person's (患者番号 P-00917, 学籍番号 E21-0583, 証券番号 JK-4471-0093-2,
+# 免許証（番号 第6219…号）): letters, digits and joining dashes or spaces with at least four digits; the
+# numbers of the police's own records (受理番号, 受付番号), of goods, trade marks and companies are not,
+# and phones, postal codes and accounts have their own rules (防犯登録番号 is ID_CONTEXT's)
+LABELLED_ID = re.compile(
+    r"(?P<label>[一-龥々ァ-ヶー]{1,8})(?:番号|ID(?![A-Za-z])|ＩＤ)[はがの：:\s]{0,3}"
+    r"(?P<id>第?[A-Za-z0-9](?:[A-Za-z0-9]|[-_ ](?=[A-Za-z0-9])){3,29}(?:号(?!室))?)(?![A-Za-z0-9])"
+    r"(?![年月日時分歳才件回台円人名])")
+NOT_PERSONAL_NUMBER_LABEL = re.compile(r".*(?:電話|携帯|FAX|ファックス|ファクス|郵便|口座|受理|受付|事件|文書|通達|照会|指令|条文|法令"
+                                       r"|整理|管理|型式|品番|製品|商品|部品|型|路線|系統|便|列車|部屋|客室|座席|番線|国道"
+                                       r"|登録|特許|意匠|法人|製造|ロット|シリアル)$")
 # an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
 # word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
 SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
@@ -232,6 +243,10 @@ ADDRESS_NUMBER = re.compile(
 BARE_LOT_NUMBER = re.compile(r" ?[0-9]{1,5}(?:の[0-9]{1,4})?(?![0-9])")
 # A weak number (bare "12番", "3-7") needs a place name with an administrative unit in front.
 STRONG_ADDRESS_NUMBER = re.compile(r".*(?:丁目|番地|番[0-9]+|号)")
+# a town and a full block number (錦三丁目4番12号, 則武一丁目20-7, 本町3番5号) is a home or a building
+# whatever the town's words are: Sudachi does not know every town as a place name
+TOWN_BLOCK = re.compile(r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,8}(?=" + KNUM + r"+丁目" + _NUM + r"(?:番地?|[-の])" + _NUM
+                        + r"|[0-9]+番地?[0-9]+号)")
 ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
 BUILDING = re.compile(
     r"[ 　]?(?:[^\s、。，,（）()「」]{1,20}?[ 　]?(?:[0-9]{1,4}|[〇一二三四五六七八九]{1,4})号室"

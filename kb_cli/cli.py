@@ -112,6 +112,13 @@ def _save_click_wordings(p) -> None:
         db.dispose()
 
 
+def _report_seed_problems(p) -> None:
+    """Expected-question files (corpus/asked/) the build left out, on stderr; `kb check` says more."""
+    from kb.asked_seeds import read_seeds
+    for problem in read_seeds(p.corpus).problems:
+        click.echo(f"skipped expected questions {problem.path}: {problem.message}", err=True)
+
+
 @main.command("index")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="worker processes (default: CPU cores)")
 def index_cmd(jobs):
@@ -129,6 +136,7 @@ def index_cmd(jobs):
         _fail(f"new index rejected, the live one stays: {e}")
     for err in report.errors:
         click.echo(f"skipped {err.error}", err=True)
+    _report_seed_problems(p)
     click.echo(f"indexed {report.documents} documents, {report.sections} sections "
                f"({report.characters:,} chars) in {report.seconds:.1f}s -> {report.generation}")
 
@@ -202,6 +210,7 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
         return
     for err in report.errors:
         click.echo(f"skipped {err.path}: {err.error}", err=True)
+    _report_seed_problems(p)
     for check in report.checks:
         click.echo(f"ok   {check}")
     rate = report.characters / report.seconds if report.seconds else 0

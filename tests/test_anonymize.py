@@ -220,6 +220,9 @@ def test_a_name_without_any_cue_is_found_by_the_trained_recogniser():
     ("住所は赤磐市山陽5丁目11番地6 サンコート山陽201です。", "赤磐市山陽5丁目11番地6 サンコート山陽201"),
     ("津山市上之町のグランハイツ津山3階に住む女性", "津山市上之町のグランハイツ津山3階"),
     ("西大寺の大和屋酒店の裏の空き家に", "西大寺の大和屋酒店の裏"),
+    # a town Sudachi does not know as a place, before a full block number
+    ("被害者は錦三丁目4番12号 第二千歳ビル3階に住む。", "錦三丁目4番12号 第二千歳ビル3階"),
+    ("則武一丁目20番7号 コーポ則武201に居住。", "則武一丁目20番7号 コーポ則武201"),
 ])
 def test_addresses_with_buildings_kanji_numerals_and_postal_codes(text, expected):
     assert ("address", expected) in found(text)
@@ -234,6 +237,10 @@ def test_addresses_with_buildings_kanji_numerals_and_postal_codes(text, expected
     ("ゆうちょ銀行 記号15140 番号28833191 名義タカギ", ("account", "記号15140 番号28833191")),
     ("名義の旅券M12093487を拾得", ("id_number", "M12093487")),
     ("マイナンバーカードの番号（4821 7730 5912）を控えた", ("id_number", "4821 7730 5912")),
+    # any number a label calls someone's, in any shape with four digits or more
+    ("通院先の患者番号 P-00917 で照会した。", ("id_number", "P-00917")),
+    ("大学の学籍番号はE21-0583です。", ("id_number", "E21-0583")),
+    ("自動車保険の証券番号 JK-4471-0093-2 を示した。", ("id_number", "JK-4471-0093-2")),
 ])
 def test_numbers_by_form(text, expected):
     assert expected in found(text)
@@ -258,6 +265,9 @@ def test_workplaces_that_identify_someone(text, expected):
     ("当直の警部補から指示を受け、巡査長2名で臨場した。", ["警部補", "巡査長"]),
     ("運送会社「有限会社ハヤセ急便」のトラックが過積載で検挙された。", ["運送会社"]),
     ("中学生くらいの少年数人が出入りしている。機動警ら隊の当務中に逮捕。", ["少年数人", "当務中"]),
+    # the police's own record numbers, a block number where something happened, an ID without a label
+    ("当署の受理番号 2024-0553 で受理し、事件番号 R6-1234 を付した。", ["2024-0553", "R6-1234"]),
+    ("国道2号を走行中、3番目の車両に追突された。", ["国道2号", "3番目"]),
 ])
 def test_keep_words_of_the_domain(text, keep):
     assert masked_words(text, keep) == []

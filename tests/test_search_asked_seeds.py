@@ -1,16 +1,19 @@
 """Expected questions (corpus/asked/, kb.asked_seeds): officers' everyday wordings of an article,
 indexed with it as its 「asked as」 field at every build; unreadable files and wordings that name
 no section are reported, never silently used."""
+import os
 import shutil
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from conftest import REPO_CORPUS, build_site
 from indexer.search import Filters, SearchEngine
 from kb.asked_seeds import read_seeds
 from kb.check import check_corpus
 from kb.store import atomic_write
+from kb_cli.cli import main
 
 KEISHOKU = "law-keisatsukan-shokumu-shikko-ho"
 KEIHANZAI = "law-keihanzai-ho"
@@ -65,6 +68,27 @@ def test_unreadable_files_and_entries_are_reported_and_the_rest_is_read(tmp_path
     assert messages == [("a.yaml", "unreadable expected questions"),
                         ("b.yaml", "expected `document"),
                         ("c.yaml", "section art-3"), ("c.yaml", "section art-4"), ("c.yaml", "section art-5")]
+
+
+def test_an_edited_file_is_read_again(tmp_path):
+    path = tmp_path / "asked" / f"{KEISHOKU}.yaml"
+    atomic_write(path, seeds(KEISHOKU, {"art-2": ["職質で呼び止めていい？"]}))
+    assert read_seeds(tmp_path).wordings == {f"{KEISHOKU}#art-2": ["職質で呼び止めていい？"]}
+    before = path.stat().st_mtime_ns
+    atomic_write(path, seeds(KEISHOKU, {"art-2": ["職質で呼び止めていい？"], "art-3": ["酔っ払いを保護"]}))
+    os.utime(path, ns=(before, before))       # same time stamp: the size still tells the versions apart
+    assert read_seeds(tmp_path).wordings == {f"{KEISHOKU}#art-2": ["職質で呼び止めていい？"],
+                                             f"{KEISHOKU}#art-3": ["酔っ払いを保護"]}
+
+
+def test_the_index_build_names_a_file_it_left_out(site):
+    corpus, base = site
+    atomic_write(corpus / "asked" / "broken.yaml", "document: x\nsections: [unclosed\n")
+    env = {"KB_CORPUS": str(corpus), "KB_DATA": str(base / "data"), "KB_INDEX": str(base / "index")}
+    result = CliRunner().invoke(main, ["index", "--jobs", "1"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "skipped expected questions" in result.stderr and "broken.yaml" in result.stderr
+    assert "indexed 2 documents" in result.stdout
 
 
 def test_check_reports_wordings_for_sections_the_corpus_does_not_hold(site):
