@@ -46,6 +46,13 @@ def seed_paths(corpus: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
+def misnamed_paths(corpus: Path) -> list[Path]:
+    """Files of the folder that are not read: another extension than .yaml (README.md aside)."""
+    folder = Path(corpus) / ASKED_FOLDER
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".yaml" and p.name != "README.md") \
+        if folder.is_dir() else []
+
+
 @lru_cache(maxsize=256)
 def _parsed(path: Path, stamp: tuple[int, int]) -> object:
     """One file's YAML, parsed once per version (mtime, size): every publish reads the wordings."""
@@ -56,6 +63,8 @@ def read_seeds(corpus: Path) -> Seeds:
     """Every expected question of the corpus; a malformed file or entry is reported in
     `problems` and left out, the rest is read."""
     out = Seeds()
+    for path in misnamed_paths(corpus):
+        out.problems.append(SeedProblem(str(path), "not read: expected questions are read from <document id>.yaml files"))
     for path in seed_paths(corpus):
         try:
             st = path.stat()
@@ -67,7 +76,13 @@ def read_seeds(corpus: Path) -> Seeds:
                 or not isinstance(data.get("sections"), dict):
             out.problems.append(SeedProblem(str(path), "expected `document: <id>` and `sections: {<section id>: [questions]}`"))
             continue
+        if data["document"] != path.stem:
+            out.problems.append(SeedProblem(str(path), f"document {data['document']!r} in a file named {path.name}: "
+                                                       f"the file is <document id>.yaml"))
         for section, wordings in data["sections"].items():
+            if section is None or not str(section).strip():
+                out.problems.append(SeedProblem(str(path), "a section without its id"))
+                continue
             if not isinstance(wordings, list) or not all(isinstance(w, str) and w.strip() for w in wordings):
                 out.problems.append(SeedProblem(str(path), f"section {section}: expected a list of questions"))
                 continue

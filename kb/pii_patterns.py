@@ -174,7 +174,7 @@ ID_CONTEXT = re.compile(
 # and phones, postal codes and accounts have their own rules (防犯登録番号 is ID_CONTEXT's)
 LABELLED_ID = re.compile(
     r"(?P<label>[一-龥々ァ-ヶー]{1,8})(?:番号|ID(?![A-Za-z])|ＩＤ)[はがの：:\s]{0,3}"
-    r"(?P<id>第?[A-Za-z0-9](?:[A-Za-z0-9]|[-_ ](?=[A-Za-z0-9])){3,29}(?:号(?!室))?)(?![A-Za-z0-9])"
+    r"(?P<id>第?[A-Za-z0-9](?:[A-Za-z0-9]|[-_ ・](?=[A-Za-z0-9])){3,29}(?:号(?!室))?)(?![A-Za-z0-9])"
     r"(?![年月日時分歳才件回台円人名])")
 NOT_PERSONAL_NUMBER_LABEL = re.compile(r".*(?:電話|携帯|FAX|ファックス|ファクス|郵便|口座|受理|受付|事件|文書|通達|照会|指令|条文|法令"
                                        r"|整理|管理|型式|品番|製品|商品|部品|型|路線|系統|便|列車|部屋|客室|座席|番線|国道"
@@ -244,8 +244,9 @@ BARE_LOT_NUMBER = re.compile(r" ?[0-9]{1,5}(?:の[0-9]{1,4})?(?![0-9])")
 # A weak number (bare "12番", "3-7") needs a place name with an administrative unit in front.
 STRONG_ADDRESS_NUMBER = re.compile(r".*(?:丁目|番地|番[0-9]+|号)")
 # a town and a full block number (錦三丁目4番12号, 則武一丁目20-7, 本町3番5号) is a home or a building
-# whatever the town's words are: Sudachi does not know every town as a place name
-TOWN_BLOCK = re.compile(r"(?<![一-龥々ヶ])[一-龥々ヶ]{1,8}(?=" + KNUM + r"+丁目" + _NUM + r"(?:番地?|[-の])" + _NUM
+# whatever the town's words are: Sudachi does not know every town as a place name (a kanji run
+# right after a number is the rest of a longer address: 北24条西6丁目)
+TOWN_BLOCK = re.compile(r"(?<![一-龥々ヶ0-9])[一-龥々ヶ]{1,8}(?=" + KNUM + r"+丁目" + _NUM + r"(?:番地?|[-の])" + _NUM
                         + r"|[0-9]+番地?[0-9]+号)")
 ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
 BUILDING = re.compile(

@@ -56,18 +56,26 @@ def test_an_expected_question_leads_a_new_wording_to_its_article(site):
 def test_unreadable_files_and_entries_are_reported_and_the_rest_is_read(tmp_path):
     atomic_write(tmp_path / "asked" / "a.yaml", "document: x\nsections: [unclosed\n")
     atomic_write(tmp_path / "asked" / "b.yaml", "- just a list\n")
-    atomic_write(tmp_path / "asked" / "c.yaml", seeds(KEISHOKU, {
+    atomic_write(tmp_path / "asked" / f"{KEISHOKU}.yaml", seeds(KEISHOKU, {
         "art-2": ["職質で呼び止めていい？", "  改行\nを含む   質問  "],
         "art-3": "not a list",
         "art-4": [12],
         "art-5": ["長" * 301],
+        "": ["見出しのない節"],
     }))
+    atomic_write(tmp_path / "asked" / "other-name.yaml", seeds(KEIHANZAI, {"art-1": ["軽犯罪法 1条"]}))
+    atomic_write(tmp_path / "asked" / f"{KEIHANZAI}.yml", seeds(KEIHANZAI, {"art-1": ["拡張子違い"]}))
     found = read_seeds(tmp_path)
-    assert found.wordings == {f"{KEISHOKU}#art-2": ["職質で呼び止めていい？", "改行 を含む 質問"]}
+    assert found.wordings == {f"{KEISHOKU}#art-2": ["職質で呼び止めていい？", "改行 を含む 質問"],
+                              f"{KEIHANZAI}#art-1": ["軽犯罪法 1条"]}
     messages = sorted((p.path.rsplit("/", 1)[-1], p.message.split(":")[0]) for p in found.problems)
     assert messages == [("a.yaml", "unreadable expected questions"),
                         ("b.yaml", "expected `document"),
-                        ("c.yaml", "section art-3"), ("c.yaml", "section art-4"), ("c.yaml", "section art-5")]
+                        (f"{KEIHANZAI}.yml", "not read"),
+                        (f"{KEISHOKU}.yaml", "a section without its id"),
+                        (f"{KEISHOKU}.yaml", "section art-3"), (f"{KEISHOKU}.yaml", "section art-4"),
+                        (f"{KEISHOKU}.yaml", "section art-5"),
+                        ("other-name.yaml", f"document '{KEIHANZAI}' in a file named other-name.yaml")]
 
 
 def test_an_edited_file_is_read_again(tmp_path):
@@ -94,11 +102,11 @@ def test_the_index_build_names_a_file_it_left_out(site):
 def test_check_reports_wordings_for_sections_the_corpus_does_not_hold(site):
     corpus, _ = site
     atomic_write(corpus / "asked" / f"{KEISHOKU}.yaml", seeds(KEISHOKU, {"art-2": ["職質"], "art-99": ["存在しない条"]}))
-    atomic_write(corpus / "asked" / "gone.yaml", seeds("law-not-in-corpus", {"art-1": ["収録されていない法令"]}))
+    atomic_write(corpus / "asked" / "law-not-in-corpus.yaml", seeds("law-not-in-corpus", {"art-1": ["収録されていない法令"]}))
     report = check_corpus(corpus, {})
     errors = sorted(f"{f.path.rsplit('/', 1)[-1]}: {f.message}" for f in report.errors)
-    assert errors == ["gone.yaml: link to unknown document 'law-not-in-corpus'",
-                      f"{KEISHOKU}.yaml: link to missing section {KEISHOKU}#art-99"]
+    assert errors == [f"{KEISHOKU}.yaml: link to missing section {KEISHOKU}#art-99",
+                      "law-not-in-corpus.yaml: link to unknown document 'law-not-in-corpus'"]
 
 
 def test_the_repository_seeds_are_marked_fictional():
