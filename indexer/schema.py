@@ -30,7 +30,8 @@ def section_schema() -> Schema:
         body=TEXT(analyzer=text, stored=True, phrase=True),
         # matched term by term only (indexer.query reading_query): no positions
         reading=TEXT(analyzer=ReadingAnalyzer(), phrase=False),
-        # how officers asked the questions this section answered (indexer.asked): low weight
+        # how officers asked the questions this section answered (indexer.asked, corpus/asked/):
+        # each query word scores the better of body and asked (indexer.query, asked_as_max)
         asked=TEXT(analyzer=text, phrase=False),
         breadcrumb=STORED(),
         date=STORED(),

@@ -61,7 +61,10 @@ class _PriorScorer(scoring.BaseScorer):
 # the same BM25F scores can be summed term by term from posting lists kept as flat arrays: a
 # posting then costs one multiply-add in a loop, the hit count is the size of the accumulator and
 # facet counts are set intersections. Scores, order (score, then document number) and counts are
-# Whoosh's own (tests/test_search_fast_path.py compares them); any other query type falls back.
+# Whoosh's own for sums (tests/test_search_fast_path.py compares them); a DisjunctionMax (text or
+# 「asked as」, the better of the two) is evaluated here as Whoosh documents it, per document, which
+# Whoosh's own matcher does not do (the same test checks it against single-term scores); any other
+# query type falls back.
 
 
 POSTINGS_BUDGET = 6_000_000   # postings kept decoded across all terms (≈12 bytes each)
