@@ -1,11 +1,12 @@
-"""What a change to the anonymiser changes: every text's masked and 「要確認」 spans, saved before and
-compared after, with each changed span marked as labelled personal data or not.
+"""Compare the anonymiser's spans on two trees: masked and 「要確認」 spans per text, saved on one, compared on the other.
 
     .venv/bin/python bench/anonymize_diff.py --save /tmp/before.json FILE...   # on the old tree
     .venv/bin/python bench/anonymize_diff.py --against /tmp/before.json FILE... # on the new tree
 
-FILE: pii_*.jsonl files (`text`, optional `pii` and `keep`); default: pii_dev, every bench/pii_*.jsonl
-and bench/ordinary_text.jsonl. The texts are matched by file and id, so the lists may differ.
+Each changed span is marked as labelled personal data or a keep-word. FILE: pii_*.jsonl files
+(`text`, optional `pii` and `keep`). Default: pii_dev, bench/pii_train*.jsonl and
+bench/ordinary_text.jsonl; the blind sets (pii_fresh*) only when named, since this prints their
+lines. Texts are matched by file and id, so the two lists may differ.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from kb.anonymize import analyse  # noqa: E402
 
 
 def default_files() -> list[Path]:
-    return [DEFAULT, *sorted((ROOT / "bench").glob("pii_*.jsonl")), ROOT / "bench" / "ordinary_text.jsonl"]
+    return [DEFAULT, *sorted((ROOT / "bench").glob("pii_train*.jsonl")), ROOT / "bench" / "ordinary_text.jsonl"]
 
 
 def records(files: list[Path]):
@@ -30,7 +31,7 @@ def records(files: list[Path]):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
             if line.strip():
                 rec = json.loads(line)
-                yield f"{path.name}:{rec.get('id', n)}", rec
+                yield f"{path.name}:{rec.get('id', '')}:{n}", rec
 
 
 def spans_of(text: str) -> dict[str, list[list]]:

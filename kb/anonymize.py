@@ -438,14 +438,15 @@ def _ids(f: str):
 
 
 def _labelled_ids(f: str, found: list[tuple[int, int, str]]):
-    """Numbers a label calls a person's (患者番号 P-00917) that no rule of a known kind (phone, account,
-    licence ...) has taken."""
-    taken = _Taken(len(f), found)
+    """Numbers whose label says they are a person's (患者番号 P-00917) that no rule of a known kind
+    (phone, account, licence ...) or trained model has taken."""
     out = []
     for m in P.LABELLED_ID.finditer(f):
         b, e = m.span("id")
-        if sum(c.isdigit() for c in m.group("id")) >= 4 and taken.free(b, e) \
-                and not P.NOT_PERSONAL_NUMBER_LABEL.match(m.group("label")):
+        if sum(c.isdigit() for c in m.group("id")) < 4 or not P.PERSONAL_NUMBER_LABEL.match(m.group("label")):
+            continue
+        # free, or holding only a shorter id (保険証の記号番号 33-18・0074291: 33-18 was found first)
+        if all(t == "id_number" and b <= sb and se <= e for sb, se, t in found if sb < e and b < se):
             out.append((b, e, "id_number"))
     return out
 
@@ -531,9 +532,11 @@ def _addresses(text: str, f: str, toks: list[_Tok]):
                     end = bm.end()
                 out.append((start, end, "address"))
     for m in P.TOWN_BLOCK.finditer(f):
+        prefix = P.NOT_TOWN_PREFIX.match(m.group())
+        start = m.start() + (prefix.end() if prefix else 0)
         nm = P.ADDRESS_NUMBER.match(f, m.end())
-        if nm and not P.NOT_ADDRESS_AFTER.match(f, nm.end()):
-            out.append((m.start(), _building_end(f, nm.end()), "address"))
+        if start < m.end() and nm and not P.NOT_ADDRESS_AFTER.match(f, nm.end()):
+            out.append((start, _building_end(f, nm.end()), "address"))
     for m in P.PLACE_BUILDING.finditer(f):
         out.append((m.start(), m.end(), "address"))
     for m in P.NAMED_BUILDING_ROOM.finditer(f):

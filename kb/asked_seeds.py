@@ -47,15 +47,17 @@ def seed_paths(corpus: Path) -> list[Path]:
 
 
 def misnamed_paths(corpus: Path) -> list[Path]:
-    """Files of the folder that are not read: another extension than .yaml (README.md aside)."""
+    """Files of the folder that are not read: another extension than .yaml (README.md, hidden files
+    such as an atomic write's temporary file, and editors' backups~ aside)."""
     folder = Path(corpus) / ASKED_FOLDER
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".yaml" and p.name != "README.md") \
-        if folder.is_dir() else []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".yaml" and p.name != "README.md"
+                  and not p.name.startswith(".") and not p.name.endswith("~")) if folder.is_dir() else []
 
 
 @lru_cache(maxsize=256)
-def _parsed(path: Path, stamp: tuple[int, int]) -> object:
-    """One file's YAML, parsed once per version (mtime, size): every publish reads the wordings."""
+def _parsed(path: Path, stamp: tuple[int, ...]) -> object:
+    """One file's YAML, parsed once per version (inode, mtime, ctime, size: an edit through
+    `atomic_write` is a new inode): every publish reads the wordings. Callers do not change it."""
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
 
 
@@ -68,7 +70,7 @@ def read_seeds(corpus: Path) -> Seeds:
     for path in seed_paths(corpus):
         try:
             st = path.stat()
-            data = _parsed(path, (st.st_mtime_ns, st.st_size))
+            data = _parsed(path, (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             out.problems.append(SeedProblem(str(path), f"unreadable expected questions: {e}"))
             continue
@@ -78,7 +80,8 @@ def read_seeds(corpus: Path) -> Seeds:
             continue
         if data["document"] != path.stem:
             out.problems.append(SeedProblem(str(path), f"document {data['document']!r} in a file named {path.name}: "
-                                                       f"the file is <document id>.yaml"))
+                                                       f"not read (the file is <document id>.yaml)"))
+            continue
         for section, wordings in data["sections"].items():
             if section is None or not str(section).strip():
                 out.problems.append(SeedProblem(str(path), "a section without its id"))

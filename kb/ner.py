@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 _lock = threading.Lock()
 _nlp = None
+_blas = None      # threadpoolctl's controller of the BLAS libraries loaded with the model
 
 # The GiNZA (ENE) label the anonymiser reads; the rest (Company, Date, Law, Public_Institution ...)
 # stay text: workplaces that identify a person are found by rules (kb.pii_patterns).
@@ -33,11 +34,15 @@ def _model():
                 import spacy  # noqa: PLC0415
                 from thinc.api import use_ops  # noqa: PLC0415
 
-                # numpy's BLAS multiplies the layers' matrices about twice as fast as blis on the
-                # machines we measured (bench/anonymize_eval.py); the results are the same
+                # numpy's BLAS (on one thread, below) multiplies the layers' matrices faster than blis
+                # on the machines we measured (bench/anonymize_eval.py); the results are the same
+                from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]  # noqa: PLC0415
+
                 with use_ops("numpy", use_blis=False):
                     _nlp = spacy.load("ja_ginza", exclude=["parser", "compound_splitter", "bunsetu_recognizer",
                                                            "morphologizer"])
+                global _blas
+                _blas = ThreadpoolController()
     return _nlp
 
 
@@ -47,8 +52,11 @@ def entities(pieces: Iterable[tuple[int, str]]) -> list[Entity]:
     if not pieces:
         return []
     nlp = _model()
+    assert _blas is not None
     out: list[Entity] = []
-    with _lock:  # a spaCy pipeline is not documented as thread-safe
+    # a spaCy pipeline is not documented as thread-safe; BLAS on one thread: these products are
+    # small, and a second thread only waits for a core other requests need (4× slower under load)
+    with _lock, _blas.limit(limits=1, user_api="blas"):
         docs = list(nlp.pipe([s for _, s in pieces]))
     for (base, _), doc in zip(pieces, docs, strict=False):
         out += [Entity(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents]

@@ -168,17 +168,18 @@ ID_CONTEXT = re.compile(
     r"[^0-9A-Za-z。\n]{0,6}?"
     r"(?P<id>(?:[A-Za-z0-9][A-Za-z0-9]{0,5}[-_]){0,2}[A-Za-z]{0,3}[0-9](?:[0-9]|[ -](?=[0-9])){4,19}[A-Za-z]{0,3})(?![0-9A-Za-z])"
 )
-# any other number a label calls a person's (患者番号 P-00917, 学籍番号 E21-0583, 証券番号 JK-4471-0093-2,
-# 免許証（番号 第6219…号）): letters, digits and joining dashes or spaces with at least four digits; the
-# numbers of the police's own records (受理番号, 受付番号), of goods, trade marks and companies are not,
-# and phones, postal codes and accounts have their own rules (防犯登録番号 is ID_CONTEXT's)
+# a number whose label says it is a person's card, membership or record (患者番号 P-00917, 証券番号
+# JK-4471-0093-2, 組合員番号 0418-27, 記号番号 33-18・0074291): letters, digits and dashes, spaces only
+# between digit groups, at least four digits. Other labelled numbers (相談番号, 証拠品番号, 車両番号 …:
+# the police's own records, things, places) are left to the reviewer's 4-digit 「要確認」.
 LABELLED_ID = re.compile(
-    r"(?P<label>[一-龥々ァ-ヶー]{1,8})(?:番号|ID(?![A-Za-z])|ＩＤ)[はがの：:\s]{0,3}"
-    r"(?P<id>第?[A-Za-z0-9](?:[A-Za-z0-9]|[-_ ・](?=[A-Za-z0-9])){3,29}(?:号(?!室))?)(?![A-Za-z0-9])"
-    r"(?![年月日時分歳才件回台円人名])")
-NOT_PERSONAL_NUMBER_LABEL = re.compile(r".*(?:電話|携帯|FAX|ファックス|ファクス|郵便|口座|受理|受付|事件|文書|通達|照会|指令|条文|法令"
-                                       r"|整理|管理|型式|品番|製品|商品|部品|型|路線|系統|便|列車|部屋|客室|座席|番線|国道"
-                                       r"|登録|特許|意匠|法人|製造|ロット|シリアル)$")
+    r"(?P<label>[一-龥々ァ-ヶー]{1,8})(?:番号|ID(?![A-Za-z]))[はがの：:\s]{0,3}"
+    r"(?P<id>第?[A-Za-z0-9](?:[A-Za-z0-9]|[-_・](?=[A-Za-z0-9])|(?<=[0-9]) (?=[0-9])){3,29}(?:号(?![室車線]))?)"
+    r"(?![A-Za-z0-9]|[/.:][0-9]|号[車線]|[年月日時分歳才件回台円人名])")
+PERSONAL_NUMBER_LABEL = re.compile(
+    r".*(?:患者|診察券|カルテ|学籍|学生|生徒|受験|社員|職員|従業員|組合員|会員|利用者|顧客|契約者|加入者|受給者|被保険者"
+    r"|保険証?|証券|記号|年金|船舶|車台|旅券|免許証?|在留カード|予約|注文|伝票|ユーザー|アカウント|ログイン"
+    r"|契約|申込|客様|手帳|カード|証|識別|(?<!商標|法人|意匠)登録)$")
 # an account on a social network: LINEのIDはtomo_0915, インスタのアカウント @saki.k_22; the platform is a
 # word of its own (not the X of TAX or BOX), and a number with a counter is how many accounts (100件)
 SNS_ID = re.compile(r"(?<![A-Za-z])(?:LINE|ライン|Instagram|インスタ(?:グラム)?|Twitter|ツイッター|TikTok|ティックトック|Facebook|フェイスブック|SNS|X)"
@@ -248,6 +249,8 @@ STRONG_ADDRESS_NUMBER = re.compile(r".*(?:丁目|番地|番[0-9]+|号)")
 # right after a number is the rest of a longer address: 北24条西6丁目)
 TOWN_BLOCK = re.compile(r"(?<![一-龥々ヶ0-9])[一-龥々ヶ]{1,8}(?=" + KNUM + r"+丁目" + _NUM + r"(?:番地?|[-の])" + _NUM
                         + r"|[0-9]+番地?[0-9]+号)")
+# words that end before a town in the same kanji run: 当署管内錦三丁目…, 被疑者宅錦…, 自宅住所錦…, 市内本町…
+NOT_TOWN_PREFIX = re.compile(r".*(?:宅|管内|[都道府県市区町村]内|住所|居所|所在地|本部|警察署|署|交番|駐在所)")
 ADMIN_UNIT = re.compile(r"[都道府県市区町村郡]")
 BUILDING = re.compile(
     r"[ 　]?(?:[^\s、。，,（）()「」]{1,20}?[ 　]?(?:[0-9]{1,4}|[〇一二三四五六七八九]{1,4})号室"

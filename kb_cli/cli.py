@@ -206,7 +206,11 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
         _fail(f"reindex failed, the live index stays: {type(e).__name__}: {e}")
     bar.close()
     if as_json:
-        click.echo(json.dumps(report.info(), ensure_ascii=False))
+        from kb.asked_seeds import read_seeds
+        info = report.info()
+        info["expected_questions_skipped"] = [{"path": x.path, "error": x.message}
+                                              for x in read_seeds(p.corpus).problems]
+        click.echo(json.dumps(info, ensure_ascii=False))
         return
     for err in report.errors:
         click.echo(f"skipped {err.path}: {err.error}", err=True)

@@ -220,9 +220,13 @@ def test_a_name_without_any_cue_is_found_by_the_trained_recogniser():
     ("住所は赤磐市山陽5丁目11番地6 サンコート山陽201です。", "赤磐市山陽5丁目11番地6 サンコート山陽201"),
     ("津山市上之町のグランハイツ津山3階に住む女性", "津山市上之町のグランハイツ津山3階"),
     ("西大寺の大和屋酒店の裏の空き家に", "西大寺の大和屋酒店の裏"),
-    # a town Sudachi does not know as a place, before a full block number
+    # a town Sudachi does not know as a place, before a full block number, without the words before it
     ("被害者は錦三丁目4番12号 第二千歳ビル3階に住む。", "錦三丁目4番12号 第二千歳ビル3階"),
     ("則武一丁目20番7号 コーポ則武201に居住。", "則武一丁目20番7号 コーポ則武201"),
+    ("当署管内錦三丁目4番12号付近の路上で発生。", "錦三丁目4番12号"),
+    ("被疑者宅錦三丁目4番12号を捜索した。", "錦三丁目4番12号"),
+    # a kanji run right after a number is the rest of the address, no town of its own
+    ("住所は札幌市北区北24条西6丁目2番8号 コスモ北24条501です。", "札幌市北区北24条西6丁目2番8号 コスモ北24条501"),
 ])
 def test_addresses_with_buildings_kanji_numerals_and_postal_codes(text, expected):
     assert ("address", expected) in found(text)
@@ -239,8 +243,10 @@ def test_addresses_with_buildings_kanji_numerals_and_postal_codes(text, expected
     ("マイナンバーカードの番号（4821 7730 5912）を控えた", ("id_number", "4821 7730 5912")),
     # any number a label calls someone's, in any shape with four digits or more
     ("通院先の患者番号 P-00917 で照会した。", ("id_number", "P-00917")),
-    ("大学の学籍番号はE21-0583です。", ("id_number", "E21-0583")),
+    ("受験番号はE21-0583です。", ("id_number", "E21-0583")),
     ("自動車保険の証券番号 JK-4471-0093-2 を示した。", ("id_number", "JK-4471-0093-2")),
+    ("保険証の記号番号 33-18・0074291 と判明。", ("id_number", "33-18・0074291")),
+    ("患者番号P-00917 TEL 090-1234-5678", ("id_number", "P-00917")),
 ])
 def test_numbers_by_form(text, expected):
     assert expected in found(text)
@@ -267,7 +273,8 @@ def test_workplaces_that_identify_someone(text, expected):
     ("中学生くらいの少年数人が出入りしている。機動警ら隊の当務中に逮捕。", ["少年数人", "当務中"]),
     # the police's own record numbers, a block number where something happened, an ID without a label
     ("当署の受理番号 2024-0553 で受理し、事件番号 R6-1234 を付した。", ["2024-0553", "R6-1234"]),
-    ("国道2号を走行中、3番目の車両に追突された。", ["国道2号", "3番目"]),
+    ("相談番号2024-0033の件、証拠品番号2024-0012-3を保管庫へ。", ["2024-0033", "2024-0012-3"]),
+    ("パトカーの車両番号1234号車で臨場、申請番号は2024/12/03付。", ["1234号車", "2024/12/03"]),
 ])
 def test_keep_words_of_the_domain(text, keep):
     assert masked_words(text, keep) == []
