@@ -112,10 +112,14 @@ def _save_click_wordings(p) -> None:
         db.dispose()
 
 
-def _report_seed_problems(p) -> None:
-    """Expected-question files (corpus/asked/) the build left out, on stderr; `kb check` says more."""
+def _seed_problems(p) -> list:
+    """Expected-question files and entries (corpus/asked/) the build left out; `kb check` says more."""
     from kb.asked_seeds import read_seeds
-    for problem in read_seeds(p.corpus).problems:
+    return read_seeds(p.corpus).problems
+
+
+def _report_seed_problems(p) -> None:
+    for problem in _seed_problems(p):
         click.echo(f"skipped expected questions {problem.path}: {problem.message}", err=True)
 
 
@@ -206,10 +210,8 @@ def reindex_cmd(rollback, jobs, keep, progress, as_json):
         _fail(f"reindex failed, the live index stays: {type(e).__name__}: {e}")
     bar.close()
     if as_json:
-        from kb.asked_seeds import read_seeds
         info = report.info()
-        info["expected_questions_skipped"] = [{"path": x.path, "error": x.message}
-                                              for x in read_seeds(p.corpus).problems]
+        info["expected_questions_skipped"] = [{"path": x.path, "error": x.message} for x in _seed_problems(p)]
         click.echo(json.dumps(info, ensure_ascii=False))
         return
     for err in report.errors:
